@@ -1,0 +1,581 @@
+package formatting
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Record is one raw attendee record (one join of one device). Join and Leave
+// are UTC epoch milliseconds; Leave 0 means still in the meeting / unknown end.
+type Record struct {
+	Name   string `json:"name,omitempty"`
+	Number string `json:"number,omitempty"`
+	Dept   string `json:"dept,omitempty"`
+	Device string `json:"device,omitempty"`
+	Media  string `json:"media,omitempty"`
+	Join   int64  `json:"join_ms"`
+	Leave  int64  `json:"leave_ms"`
+}
+
+// Invitee is one person on the invite list.
+type Invitee struct {
+	Name   string `json:"name,omitempty"`
+	Number string `json:"number,omitempty"`
+	Email  string `json:"email,omitempty"`
+	Dept   string `json:"dept,omitempty"`
+}
+
+// Meeting is the input of Analyze.
+type Meeting struct {
+	ConfUUID  string    `json:"conf_uuid,omitempty"`
+	MeetingID string    `json:"meeting_id,omitempty"`
+	Subject   string    `json:"subject,omitempty"`
+	Start     time.Time `json:"start,omitzero"` // scheduled start; zero when unknown
+	End       time.Time `json:"end,omitzero"`   // scheduled end; zero when unknown
+	// Records are not marshalled: a Report carries each of them, with what
+	// was computed from it, in People[i].Sessions.
+	Records []Record  `json:"-"`
+	Invited []Invitee `json:"invited,omitempty"` // nil when the invite list is unknown
+}
+
+// Thresholds tune the flags. A zero field means its default, so Thresholds{}
+// is the defaults.
+type Thresholds struct {
+	LateAfter   time.Duration `json:"late_after_ns"`   // default 5m
+	EarlyBefore time.Duration `json:"early_before_ns"` // default 5m
+	Present     float64       `json:"present"`         // default 0.8
+	Brief       float64       `json:"brief"`           // default 0.2
+}
+
+// DefaultThresholds returns the documented defaults.
+func DefaultThresholds() Thresholds {
+	return Thresholds{LateAfter: 5 * time.Minute, EarlyBefore: 5 * time.Minute, Present: 0.8, Brief: 0.2}
+}
+
+func (t Thresholds) withDefaults() Thresholds {
+	d := DefaultThresholds()
+	if t.LateAfter <= 0 {
+		t.LateAfter = d.LateAfter
+	}
+	if t.EarlyBefore <= 0 {
+		t.EarlyBefore = d.EarlyBefore
+	}
+	if t.Present <= 0 {
+		t.Present = d.Present
+	}
+	if t.Brief <= 0 {
+		t.Brief = d.Brief
+	}
+	return t
+}
+
+// Level is how much of the meeting a person attended.
+type Level string
+
+// Levels; the empty Level means unknown (zero-length span).
+const (
+	LevelPresent Level = "present" // share ≥ Thresholds.Present
+	LevelPartial Level = "partial"
+	LevelBrief   Level = "brief" // share < Thresholds.Brief
+)
+
+// Count is one line of a breakdown.
+type Count struct {
+	Name string `json:"name"`
+	N    int    `json:"n"`
+}
+
+// Session is one raw record with what was computed from it.
+type Session struct {
+	Record
+	// Open: the leave time is unknown (0 or before the join).
+	Open bool `json:"open,omitempty"`
+	// Length is the time this session counts for: clipped to the span, and
+	// for an open session ending at the span end (or now, see package doc).
+	Length time.Duration `json:"length_ns"`
+}
+
+// Person is one unique attendee. Sessions are in join order.
+type Person struct {
+	Key    string `json:"key"`
+	Name   string `json:"name"`   // most frequent non-empty display name
+	Number string `json:"number"` // most frequent non-empty call number, as given
+	Dept   string `json:"dept"`   // most frequent non-empty department
+
+	Sessions  []Session `json:"sessions"`
+	FirstJoin time.Time `json:"first_join,omitzero"` // zero when no record has a join time
+	LastLeave time.Time `json:"last_leave,omitzero"` // latest known leave; zero when none
+	Open      bool      `json:"open,omitempty"`      // some session has no known end
+
+	InMeeting time.Duration `json:"in_meeting_ns"`      // union of sessions within the span
+	Longest   time.Duration `json:"longest_session_ns"` // longest single session
+	Joins     int           `json:"joins"`              // number of records
+	Devices   []string      `json:"devices,omitempty"`  // distinct, in order of first use
+	Media     []string      `json:"media,omitempty"`    // distinct, in order of first use
+
+	Share     float64 `json:"share"` // InMeeting / span, 0..1
+	Late      bool    `json:"late,omitempty"`
+	Early     bool    `json:"early,omitempty"`
+	Level     Level   `json:"level,omitempty"`
+	Uninvited bool    `json:"uninvited,omitempty"` // only with an invite list
+}
+
+// Report is the analysis of one meeting. It is not modified after Analyze
+// returns and is safe to share read-only between goroutines.
+type Report struct {
+	Meeting    Meeting    `json:"meeting"`
+	Thresholds Thresholds `json:"thresholds"` // effective, defaults filled in
+	People     []Person   `json:"people"`     // display order: first join, name, key
+
+	Start     time.Time     `json:"start,omitzero"` // span start
+	End       time.Time     `json:"end,omitzero"`   // span end
+	Scheduled bool          `json:"scheduled"`      // span from Meeting.Start/End
+	Span      time.Duration `json:"span_ns"`
+	Ongoing   bool          `json:"ongoing,omitempty"` // now is inside the scheduled span
+
+	Sessions int           `json:"sessions"` // raw records
+	Average  time.Duration `json:"average_ns"`
+	Median   time.Duration `json:"median_ns"`
+	Peak     int           `json:"peak"` // most people in the meeting at once
+	PeakAt   time.Time     `json:"peak_at,omitzero"`
+
+	Devices []Count `json:"devices"` // people per device type, most first
+	Media   []Count `json:"media"`   // people per media type, most first
+	Depts   []Count `json:"depts"`   // people per department, most first
+
+	Late    int `json:"late"`
+	Early   int `json:"early"`
+	Open    int `json:"open"`
+	Present int `json:"present"`
+	Partial int `json:"partial"`
+	Brief   int `json:"brief"`
+
+	InviteKnown bool      `json:"invite_known"`
+	Invited     int       `json:"invited"`
+	NoShows     []Invitee `json:"no_shows,omitempty"` // invitees matched by nobody, in list order
+	Uninvited   int       `json:"uninvited"`          // people matched by no invitee
+}
+
+const noTime = int64(-1 << 63)
+
+func msTime(ms int64) time.Time {
+	if ms == noTime {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+func msOf(t time.Time) int64 {
+	if t.IsZero() {
+		return noTime
+	}
+	return t.UnixMilli()
+}
+
+// Analyze groups records into people and computes every figure. now is used
+// only to tell "still in the meeting" from "end unknown" and to end open
+// sessions at now while a scheduled meeting is going on; a zero now is fine.
+// Analyze does not modify m.Records.
+func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
+	th = th.withDefaults()
+	recs := m.Records
+	rep := &Report{Meeting: m, Thresholds: th, Sessions: len(recs)}
+
+	// Span.
+	start, end := noTime, noTime
+	if !m.Start.IsZero() && !m.End.IsZero() && m.End.After(m.Start) {
+		start, end = m.Start.UnixMilli(), m.End.UnixMilli()
+		rep.Scheduled = true
+	} else {
+		for i := range recs {
+			r := &recs[i]
+			if r.Join > 0 && (start == noTime || r.Join < start) {
+				start = r.Join
+			}
+			last := r.Join
+			if r.Leave > r.Join {
+				last = r.Leave
+			} else if r.Join <= 0 && r.Leave > 0 {
+				last = r.Leave
+			}
+			if last > 0 && last > end {
+				end = last
+			}
+		}
+		if start == noTime || end < start {
+			start, end = noTime, noTime
+		}
+	}
+	openEnd := end
+	if rep.Scheduled && !now.IsZero() {
+		if n := now.UnixMilli(); n < end {
+			rep.Ongoing = true
+			openEnd = max(n, start)
+		}
+	}
+	if start != noTime {
+		rep.Start, rep.End = msTime(start), msTime(end)
+		rep.Span = time.Duration(end-start) * time.Millisecond
+	}
+
+	// Group: person index per record, then a counting sort into one backing
+	// array of sessions so each person's sessions are a sub-slice.
+	idx := make(map[identity]int32, len(recs)/2+1)
+	owner := make([]int32, len(recs))
+	var ids []identity
+	var counts []int32
+	for i := range recs {
+		id := identityOf(&recs[i], i)
+		p, ok := idx[id]
+		if !ok {
+			p = int32(len(ids))
+			idx[id] = p
+			ids = append(ids, id)
+			counts = append(counts, 0)
+		}
+		owner[i] = p
+		counts[p]++
+	}
+	people := make([]Person, len(ids))
+	sessions := make([]Session, len(recs))
+	offs := make([]int32, len(ids)+1)
+	for p, c := range counts {
+		offs[p+1] = offs[p] + c
+	}
+	fill := counts // reuse as the fill cursor
+	for p := range fill {
+		fill[p] = offs[p]
+	}
+	for i := range recs {
+		p := owner[i]
+		sessions[fill[p]].Record = recs[i]
+		fill[p]++
+	}
+
+	strs := make([]string, 2*len(recs)) // backing for Devices and Media
+	events := make([]event, 0, 2*len(recs))
+	var totals []time.Duration
+	if len(ids) > 0 {
+		totals = make([]time.Duration, len(ids))
+	}
+	for p := range people {
+		per := &people[p]
+		ss := sessions[offs[p]:offs[p+1]:offs[p+1]]
+		slices.SortStableFunc(ss, func(a, b Session) int { return cmp.Compare(a.Join, b.Join) })
+		per.Key = ids[p].key()
+		per.Sessions = ss
+		per.Joins = len(ss)
+		ds := strs[2*offs[p] : 2*offs[p] : 2*offs[p]+int32(len(ss))]
+		ms := strs[2*offs[p]+int32(len(ss)) : 2*offs[p]+int32(len(ss)) : 2*offs[p+1]]
+		events = analyzePerson(per, ss, start, end, openEnd, events, ds, ms)
+		per.Name = mostFrequent(ss, func(r *Record) string { return r.Name })
+		per.Number = mostFrequent(ss, func(r *Record) string { return r.Number })
+		per.Dept = mostFrequent(ss, func(r *Record) string { return r.Dept })
+
+		if rep.Span > 0 {
+			per.Share = float64(per.InMeeting) / float64(rep.Span)
+			switch {
+			case per.Share >= th.Present:
+				per.Level = LevelPresent
+			case per.Share < th.Brief:
+				per.Level = LevelBrief
+			default:
+				per.Level = LevelPartial
+			}
+		}
+		if start != noTime && !per.FirstJoin.IsZero() {
+			per.Late = per.FirstJoin.UnixMilli()-start > th.LateAfter.Milliseconds()
+		}
+		if start != noTime && !per.Open && !per.LastLeave.IsZero() {
+			per.Early = end-per.LastLeave.UnixMilli() > th.EarlyBefore.Milliseconds()
+		}
+		totals[p] = per.InMeeting
+	}
+
+	slices.SortFunc(people, comparePeople)
+	rep.People = people
+
+	// Per meeting.
+	if n := len(people); n > 0 {
+		var sum time.Duration
+		for _, d := range totals {
+			sum += d
+		}
+		rep.Average = sum / time.Duration(n)
+		slices.Sort(totals)
+		if n%2 == 1 {
+			rep.Median = totals[n/2]
+		} else {
+			rep.Median = totals[n/2-1] + (totals[n/2]-totals[n/2-1])/2
+		}
+	}
+	rep.Peak, rep.PeakAt = peak(events)
+	rep.Devices, rep.Media, rep.Depts = breakdowns(people)
+	for i := range people {
+		p := &people[i]
+		rep.Late += b2i(p.Late)
+		rep.Early += b2i(p.Early)
+		rep.Open += b2i(p.Open)
+		switch p.Level {
+		case LevelPresent:
+			rep.Present++
+		case LevelPartial:
+			rep.Partial++
+		case LevelBrief:
+			rep.Brief++
+		}
+	}
+	if m.Invited != nil {
+		matchInvites(rep)
+	}
+	return rep
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// event is a change of the number of people in the meeting.
+type event struct {
+	t     int64
+	delta int32
+}
+
+// analyzePerson computes the per-session and time figures of one person whose
+// sessions ss are sorted by join, and appends the person's merged intervals to
+// events. ds and ms are empty slices with room for the devices and media.
+func analyzePerson(per *Person, ss []Session, start, end, openEnd int64, events []event, ds, ms []string) []event {
+	first, last := noTime, noTime
+	curS, curE := noTime, noTime
+	var total time.Duration
+	flush := func() {
+		if curE > curS {
+			total += time.Duration(curE-curS) * time.Millisecond
+			events = append(events, event{curS, 1}, event{curE, -1})
+		}
+	}
+	for i := range ss {
+		s := &ss[i]
+		join := s.Join
+		s.Open = s.Leave <= 0 || s.Leave < s.Join
+		if join <= 0 && !s.Open {
+			join = s.Leave // no join time: a session with no time
+		}
+		if join > 0 && (first == noTime || join < first) {
+			first = join
+		}
+		if !s.Open && s.Leave > last {
+			last = s.Leave
+		}
+		per.Open = per.Open || s.Open
+		if d := strings.TrimSpace(s.Device); d != "" && !slices.Contains(ds, d) {
+			ds = append(ds, d)
+		}
+		if d := strings.TrimSpace(s.Media); d != "" && !slices.Contains(ms, d) {
+			ms = append(ms, d)
+		}
+		if join <= 0 || start == noTime {
+			continue
+		}
+		leave := s.Leave
+		if s.Open {
+			leave = max(openEnd, join)
+		}
+		a, b := max(join, start), min(leave, end)
+		if b <= a {
+			continue
+		}
+		s.Length = time.Duration(b-a) * time.Millisecond
+		per.Longest = max(per.Longest, s.Length)
+		if curS == noTime || a > curE {
+			flush()
+			curS, curE = a, b
+		} else {
+			curE = max(curE, b)
+		}
+	}
+	flush()
+	per.InMeeting = total
+	per.FirstJoin, per.LastLeave = msTime(first), msTime(last)
+	if len(ds) > 0 {
+		per.Devices = ds
+	}
+	if len(ms) > 0 {
+		per.Media = ms
+	}
+	return events
+}
+
+// mostFrequent returns the most frequent non-empty trimmed value of field
+// over the sessions, the earliest on a tie.
+func mostFrequent(ss []Session, field func(*Record) string) string {
+	if len(ss) == 1 {
+		return strings.TrimSpace(field(&ss[0].Record))
+	}
+	if len(ss) > 16 {
+		n := make(map[string]int)
+		best, bestN := "", 0
+		for i := range ss {
+			v := strings.TrimSpace(field(&ss[i].Record))
+			if v == "" {
+				continue
+			}
+			n[v]++
+			if n[v] > bestN {
+				best, bestN = v, n[v]
+			}
+		}
+		// A later value reaching the same count does not replace an earlier
+		// one above, but an earlier value may have reached it first only if
+		// counted first, so resolve ties by first appearance.
+		for i := range ss {
+			v := strings.TrimSpace(field(&ss[i].Record))
+			if v != "" && n[v] == bestN {
+				return v
+			}
+		}
+		return best
+	}
+	best, bestN := "", 0
+	for i := range ss {
+		v := strings.TrimSpace(field(&ss[i].Record))
+		if v == "" || v == best {
+			continue
+		}
+		c := 0
+		for j := range ss {
+			if strings.TrimSpace(field(&ss[j].Record)) == v {
+				c++
+			}
+		}
+		if c > bestN {
+			best, bestN = v, c
+		}
+	}
+	return best
+}
+
+func comparePeople(a, b Person) int {
+	az, bz := a.FirstJoin.IsZero(), b.FirstJoin.IsZero()
+	if az != bz {
+		if az {
+			return 1
+		}
+		return -1
+	}
+	if c := a.FirstJoin.Compare(b.FirstJoin); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Key, b.Key)
+}
+
+// peak sweeps the merged intervals of every person. At equal times leaves
+// come first, so back-to-back intervals do not overlap.
+func peak(ev []event) (int, time.Time) {
+	slices.SortFunc(ev, func(a, b event) int {
+		if c := cmp.Compare(a.t, b.t); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.delta, b.delta)
+	})
+	cur, best, at := 0, 0, noTime
+	for _, e := range ev {
+		cur += int(e.delta)
+		if cur > best {
+			best, at = cur, e.t
+		}
+	}
+	return best, msTime(at)
+}
+
+func breakdowns(people []Person) (devices, media, depts []Count) {
+	dn, mn, pn := map[string]int{}, map[string]int{}, map[string]int{}
+	for i := range people {
+		p := &people[i]
+		for _, d := range p.Devices {
+			dn[d]++
+		}
+		for _, d := range p.Media {
+			mn[d]++
+		}
+		if p.Dept != "" {
+			pn[p.Dept]++
+		}
+	}
+	return sortCounts(dn), sortCounts(mn), sortCounts(pn)
+}
+
+func sortCounts(n map[string]int) []Count {
+	out := make([]Count, 0, len(n))
+	for k, v := range n {
+		out = append(out, Count{k, v})
+	}
+	slices.SortFunc(out, func(a, b Count) int {
+		if c := cmp.Compare(b.N, a.N); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
+}
+
+// matchInvites marks people not on the invite list and lists invitees nobody
+// matched. An invitee matches a person by call number, by name, or by the
+// local part of the e-mail address equal to the person's name.
+func matchInvites(rep *Report) {
+	inv := rep.Meeting.Invited
+	rep.InviteKnown = true
+	rep.Invited = len(inv)
+	byNum := make(map[string][]int, len(inv))
+	byName := make(map[string][]int, len(inv))
+	for i := range inv {
+		if n := normNumber(inv[i].Number); n != "" {
+			byNum[n] = append(byNum[n], i)
+		}
+		if n := foldText(inv[i].Name); n != "" {
+			byName[n] = append(byName[n], i)
+		}
+		if at := strings.IndexByte(inv[i].Email, '@'); at > 0 {
+			if n := foldText(inv[i].Email[:at]); n != "" && n != foldText(inv[i].Name) {
+				byName[n] = append(byName[n], i)
+			}
+		}
+	}
+	matched := make([]bool, len(inv))
+	for pi := range rep.People {
+		p := &rep.People[pi]
+		hit := false
+		seen := ""
+		for si := range p.Sessions {
+			r := &p.Sessions[si].Record
+			if n := normNumber(r.Number); n != "" {
+				for _, i := range byNum[n] {
+					matched[i], hit = true, true
+				}
+			}
+			if n := foldText(r.Name); n != "" && n != seen {
+				seen = n
+				for _, i := range byName[n] {
+					matched[i], hit = true, true
+				}
+			}
+		}
+		if !hit {
+			p.Uninvited = true
+			rep.Uninvited++
+		}
+	}
+	for i, ok := range matched {
+		if !ok {
+			rep.NoShows = append(rep.NoShows, inv[i])
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package formatting
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestEscape(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"plain", "plain"},
+		{"a&b<c>", "a&amp;b&lt;c&gt;"},
+		{"<!channel>", "&lt;!channel&gt;"},
+		{"<@U123>", "&lt;@U123&gt;"},
+		{"&amp;", "&amp;amp;"},
+	}
+	for _, tt := range tests {
+		if got := Escape(tt.in); got != tt.want {
+			t.Errorf("Escape(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestEscapeText(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Alice", 60, "Alice"},
+		{"  Alice  ", 60, "Alice"},
+		{"*bold*", 60, wj + "*" + wj + "bold" + wj + "*" + wj},
+		{"a_b~c`d", 60, "a" + wj + "_" + wj + "b" + wj + "~" + wj + "c" + wj + "`" + wj + "d"},
+		{"<#C1|x>", 60, "&lt;#C1|x&gt;"},
+		{"line1\nline2", 60, "line1 line2"},
+		{"abcdef", 3, "abc…"},
+		{"张三李四", 2, "张三…"},
+		{"&&&&", 2, "&amp;&amp;…"},
+	}
+	for _, tt := range tests {
+		if got := escapeText(tt.in, tt.max); got != tt.want {
+			t.Errorf("escapeText(%q, %d) = %q; want %q", tt.in, tt.max, got, tt.want)
+		}
+	}
+}
+
+func TestMaskNumber(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"+991116004380", "+99111***4380"},
+		{"+9911160043801234", "+99111*******1234"},
+		{"+99 111-600 4380", "+99111***4380"},
+		{"12345678", "******78"},
+		{"123456", "******"},
+		{"12", "**"},
+		{"＋９９１１１６００４３８０", "+99111***4380"},
+		{"alice", "a****"},
+		{"ab", "a***"},
+		{"+1 (555) 010-9999", "+15550**9999"},
+	}
+	for _, tt := range tests {
+		got := MaskNumber(tt.in)
+		if got != tt.want {
+			t.Errorf("MaskNumber(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+		if tt.in != "" && strings.Contains(got, "4380") && strings.Contains(got, "6004380") {
+			t.Errorf("MaskNumber(%q) = %q shows too much", tt.in, got)
+		}
+	}
+}
+
+func TestLooksLikeNumber(t *testing.T) {
+	for s, want := range map[string]bool{"+991116005905": true, "user8002": false, "12 34": false, "(010) 1234-5678": true, "": false} {
+		if got := looksLikeNumber(s); got != want {
+			t.Errorf("looksLikeNumber(%q) = %v; want %v", s, got, want)
+		}
+	}
+}

@@ -1,0 +1,57 @@
+package formatting
+
+import "testing"
+
+func TestNormNumber(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"  ", ""},
+		{"+991116004380", "+991116004380"},
+		{" +99 111-600.4380 ", "+991116004380"},
+		{"(010) 1234", "0101234"},
+		{"＋９９１１１", "+99111"},
+		{"abc", ""},
+		{"ext*12#", "ext*12#"},
+	}
+	for _, tt := range tests {
+		if got := normNumber(tt.in); got != tt.want {
+			t.Errorf("normNumber(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFoldText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"  Alice  ", "alice"},
+		{"alice", "alice"},
+		{"ＡＬＩＣＥ　Ｂ", "alice b"},
+		{"Alice   B", "alice b"},
+		{"张三", "张三"},
+		{"\tBob\n", "bob"},
+	}
+	for _, tt := range tests {
+		if got := foldText(tt.in); got != tt.want {
+			t.Errorf("foldText(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestIdentityKey(t *testing.T) {
+	tests := []struct {
+		r    Record
+		i    int
+		want string
+	}{
+		{Record{Number: "+99 111", Name: "x"}, 0, "n:+99111"},
+		{Record{Name: " Alice ", Dept: "R&D"}, 0, "p:alice|r&d"},
+		{Record{Name: "a|b", Dept: `c\`}, 0, `p:a\|b|c\\`},
+		{Record{Dept: "only dept"}, 7, "r:7"},
+		{Record{}, 3, "r:3"},
+	}
+	for _, tt := range tests {
+		if got := identityOf(&tt.r, tt.i).key(); got != tt.want {
+			t.Errorf("identityOf(%+v).key() = %q; want %q", tt.r, got, tt.want)
+		}
+	}
+}
