@@ -1,0 +1,99 @@
+package meeting
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+)
+
+const (
+	pathAttendees  = "/v1/mmc/management/conferences/history/confAttendeeRecord"
+	maxSearchKey   = 200
+	cacheKeySep    = "\x00"
+	opAttendees    = "attendees"
+	opHistory      = "history"
+	opConfDetail   = "confdetail"
+	sortNewest     = "DSC_StartTIME"
+	sortOldest     = "ASC_StartTIME"
+	pathHistory    = "/v1/mmc/management/conferences/history"
+	pathConfDetail = "/v1/mmc/management/conferences/history/confDetail"
+)
+
+// Attendees returns every attendee record of the conference in server order:
+// one record per join of one device, so a person can appear several times.
+// Results are cached (see WithCache) and concurrent calls for the same
+// conference share one fetch. The returned slice is the caller's own copy.
+//
+// A confUUID of the wrong shape fails with ErrInvalidInput before any request;
+// an unknown conference fails with ErrNotFound; more records than the cap
+// (WithMaxRecords) fails with ErrTooManyRecords.
+func (c *Client) Attendees(ctx context.Context, confUUID string) ([]Attendee, error) {
+	return c.SearchAttendees(ctx, confUUID, "")
+}
+
+// SearchAttendees is Attendees with the server-side searchKey filter; an empty
+// searchKey returns every record.
+func (c *Client) SearchAttendees(ctx context.Context, confUUID, searchKey string) ([]Attendee, error) {
+	if err := ValidateConfUUID(confUUID); err != nil {
+		return nil, fmt.Errorf("list attendees: %w", err)
+	}
+	if len(searchKey) > maxSearchKey {
+		return nil, fmt.Errorf("list attendees: %w", invalid("search key must be at most %d bytes, got %d", maxSearchKey, len(searchKey)))
+	}
+	key := confUUID + cacheKeySep + searchKey
+	if recs, ok := c.cache.get(key, c.now()); ok {
+		c.reportCache(true)
+		return slices.Clone(recs), nil
+	}
+	recs, joined, err := c.attendees.do(ctx, key, func(ctx context.Context) ([]Attendee, error) {
+		recs, err := c.fetchAttendees(ctx, confUUID, searchKey)
+		if err == nil {
+			c.cache.put(key, recs, c.now())
+		}
+		return recs, err
+	})
+	c.reportCache(joined)
+	if err != nil {
+		return nil, fmt.Errorf("list attendees %s: %w", confUUID, err)
+	}
+	// The fetched slice is shared with the cache and with joined callers.
+	return slices.Clone(recs), nil
+}
+
+func (c *Client) reportCache(hit bool) {
+	if c.cacheHook != nil {
+		c.cacheHook(hit)
+	}
+}
+
+// fetchAttendees reads all pages of the conference's attendee records.
+func (c *Client) fetchAttendees(ctx context.Context, confUUID, searchKey string) ([]Attendee, error) {
+	return collectPages(ctx, c, c.maxRecords, true, func(ctx context.Context, offset, limit int) (int, []Attendee, error) {
+		q := url.Values{
+			"confUUID": {confUUID},
+			"offset":   {strconv.Itoa(offset)},
+			"limit":    {strconv.Itoa(limit)},
+		}
+		if searchKey != "" {
+			q.Set("searchKey", searchKey)
+		}
+		resp, err := c.call(ctx, request{op: opAttendees, method: http.MethodGet, path: pathAttendees, query: q, page: true})
+		if err != nil {
+			return 0, nil, err
+		}
+		count, recs, err := decodeAttendeePage(resp.body)
+		if err != nil {
+			return 0, nil, decodeError(opAttendees, offset, resp, err)
+		}
+		return count, recs, nil
+	})
+}
+
+// decodeError describes an unreadable 200 answer. It satisfies ErrUnavailable:
+// the server (or a proxy in front of it) is not answering as documented.
+func decodeError(op string, offset int, resp *response, err error) error {
+	return fmt.Errorf("%s: decode page at offset %d (request id %s): %w: %w", op, offset, resp.requestID, ErrUnavailable, err)
+}

@@ -1,0 +1,148 @@
+package meeting
+
+import (
+	"container/list"
+	"context"
+	"sync"
+	"time"
+)
+
+// lruCache is a size-bounded least-recently-used cache whose entries also
+// expire after a TTL. A nil *lruCache (caching disabled) misses every lookup.
+// Safe for concurrent use.
+type lruCache struct {
+	mu      sync.Mutex
+	max     int
+	ttl     time.Duration
+	order   *list.List // front: most recently used
+	entries map[string]*list.Element
+}
+
+type cacheEntry struct {
+	key     string
+	value   []Attendee
+	expires time.Time
+}
+
+func newLRUCache(entries int, ttl time.Duration) *lruCache {
+	if entries <= 0 {
+		return nil
+	}
+	return &lruCache{max: entries, ttl: ttl, order: list.New(), entries: make(map[string]*list.Element)}
+}
+
+// get returns the cached value. Callers must not modify it.
+func (c *lruCache) get(key string, now time.Time) ([]Attendee, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*cacheEntry)
+	if !now.Before(e.expires) {
+		c.order.Remove(el)
+		delete(c.entries, key)
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return e.value, true
+}
+
+// put stores value, which must not be modified afterwards.
+func (c *lruCache) put(key string, value []Attendee, now time.Time) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[key]; ok {
+		c.order.Remove(el)
+		delete(c.entries, key)
+	}
+	c.entries[key] = c.order.PushFront(&cacheEntry{key: key, value: value, expires: now.Add(c.ttl)})
+	for c.order.Len() > c.max {
+		oldest := c.order.Back()
+		c.order.Remove(oldest)
+		delete(c.entries, oldest.Value.(*cacheEntry).key)
+	}
+}
+
+func (c *lruCache) len() int {
+	if c == nil {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
+}
+
+// flightGroup coalesces concurrent calls with the same key into one execution
+// (like x/sync/singleflight), with two differences that matter here: the
+// shared work runs on a context that is not the first caller's, and is
+// cancelled only when every waiting caller has given up, so one impatient
+// caller cannot fail the others and abandoned work does not keep running; and
+// every caller receives the request IDs of the shared requests.
+type flightGroup[V any] struct {
+	mu      sync.Mutex
+	flights map[string]*flight[V]
+}
+
+type flight[V any] struct {
+	done    chan struct{}
+	val     V
+	err     error
+	waiters int
+	cancel  context.CancelFunc
+	ids     RequestIDs
+}
+
+// do runs fn once for all concurrent callers of key and returns its result.
+// joined reports whether this caller joined a flight another caller started.
+// If ctx ends first, do returns ctx's error at once.
+func (g *flightGroup[V]) do(ctx context.Context, key string, fn func(context.Context) (V, error)) (v V, joined bool, err error) {
+	g.mu.Lock()
+	if g.flights == nil {
+		g.flights = make(map[string]*flight[V])
+	}
+	f, joined := g.flights[key]
+	if !joined {
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		f = &flight[V]{done: make(chan struct{}), cancel: cancel}
+		fctx = WithRequestIDs(fctx, &f.ids)
+		g.flights[key] = f
+		go func() {
+			defer cancel()
+			f.val, f.err = fn(fctx)
+			g.mu.Lock()
+			if g.flights[key] == f {
+				delete(g.flights, key)
+			}
+			g.mu.Unlock()
+			close(f.done)
+		}()
+	}
+	f.waiters++
+	g.mu.Unlock()
+
+	select {
+	case <-f.done:
+		requestIDsFrom(ctx).add(f.ids.List()...)
+		return f.val, joined, f.err
+	case <-ctx.Done():
+		g.mu.Lock()
+		f.waiters--
+		if f.waiters == 0 {
+			f.cancel()
+			if g.flights[key] == f {
+				delete(g.flights, key)
+			}
+		}
+		g.mu.Unlock()
+		var zero V
+		return zero, joined, context.Cause(ctx)
+	}
+}

@@ -1,0 +1,329 @@
+package meeting
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Default hosts.
+const (
+	DefaultBaseURL       = "https://api.meeting.huaweicloud.com"
+	InternationalBaseURL = "https://api-intl.meeting.huaweicloud.com"
+)
+
+// Defaults of a Client.
+const (
+	DefaultRateLimit     = 10
+	DefaultMaxInFlight   = 4
+	DefaultLanguage      = "en-US"
+	DefaultMaxRecords    = 100000
+	DefaultCacheEntries  = 64
+	DefaultCacheTTL      = 10 * time.Minute
+	DefaultUserAgent     = "attendees-bot/dev"
+	DefaultHistoryWindow = 180 * 24 * time.Hour
+	DefaultTimeout       = 30 * time.Second // per HTTP attempt
+)
+
+// maxBody bounds a success body: 500 records are about 100 KB, so 64 MiB only
+// stops a runaway response.
+const maxBody = 64 << 20
+
+// RequestEvent describes one HTTP attempt the client made (for metrics and logs).
+type RequestEvent struct {
+	Op        string // "appauth", "account", "refresh", "attendees", "history", "confdetail"
+	Status    int    // 0 when no response arrived
+	Duration  time.Duration
+	RequestID string
+	Attempt   int // 1-based
+	Err       error
+}
+
+// Client talks to Huawei Cloud Meeting. It holds one token, one rate limiter,
+// one page-request semaphore and one cache shared by every caller. It is safe
+// for concurrent use; create one per process and credential. Build it with
+// NewClient; the zero value is not usable.
+type Client struct {
+	base          *url.URL
+	hc            *http.Client
+	auth          authSource
+	limiter       *rate.Limiter
+	maxInFlight   int
+	pageSlots     chan struct{}
+	lang          string
+	maxRecords    int
+	cacheEntries  int
+	cacheTTL      time.Duration
+	userAgent     string
+	log           *slog.Logger
+	requestHook   func(RequestEvent)
+	cacheHook     func(hit bool)
+	now           func() time.Time
+	historyWindow time.Duration
+	retry         retryPolicy
+
+	tokens    tokenStore
+	cache     *lruCache
+	attendees flightGroup[[]Attendee]
+}
+
+// NewClient returns a client for baseURL (DefaultBaseURL or
+// InternationalBaseURL, or a test server). Exactly one of WithAppAuth,
+// WithAccountAuth and WithStaticToken is required.
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("new meeting client: base URL must be like %s, got %q", DefaultBaseURL, baseURL)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	c := &Client{
+		base:          u,
+		hc:            &http.Client{Timeout: DefaultTimeout, Transport: newTransport()},
+		limiter:       newLimiter(DefaultRateLimit),
+		maxInFlight:   DefaultMaxInFlight,
+		lang:          DefaultLanguage,
+		maxRecords:    DefaultMaxRecords,
+		cacheEntries:  DefaultCacheEntries,
+		cacheTTL:      DefaultCacheTTL,
+		userAgent:     DefaultUserAgent,
+		log:           slog.New(slog.DiscardHandler),
+		now:           time.Now,
+		historyWindow: DefaultHistoryWindow,
+		retry:         defaultRetry,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(c); err != nil {
+			return nil, fmt.Errorf("new meeting client: %w", err)
+		}
+	}
+	if c.auth == nil {
+		return nil, errors.New("new meeting client: no credentials: use WithAppAuth, WithAccountAuth or WithStaticToken")
+	}
+	c.pageSlots = make(chan struct{}, c.maxInFlight)
+	c.cache = newLRUCache(c.cacheEntries, c.cacheTTL)
+	return c, nil
+}
+
+func (c *Client) setAuth(a authSource) error {
+	if c.auth != nil {
+		return errors.New("more than one credential option: use exactly one of WithAppAuth, WithAccountAuth, WithStaticToken")
+	}
+	c.auth = a
+	return nil
+}
+
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 16
+	t.ResponseHeaderTimeout = DefaultTimeout
+	return t
+}
+
+// Ping makes sure a token can be obtained (used for readiness checks). It logs
+// in only when the client holds no valid token.
+func (c *Client) Ping(ctx context.Context) error {
+	if _, err := c.token(ctx); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	return nil
+}
+
+// request is one API call, independent of attempts.
+type request struct {
+	op     string
+	method string
+	path   string
+	query  url.Values
+	body   []byte
+	header http.Header // extra headers (login authorization)
+	page   bool        // holds a page slot while in flight
+}
+
+// response is a successful answer.
+type response struct {
+	body      []byte
+	requestID string
+}
+
+// call makes an authenticated API call: it attaches the token, and on a 401 /
+// USG.000000004 drops the token, logs in again and retries once.
+func (c *Client) call(ctx context.Context, req request) (*response, error) {
+	tok, err := c.token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.send(ctx, req, tok)
+	if err == nil || !unauthorized(err) || !c.auth.renewable() {
+		return resp, err
+	}
+	c.log.InfoContext(ctx, "meeting api: token rejected, logging in again", "op", req.op, "error", err)
+	c.tokens.invalidate(tok)
+	if tok, err = c.token(ctx); err != nil {
+		return nil, err
+	}
+	return c.send(ctx, req, tok)
+}
+
+// send makes a request with retries: 429, 5xx, timeouts and connection errors
+// are retried with backoff (honouring Retry-After) up to retry.attempts in all,
+// never past the context. The limiter is waited on before every attempt.
+func (c *Client) send(ctx context.Context, req request, tok Secret) (*response, error) {
+	for attempt := 1; ; attempt++ {
+		resp, retryAfter, err := c.attempt(ctx, req, tok, attempt)
+		if err == nil {
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w", req.op, context.Cause(ctx))
+		}
+		if !retryable(err) || attempt >= c.retry.attempts {
+			return nil, finalError(req.op, err)
+		}
+		wait := c.retry.backoff(attempt, retryAfter)
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return nil, finalError(req.op, err) // waiting cannot help
+		}
+		c.log.WarnContext(ctx, "meeting api: retrying", "op", req.op, "attempt", attempt, "wait", wait, "error", err)
+		if err := c.retry.sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("%s: %w", req.op, err)
+		}
+	}
+}
+
+// finalError gives an error that ends the retries its meaning: transport
+// failures are wrapped so they satisfy ErrUnavailable.
+func finalError(op string, err error) error {
+	var apiErr *Error
+	if errors.As(err, &apiErr) || errors.Is(err, ErrUnavailable) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, err)
+}
+
+// attempt makes one HTTP exchange. It returns the Retry-After delay of a
+// 429/503 answer, if any.
+func (c *Client) attempt(ctx context.Context, req request, tok Secret, n int) (resp *response, retryAfter time.Duration, err error) {
+	if req.page {
+		select {
+		case c.pageSlots <- struct{}{}:
+			defer func() { <-c.pageSlots }()
+		case <-ctx.Done():
+			return nil, 0, context.Cause(ctx)
+		}
+	}
+	if err := c.limiter.Wait(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, 0, context.Cause(ctx)
+		}
+		return nil, 0, &permanentError{fmt.Errorf("rate limiter: %w: %w", context.DeadlineExceeded, err)}
+	}
+
+	hreq, err := c.newHTTPRequest(ctx, req, tok)
+	if err != nil {
+		return nil, 0, &permanentError{err}
+	}
+	start := time.Now()
+	ev := RequestEvent{Op: req.op, Attempt: n}
+	defer func() {
+		ev.Duration = time.Since(start)
+		ev.Err = err
+		if c.requestHook != nil {
+			c.requestHook(ev)
+		}
+	}()
+	hresp, err := c.hc.Do(hreq)
+	if err != nil {
+		return nil, 0, c.scrubErr(err)
+	}
+	defer hresp.Body.Close()
+	ev.Status = hresp.StatusCode
+	ev.RequestID = hresp.Header.Get("X-Request-Id")
+	requestIDsFrom(ctx).add(ev.RequestID)
+
+	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
+		body, _ := io.ReadAll(io.LimitReader(hresp.Body, maxErrorBody))
+		apiErr := parseError(hresp.StatusCode, ev.RequestID, body)
+		apiErr.Message = c.scrub(apiErr.Message)
+		return nil, parseRetryAfter(hresp.Header.Get("Retry-After"), time.Now()), apiErr
+	}
+	body, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody+1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("read response (request id %s): %w", ev.RequestID, c.scrubErr(err))
+	}
+	if len(body) > maxBody {
+		return nil, 0, &permanentError{fmt.Errorf("response larger than %d bytes (request id %s): %w", maxBody, ev.RequestID, ErrUnavailable)}
+	}
+	return &response{body: body, requestID: ev.RequestID}, 0, nil
+}
+
+func (c *Client) newHTTPRequest(ctx context.Context, req request, tok Secret) (*http.Request, error) {
+	u := *c.base
+	u.Path += req.path
+	u.RawQuery = req.query.Encode()
+	var body io.Reader
+	if req.body != nil {
+		body = bytes.NewReader(req.body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	for k, v := range req.header {
+		hreq.Header[k] = v
+	}
+	hreq.Header.Set("User-Agent", c.userAgent)
+	hreq.Header.Set("Accept", "application/json")
+	hreq.Header.Set("Accept-Language", c.lang)
+	if req.body != nil {
+		hreq.Header.Set("Content-Type", "application/json; charset=UTF-8")
+	}
+	if tok != "" {
+		hreq.Header.Set("X-Access-Token", tok.Reveal())
+	}
+	return hreq, nil
+}
+
+// scrub removes every credential the client knows from s: a server or proxy
+// that echoes a header into its error message must not leak it into our logs.
+func (c *Client) scrub(s string) string {
+	for _, secret := range c.secrets() {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, redacted)
+		}
+	}
+	return s
+}
+
+func (c *Client) scrubErr(err error) error {
+	if msg := err.Error(); c.scrub(msg) != msg {
+		return &scrubbedError{msg: c.scrub(msg), err: err}
+	}
+	return err
+}
+
+// scrubbedError hides the text of an error that mentioned a credential while
+// keeping it available to errors.Is/As.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+func (c *Client) secrets() []string {
+	s := c.auth.secrets()
+	return append(s, c.tokens.secrets()...)
+}

@@ -1,0 +1,304 @@
+package meeting
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The API's field types are documented loosely and not always honoured, so
+// responses decode into lenient types: a field with an unexpected type becomes
+// its zero value instead of failing the whole page.
+
+// flexString accepts a JSON string, number or boolean; null, objects and arrays
+// give "".
+type flexString string
+
+func (s *flexString) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) == 0:
+		*s = ""
+	case b[0] == '"':
+		inner := b[1 : len(b)-1]
+		if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+			*s = flexString(inner)
+			return nil
+		}
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			*s = ""
+			return nil
+		}
+		*s = flexString(v)
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9') || b[0] == 't' || b[0] == 'f':
+		*s = flexString(b)
+	default: // null, object, array
+		*s = ""
+	}
+	return nil
+}
+
+// flexInt accepts a JSON number (fractions truncated) or a string holding one;
+// anything else gives 0.
+type flexInt int64
+
+func (n *flexInt) UnmarshalJSON(b []byte) error {
+	*n = 0
+	if len(b) == 0 {
+		return nil
+	}
+	if b[0] == '"' {
+		var s string
+		if json.Unmarshal(b, &s) != nil {
+			return nil
+		}
+		b = []byte(strings.TrimSpace(s))
+	}
+	*n = flexInt(parseNumber(string(b)))
+	return nil
+}
+
+// parseNumber parses an integer or float literal, saturating at the int64
+// range; anything unparsable is 0.
+func parseNumber(s string) int64 {
+	if s == "" {
+		return 0
+	}
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return i
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) {
+		return 0
+	}
+	switch {
+	case f >= math.MaxInt64:
+		return math.MaxInt64
+	case f <= math.MinInt64:
+		return math.MinInt64
+	}
+	return int64(f)
+}
+
+// historyTimeLayouts are the string forms a conference time may take. The
+// documented one is the first; all are read as UTC.
+var historyTimeLayouts = []string{
+	"2006-01-02 15:04",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04:05Z07:00",
+	"2006-01-02T15:04",
+}
+
+// flexTime accepts "YYYY-MM-DD HH:MM" (UTC, documented), "YYYY-MM-DD HH:MM:SS",
+// RFC 3339, or epoch milliseconds as a number or numeric string. Numbers below
+// 1e11 are taken as epoch seconds. Anything else is the zero time.
+type flexTime time.Time
+
+func (t *flexTime) UnmarshalJSON(b []byte) error {
+	*t = flexTime{}
+	var s string
+	switch {
+	case len(b) == 0:
+		return nil
+	case b[0] == '"':
+		if json.Unmarshal(b, &s) != nil {
+			return nil
+		}
+		s = strings.TrimSpace(s)
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
+		s = string(b)
+	default:
+		return nil
+	}
+	*t = flexTime(parseHistoryTime(s))
+	return nil
+}
+
+func parseHistoryTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	if s[0] >= '0' && s[0] <= '9' && !strings.ContainsAny(s, "-: T") {
+		n := parseNumber(s)
+		switch {
+		case n <= 0:
+			return time.Time{}
+		case n < 1e11:
+			return time.Unix(n, 0).UTC()
+		case n > 1e15: // not a plausible time
+			return time.Time{}
+		}
+		return time.UnixMilli(n).UTC()
+	}
+	for _, layout := range historyTimeLayouts {
+		if v, err := time.Parse(layout, s); err == nil {
+			return v.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// decodeLenient unmarshals body into v, tolerating type mismatches: encoding/json
+// fills every field it can and reports only the first mismatch, which is then
+// ignored. Syntax errors fail.
+func decodeLenient(body []byte, v any) error {
+	err := json.Unmarshal(body, v)
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return nil
+	}
+	return err
+}
+
+// wireAttendee is the lenient wire form of Attendee.
+type wireAttendee struct {
+	DisplayName flexString `json:"displayName"`
+	CallNumber  flexString `json:"callNumber"`
+	DeviceType  flexString `json:"deviceType"`
+	JoinTime    flexInt    `json:"joinTime"`
+	LeftTime    flexInt    `json:"leftTime"`
+	MediaType   flexString `json:"mediaType"`
+	DeptName    flexString `json:"deptName"`
+}
+
+func (w *wireAttendee) attendee() Attendee {
+	return Attendee{
+		DisplayName: string(w.DisplayName),
+		CallNumber:  string(w.CallNumber),
+		DeviceType:  string(w.DeviceType),
+		JoinTime:    int64(w.JoinTime),
+		LeftTime:    int64(w.LeftTime),
+		MediaType:   string(w.MediaType),
+		DeptName:    string(w.DeptName),
+	}
+}
+
+// wirePage is one page of any paged list.
+type wirePage[T any] struct {
+	Offset flexInt `json:"offset"`
+	Limit  flexInt `json:"limit"`
+	Count  flexInt `json:"count"`
+	Data   []T     `json:"data"`
+}
+
+// decodeAttendeePage decodes one confAttendeeRecord page.
+func decodeAttendeePage(body []byte) (count int, records []Attendee, err error) {
+	var p wirePage[wireAttendee]
+	if err := decodeLenient(body, &p); err != nil {
+		return 0, nil, err
+	}
+	records = make([]Attendee, len(p.Data))
+	for i := range p.Data {
+		records[i] = p.Data[i].attendee()
+	}
+	return clampCount(p.Count), records, nil
+}
+
+func clampCount(n flexInt) int {
+	if n < 0 {
+		return 0
+	}
+	if n > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return int(n)
+}
+
+// wireConference is the lenient wire form of Conference.
+type wireConference struct {
+	ConferenceID  flexString `json:"conferenceID"`
+	ConfUUID      flexString `json:"confUUID"`
+	Subject       flexString `json:"subject"`
+	SchedulerName flexString `json:"scheduserName"`
+	StartTime     flexTime   `json:"startTime"`
+	EndTime       flexTime   `json:"endTime"`
+	State         flexString `json:"conferenceState"`
+	MediaTypes    flexString `json:"mediaTypes"`
+	ConfType      flexString `json:"confType"`
+}
+
+func (w *wireConference) conference() Conference {
+	return Conference{
+		ConferenceID:  string(w.ConferenceID),
+		ConfUUID:      string(w.ConfUUID),
+		Subject:       string(w.Subject),
+		SchedulerName: string(w.SchedulerName),
+		Start:         time.Time(w.StartTime),
+		End:           time.Time(w.EndTime),
+		State:         string(w.State),
+		MediaTypes:    string(w.MediaTypes),
+		ConfType:      string(w.ConfType),
+	}
+}
+
+// decodeHistoryPage decodes one page of the history conference list.
+func decodeHistoryPage(body []byte) (count int, confs []Conference, err error) {
+	var p wirePage[wireConference]
+	if err := decodeLenient(body, &p); err != nil {
+		return 0, nil, err
+	}
+	confs = make([]Conference, len(p.Data))
+	for i := range p.Data {
+		confs[i] = p.Data[i].conference()
+	}
+	return clampCount(p.Count), confs, nil
+}
+
+// wireParticipant is the lenient wire form of Participant.
+type wireParticipant struct {
+	ParticipantID flexString `json:"participantID"`
+	Name          flexString `json:"name"`
+	Role          flexInt    `json:"role"`
+	AttendeeType  flexString `json:"attendeeType"`
+	Email         flexString `json:"email"`
+	SMS           flexString `json:"sms"`
+	DeptName      flexString `json:"deptName"`
+}
+
+func (w *wireParticipant) participant() Participant {
+	role := int(w.Role)
+	if w.Role > math.MaxInt32 || w.Role < math.MinInt32 {
+		role = 0
+	}
+	return Participant{
+		ParticipantID: string(w.ParticipantID),
+		Name:          string(w.Name),
+		Role:          role,
+		AttendeeType:  string(w.AttendeeType),
+		Email:         string(w.Email),
+		SMS:           string(w.SMS),
+		DeptName:      string(w.DeptName),
+	}
+}
+
+// decodeDetailPage decodes one confDetail page: the conference and one page of
+// its invite list.
+func decodeDetailPage(body []byte) (conf Conference, count int, parts []Participant, err error) {
+	var p struct {
+		ConferenceData wireConference            `json:"conferenceData"`
+		Data           wirePage[wireParticipant] `json:"data"`
+	}
+	if err := decodeLenient(body, &p); err != nil {
+		return Conference{}, 0, nil, err
+	}
+	parts = make([]Participant, len(p.Data.Data))
+	for i := range p.Data.Data {
+		parts[i] = p.Data.Data[i].participant()
+	}
+	return p.ConferenceData.conference(), clampCount(p.Data.Count), parts, nil
+}
+
+// wireToken is the token part of the appauth, account and refresh responses.
+type wireToken struct {
+	AccessToken        flexString `json:"accessToken"`
+	ValidPeriod        flexInt    `json:"validPeriod"` // seconds
+	ExpireTime         flexInt    `json:"expireTime"`  // unix seconds
+	RefreshToken       flexString `json:"refreshToken"`
+	RefreshValidPeriod flexInt    `json:"refreshValidPeriod"`
+	RefreshExpireTime  flexInt    `json:"refreshExpireTime"`
+}

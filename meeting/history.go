@@ -1,0 +1,150 @@
+package meeting
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// defaultHistoryMax is HistoryQuery.Max when zero.
+const defaultHistoryMax = 500
+
+// meetingIDHistoryMax bounds a meeting-ID lookup. The search key also matches
+// subjects, so rows of other meetings can come back; a daily meeting has 180
+// instances in the default window.
+const meetingIDHistoryMax = 2000
+
+// History lists history conferences matching q, all pages up to q.Max, in
+// server order (newest first unless q.Ascending).
+func (c *Client) History(ctx context.Context, q HistoryQuery) ([]Conference, error) {
+	if err := q.validate(); err != nil {
+		return nil, fmt.Errorf("list history: %w", err)
+	}
+	limit := q.Max
+	if limit == 0 {
+		limit = defaultHistoryMax
+	}
+	sortType := sortNewest
+	if q.Ascending {
+		sortType = sortOldest
+	}
+	confs, err := collectPages(ctx, c, limit, false, func(ctx context.Context, offset, pageSize int) (int, []Conference, error) {
+		v := url.Values{
+			"startDate": {strconv.FormatInt(q.Start.UnixMilli(), 10)},
+			"endDate":   {strconv.FormatInt(q.End.UnixMilli(), 10)},
+			"offset":    {strconv.Itoa(offset)},
+			"limit":     {strconv.Itoa(pageSize)},
+			"sortType":  {sortType},
+		}
+		if q.SearchKey != "" {
+			v.Set("searchKey", q.SearchKey)
+		}
+		resp, err := c.call(ctx, request{op: opHistory, method: http.MethodGet, path: pathHistory, query: v, page: true})
+		if err != nil {
+			return 0, nil, err
+		}
+		count, confs, err := decodeHistoryPage(resp.body)
+		if err != nil {
+			return 0, nil, decodeError(opHistory, offset, resp, err)
+		}
+		return count, confs, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list history: %w", err)
+	}
+	return confs, nil
+}
+
+func (q HistoryQuery) validate() error {
+	switch {
+	case q.Start.IsZero() || q.End.IsZero():
+		return invalid("history query needs a start and an end time")
+	case q.End.Before(q.Start):
+		return invalid("history query end %s is before its start %s", q.End.UTC().Format("2006-01-02 15:04"), q.Start.UTC().Format("2006-01-02 15:04"))
+	case q.Max < 0:
+		return invalid("history query max must be 0 (meaning %d) or more, got %d", defaultHistoryMax, q.Max)
+	case len(q.SearchKey) > maxSearchKey:
+		return invalid("search key must be at most %d bytes, got %d", maxSearchKey, len(q.SearchKey))
+	}
+	return nil
+}
+
+// ConferencesByMeetingID resolves a typed meeting ID (spaces and dashes
+// allowed, see NormalizeMeetingID) to its instances that started within the
+// history window (WithHistoryWindow), newest first. One meeting ID started
+// several times has several instances, each with its own ConfUUID. None found
+// is an error satisfying ErrNotFound.
+func (c *Client) ConferencesByMeetingID(ctx context.Context, meetingID string) ([]Conference, error) {
+	id, err := NormalizeMeetingID(meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("find meeting: %w", err)
+	}
+	now := c.now()
+	confs, err := c.History(ctx, HistoryQuery{Start: now.Add(-c.historyWindow), End: now, SearchKey: id, Max: meetingIDHistoryMax})
+	if err != nil {
+		return nil, fmt.Errorf("find meeting %s: %w", id, err)
+	}
+	var out []Conference
+	for _, conf := range confs {
+		if stripIDSeparators(conf.ConferenceID) == id {
+			out = append(out, conf)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("find meeting %s: no conference in the last %d days: %w", id, int(c.historyWindow.Hours()/24), ErrNotFound)
+	}
+	// The server was asked for newest first; sort anyway (stable, so rows
+	// without a parsable start keep their server position among equals).
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.After(out[j].Start) })
+	return out, nil
+}
+
+func stripIDSeparators(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// ConferenceDetail returns a conference and its whole invite list (all pages
+// of /history/confDetail). The invite list is who was invited at booking, not
+// who joined: compare it with Attendees to find no-shows.
+func (c *Client) ConferenceDetail(ctx context.Context, confUUID string) (*ConferenceDetail, error) {
+	if err := ValidateConfUUID(confUUID); err != nil {
+		return nil, fmt.Errorf("conference detail: %w", err)
+	}
+	var conf Conference
+	parts, err := collectPages(ctx, c, c.maxRecords, true, func(ctx context.Context, offset, limit int) (int, []Participant, error) {
+		q := url.Values{
+			"confUUID": {confUUID},
+			"offset":   {strconv.Itoa(offset)},
+			"limit":    {strconv.Itoa(limit)},
+		}
+		resp, err := c.call(ctx, request{op: opConfDetail, method: http.MethodGet, path: pathConfDetail, query: q, page: true})
+		if err != nil {
+			return 0, nil, err
+		}
+		pageConf, count, parts, err := decodeDetailPage(resp.body)
+		if err != nil {
+			return 0, nil, decodeError(opConfDetail, offset, resp, err)
+		}
+		if offset == 0 {
+			conf = pageConf
+		}
+		return count, parts, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("conference detail %s: %w", confUUID, err)
+	}
+	if parts == nil {
+		parts = []Participant{}
+	}
+	return &ConferenceDetail{Conference: conf, Participants: parts}, nil
+}
