@@ -1,6 +1,7 @@
 package slackfake_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -156,11 +157,11 @@ func TestBlockActionDecodesAsInteractionCallback(t *testing.T) {
 
 func TestReconnect(t *testing.T) {
 	tests := []struct {
-		name  string
-		break_ func(*slackfake.Server) error
+		name      string
+		breakConn func(context.Context, *slackfake.Server) error
 	}{
-		{"disconnect frame", func(s *slackfake.Server) error { return s.Disconnect(t.Context(), "refresh_requested") }},
-		{"dropped socket", func(s *slackfake.Server) error {
+		{"disconnect frame", func(ctx context.Context, s *slackfake.Server) error { return s.Disconnect(ctx, "refresh_requested") }},
+		{"dropped socket", func(_ context.Context, s *slackfake.Server) error {
 			if !s.DropConnection() {
 				return errors.New("no connection to drop")
 			}
@@ -175,7 +176,7 @@ func TestReconnect(t *testing.T) {
 			if err := srv.WaitConnections(ctx, 1); err != nil {
 				t.Fatal(err)
 			}
-			if err := tt.break_(srv); err != nil {
+			if err := tt.breakConn(ctx, srv); err != nil {
 				t.Fatal(err)
 			}
 			// Sent while slack-go reconnects: it must wait for the new socket.
