@@ -16,10 +16,13 @@
 //     empty body; answers a single-use ws://…/link/?ticket=… URL.
 //   - GET /link/?ticket=…: the Socket Mode socket. It sends hello first,
 //     a WebSocket PING every Config.PingInterval, and envelopes to the newest
-//     live socket (one that has not been sent a disconnect); it reads acks.
+//     live socket (one not dropped and not sent a disconnect), waiting for one
+//     if there is none and moving to another if a write fails; it reads acks
+//     from any socket.
 //   - POST /api/<method>, form-encoded with token=<bot token>: auth.test,
 //     chat.postMessage, chat.postEphemeral, conversations.open,
-//     files.getUploadURLExternal and files.completeUploadExternal.
+//     conversations.info, users.info, files.getUploadURLExternal and
+//     files.completeUploadExternal.
 //   - POST /upload/v1/<file id>: the upload_url, on the API's own host
 //     (slack-go refuses to send the token anywhere else).
 //   - POST /response/<id>: the response_url of each envelope.

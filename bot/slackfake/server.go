@@ -41,6 +41,19 @@ type Config struct {
 	// DefaultChannels(). DM channels ("D" + user ID) come into existence
 	// through conversations.open.
 	Channels []Channel
+
+	// Users answer users.info. Nil means every ID starting with U or W is
+	// a user named "user-<id>" in time zone UTC.
+	Users []User
+}
+
+// User is a workspace member known to users.info. Empty Name, RealName and
+// TZ get the defaults described on Config.Users.
+type User struct {
+	ID       string
+	Name     string
+	RealName string
+	TZ       string // IANA name, for example "Europe/Berlin"
 }
 
 // Channel is a conversation known to the fake.

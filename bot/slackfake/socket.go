@@ -21,9 +21,15 @@ type wsConn struct {
 	dead     bool       // read loop ended
 }
 
-func (c *wsConn) write(frame []byte) error {
+// write writes one text frame. before, if not nil, runs once the frame has
+// the socket to itself, so that a send time it records excludes the wait
+// behind other writers.
+func (c *wsConn) write(frame []byte, before func()) error {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
+	if before != nil {
+		before()
+	}
 	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	return c.ws.WriteMessage(websocket.TextMessage, frame)
 }
@@ -130,7 +136,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		},
 		"connection_info": map[string]any{"app_id": s.cfg.AppID},
 	})
-	if err := c.write(hello); err != nil {
+	if err := c.write(hello, nil); err != nil {
 		s.violate("write hello on connection %d: %v", c.n, err)
 	}
 	s.mu.Lock()
@@ -317,24 +323,36 @@ func (s *Server) deliver(ctx context.Context, env *envelope, retryAttempt int) e
 	if err != nil {
 		return fmt.Errorf("slackfake: marshal envelope: %w", err)
 	}
-	c, err := s.connection(ctx)
-	if err != nil {
-		return err
-	}
-	// Record the send before writing so that a fast ack never finds the
-	// delivery missing.
-	s.mu.Lock()
-	env.pending = append(env.pending, time.Now())
-	s.stats.EnvelopesSent++
-	s.mu.Unlock()
-	if err := c.write(data); err != nil {
+	for {
+		c, err := s.connection(ctx)
+		if err != nil {
+			return err
+		}
+		// Record the send before writing so that a fast ack never finds the
+		// delivery missing.
+		var sent time.Time
+		record := func() {
+			s.mu.Lock()
+			sent = time.Now()
+			env.pending = append(env.pending, sent)
+			s.stats.EnvelopesSent++
+			s.mu.Unlock()
+		}
+		err = c.write(data, record)
+		if err == nil {
+			return nil
+		}
+		// The socket broke under us: forget the delivery and, like Slack,
+		// use another connection.
 		s.mu.Lock()
-		env.pending = env.pending[:len(env.pending)-1]
-		s.stats.EnvelopesSent--
+		if i := slices.Index(env.pending, sent); i >= 0 && !sent.IsZero() {
+			env.pending = slices.Delete(env.pending, i, i+1)
+			s.stats.EnvelopesSent--
+		}
+		c.draining = true
+		s.notifyLocked()
 		s.mu.Unlock()
-		return fmt.Errorf("slackfake: write envelope on connection %d: %w", c.n, err)
 	}
-	return nil
 }
 
 // WaitAck waits for the first ack of envelopeID and returns its latency and
@@ -379,7 +397,7 @@ func (s *Server) Disconnect(ctx context.Context, reason string) error {
 		"debug_info":      map[string]any{"host": "applink-fake"},
 		"connection_info": map[string]any{"app_id": s.cfg.AppID},
 	})
-	if err := c.write(frame); err != nil {
+	if err := c.write(frame, nil); err != nil {
 		return fmt.Errorf("slackfake: write disconnect on connection %d: %w", c.n, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -320,4 +321,42 @@ func TestTicketIsSingleUse(t *testing.T) {
 		t.Fatal("second dial with the same ticket succeeded")
 	}
 	wantViolation(t, ctx, srv, 1, "reused ticket")
+}
+
+func TestBurstOfCommands(t *testing.T) {
+	const n = 100
+	srv := start(t, slackfake.Config{})
+	ctx := timeout(t)
+	c := connect(t, srv)
+	go func() {
+		for {
+			select {
+			case evt := <-c.events:
+				_ = c.sm.Ack(*evt.Request)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	ids := make(chan string, n)
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			id, err := srv.SlashCommand(ctx, slackfake.SlashCommand{Text: strconv.Itoa(i)})
+			ids <- id
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := srv.WaitAck(ctx, <-ids); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := srv.Stats(); st.EnvelopesSent != n || st.Acks != n {
+		t.Errorf("stats = %+v; want %d envelopes and acks", st, n)
+	}
+	assertClean(t, srv)
 }

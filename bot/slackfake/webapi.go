@@ -83,6 +83,8 @@ var apiMethods = map[string]func(*Server, http.ResponseWriter, *http.Request){
 	"chat.postMessage":             (*Server).postMessage,
 	"chat.postEphemeral":           (*Server).postMessage,
 	"conversations.open":           (*Server).conversationsOpen,
+	"conversations.info":           (*Server).conversationsInfo,
+	"users.info":                   (*Server).usersInfo,
 	"files.getUploadURLExternal":   (*Server).getUploadURL,
 	"files.completeUploadExternal": (*Server).completeUpload,
 }
@@ -296,4 +298,64 @@ func (s *Server) WaitPosts(ctx context.Context, n int) ([]Post, error) {
 		return len(out) >= n
 	})
 	return out, err
+}
+
+func (s *Server) conversationsInfo(w http.ResponseWriter, r *http.Request) {
+	id := r.PostFormValue("channel")
+	s.mu.Lock()
+	c, ok := s.channels[id]
+	s.mu.Unlock()
+	if !ok || (c.Private && !c.Member) {
+		slackErr(w, "channel_not_found")
+		return
+	}
+	im := strings.HasPrefix(id, "D")
+	writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{
+		"id": id, "name": c.Name, "is_channel": !c.Private && !im, "is_group": c.Private && !im,
+		"is_im": im, "is_private": c.Private, "is_member": c.Member,
+	}})
+}
+
+func (s *Server) usersInfo(w http.ResponseWriter, r *http.Request) {
+	id := r.PostFormValue("user")
+	u, ok := s.user(id)
+	if !ok {
+		slackErr(w, "user_not_found")
+		return
+	}
+	name := u.Name
+	if name == "" {
+		name = "user-" + strings.ToLower(id)
+	}
+	real := u.RealName
+	if real == "" {
+		real = name
+	}
+	tz := u.TZ
+	if tz == "" {
+		tz = "UTC"
+	}
+	offset := 0
+	if loc, err := time.LoadLocation(tz); err == nil {
+		_, offset = time.Now().In(loc).Zone()
+	}
+	writeJSON(w, map[string]any{"ok": true, "user": map[string]any{
+		"id": id, "team_id": s.cfg.TeamID, "name": name, "real_name": real, "tz": tz, "tz_offset": offset,
+		"is_bot": id == s.cfg.BotUserID, "locale": "en-US",
+		"profile": map[string]any{"real_name": real, "display_name": name},
+	}})
+}
+
+// user finds a configured user; with Config.Users nil every U… or W… ID
+// exists with defaults.
+func (s *Server) user(id string) (User, bool) {
+	if s.cfg.Users == nil {
+		return User{ID: id}, strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W")
+	}
+	for _, u := range s.cfg.Users {
+		if u.ID == id {
+			return u, true
+		}
+	}
+	return User{}, false
 }

@@ -122,6 +122,42 @@ func TestAuthTestAndConversationsOpen(t *testing.T) {
 	assertClean(t, srv)
 }
 
+func TestInfoMethods(t *testing.T) {
+	srv := start(t, slackfake.Config{Users: []slackfake.User{{ID: "U1", Name: "ada", TZ: "Asia/Shanghai"}}})
+	ctx := timeout(t)
+	api := apiClient(srv, srv.Config().BotToken)
+	u, err := api.GetUserInfoContext(ctx, "U1")
+	if err != nil || u.Name != "ada" || u.RealName != "ada" || u.TZ != "Asia/Shanghai" || u.TZOffset != 8*3600 {
+		t.Errorf("users.info U1 = %+v, %v", u, err)
+	}
+	if _, err := api.GetUserInfoContext(ctx, "U2"); err == nil || err.Error() != "user_not_found" {
+		t.Errorf("users.info U2 = %v; want user_not_found", err)
+	}
+	tests := []struct {
+		channel, wantErr string
+		member, private  bool
+	}{
+		{"C0GENERAL", "", true, false},
+		{"C0RANDOM", "", false, false},
+		{"G0SECRET", "channel_not_found", false, true},
+		{"C0NOPE", "channel_not_found", false, false},
+	}
+	for _, tt := range tests {
+		ch, err := api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: tt.channel})
+		switch {
+		case tt.wantErr != "":
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("conversations.info %s = %v; want %s", tt.channel, err, tt.wantErr)
+			}
+		case err != nil:
+			t.Errorf("conversations.info %s: %v", tt.channel, err)
+		case ch.ID != tt.channel || ch.IsMember != tt.member || ch.IsPrivate != tt.private:
+			t.Errorf("conversations.info %s = %+v", tt.channel, ch)
+		}
+	}
+	assertClean(t, srv)
+}
+
 func TestWrongBotTokenRejected(t *testing.T) {
 	srv := start(t, slackfake.Config{})
 	ctx := timeout(t)
@@ -135,11 +171,11 @@ func TestWrongBotTokenRejected(t *testing.T) {
 func TestUnknownMethod(t *testing.T) {
 	srv := start(t, slackfake.Config{})
 	ctx := timeout(t)
-	_, err := apiClient(srv, srv.Config().BotToken).GetUserInfoContext(ctx, "U1")
+	_, _, _, err := apiClient(srv, srv.Config().BotToken).UpdateMessageContext(ctx, "C0GENERAL", "1.000001", slack.MsgOptionText("x", false))
 	if err == nil || err.Error() != "unknown_method" {
-		t.Errorf("users.info = %v; want unknown_method", err)
+		t.Errorf("chat.update = %v; want unknown_method", err)
 	}
-	wantViolation(t, ctx, srv, 1, `unknown Web API method "users.info"`)
+	wantViolation(t, ctx, srv, 1, `unknown Web API method "chat.update"`)
 }
 
 func TestRateLimitAndFailNext(t *testing.T) {
