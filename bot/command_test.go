@@ -1,0 +1,98 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseCommand(t *testing.T) {
+	tests := []struct {
+		text string
+		want Command
+	}{
+		{"", Command{Kind: KindRecent}},
+		{"   ", Command{Kind: KindRecent}},
+		{"recent", Command{Kind: KindRecent}},
+		{"RECENT csv", Command{Kind: KindRecent, CSV: true}},
+		{"help", Command{Kind: KindHelp}},
+		{"9a0fa6d10a5b11eaae5e191763c22c0e", Command{Kind: KindConfUUID, Target: "9a0fa6d10a5b11eaae5e191763c22c0e"}},
+		{" 9A0FA6D10A5B11EAAE5E191763C22C0E ", Command{Kind: KindConfUUID, Target: "9A0FA6D10A5B11EAAE5E191763C22C0E"}},
+		{"9a0fa6d10a5b11eaae5e191763c22c0e csv", Command{Kind: KindConfUUID, Target: "9a0fa6d10a5b11eaae5e191763c22c0e", CSV: true}},
+		{"csv 9a0fa6d10a5b11eaae5e191763c22c0e search:alice", Command{Kind: KindConfUUID, Target: "9a0fa6d10a5b11eaae5e191763c22c0e", CSV: true, Search: "alice"}},
+		{`9a0fa6d10a5b11eaae5e191763c22c0e search:"Li Wei"`, Command{Kind: KindConfUUID, Target: "9a0fa6d10a5b11eaae5e191763c22c0e", Search: "Li Wei"}},
+		{`9a0fa6d10a5b11eaae5e191763c22c0e search:“Li Wei”`, Command{Kind: KindConfUUID, Target: "9a0fa6d10a5b11eaae5e191763c22c0e", Search: "Li Wei"}},
+		{"987 654 3210", Command{Kind: KindMeetingID, Target: "9876543210"}},
+		{"987-654-3210", Command{Kind: KindMeetingID, Target: "9876543210"}},
+		{"9876543210", Command{Kind: KindMeetingID, Target: "9876543210"}},
+		{"weekly sync", Command{Kind: KindSubject, Target: "weekly sync"}},
+		{"周例会", Command{Kind: KindSubject, Target: "周例会"}},
+		{"Q3 &amp; Q4 review", Command{Kind: KindSubject, Target: "Q3 & Q4 review"}},
+		{"abc", Command{Kind: KindSubject, Target: "abc"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			got, err := ParseCommand(tt.text)
+			if err != nil {
+				t.Fatalf("ParseCommand(%q) error %v", tt.text, err)
+			}
+			if got != tt.want {
+				t.Errorf("ParseCommand(%q) = %+v; want %+v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseCommandErrors(t *testing.T) {
+	tests := []struct {
+		text, wantIn string
+	}{
+		{"!!!", "Try `/attendees"},
+		{"--- ...", "Try `/attendees"},
+		{"123", "6 to 20 digits"},
+		{"1234567890123456789012", "6 to 20 digits"},
+		{"9a0fa6d10a5b11eaae5e19", "32 hexadecimal"},
+		{"9a0fa6d10a5b11eaae5e191763c22c0e00", "32 hexadecimal"},
+		{"search:", "needs some text"},
+		{"9a0fa6d10a5b11eaae5e191763c22c0e search:\"\"", "needs some text"},
+		{strings.Repeat("word ", 30), "too long"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			got, err := ParseCommand(tt.text)
+			if err == nil {
+				t.Fatalf("ParseCommand(%q) = %+v; want an error", tt.text, got)
+			}
+			if !errInvalid(err) {
+				t.Errorf("ParseCommand(%q) error %v is not an input error", tt.text, err)
+			}
+			if !strings.Contains(err.Error(), tt.wantIn) {
+				t.Errorf("ParseCommand(%q) error %q; want it to contain %q", tt.text, err, tt.wantIn)
+			}
+		})
+	}
+}
+
+func FuzzParseCommand(f *testing.F) {
+	for _, s := range []string{"", "help", "987 654 3210", "9a0fa6d10a5b11eaae5e191763c22c0e csv", `search:"a b" x`, "“", "search:“", "\x00", "&lt;!channel&gt;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		cmd, err := ParseCommand(text)
+		if err != nil {
+			if !errInvalid(err) || err.Error() == "" {
+				t.Fatalf("ParseCommand(%q) error %v is not a user-facing input error", text, err)
+			}
+			return
+		}
+		switch cmd.Kind {
+		case KindMeetingID:
+			if !isDigits(cmd.Target) {
+				t.Fatalf("ParseCommand(%q) meeting ID %q is not digits", text, cmd.Target)
+			}
+		case KindSubject:
+			if strings.TrimSpace(cmd.Target) == "" {
+				t.Fatalf("ParseCommand(%q) has an empty subject", text)
+			}
+		}
+	})
+}

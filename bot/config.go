@@ -1,0 +1,265 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/sethvargo/go-envconfig"
+
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// Config is every setting of the service, read from the environment. The env
+// tags are the documentation: the README table and deploy/ are checked
+// against them by tests.
+type Config struct {
+	SlackAppToken meeting.Secret `env:"SLACK_APP_TOKEN"`
+	SlackBotToken meeting.Secret `env:"SLACK_BOT_TOKEN"`
+	SlackAPIURL   string         `env:"SLACK_API_URL, default=https://slack.com/api/"`
+	SlackCommand  string         `env:"SLACK_COMMAND, default=/attendees"`
+
+	MeetingAPIURL      string         `env:"MEETING_API_URL, default=https://api.meeting.huaweicloud.com"`
+	MeetingAppID       string         `env:"MEETING_APP_ID"`
+	MeetingAppKey      meeting.Secret `env:"MEETING_APP_KEY"`
+	MeetingUserID      string         `env:"MEETING_USER_ID"`
+	MeetingCorpID      string         `env:"MEETING_CORP_ID"`
+	MeetingAccount     string         `env:"MEETING_ACCOUNT"`
+	MeetingPassword    meeting.Secret `env:"MEETING_PASSWORD"`
+	MeetingAccessToken meeting.Secret `env:"MEETING_ACCESS_TOKEN"`
+	MeetingRateLimit   float64        `env:"MEETING_RATE_LIMIT, default=10"`
+	MeetingMaxInflight int            `env:"MEETING_MAX_INFLIGHT, default=4"`
+	MeetingLanguage    string         `env:"MEETING_LANGUAGE, default=en-US"`
+	MeetingMaxRecords  int            `env:"MEETING_MAX_RECORDS, default=100000"`
+	MeetingCacheTTL    time.Duration  `env:"MEETING_CACHE_TTL, default=10m"`
+
+	InlineLimit    int           `env:"INLINE_LIMIT, default=25"`
+	LateAfter      time.Duration `env:"LATE_AFTER, default=5m"`
+	TimeZone       string        `env:"TIME_ZONE, default=UTC"`
+	Workers        int           `env:"WORKERS, default=16"`
+	CommandTimeout time.Duration `env:"COMMAND_TIMEOUT, default=45s"`
+	UserRateLimit  float64       `env:"USER_RATE_LIMIT, default=0.5"`
+
+	AllowedUserIDs    []string `env:"ALLOWED_USER_IDS"`
+	AllowedChannelIDs []string `env:"ALLOWED_CHANNEL_IDS"`
+	AllowedTeamIDs    []string `env:"ALLOWED_TEAM_IDS"`
+
+	HTTPAddr  string `env:"HTTP_ADDR, default=:8080"`
+	LogLevel  string `env:"LOG_LEVEL, default=info"`
+	LogFormat string `env:"LOG_FORMAT, default=json"`
+
+	// Location is TimeZone loaded; set by LoadConfig.
+	Location *time.Location `env:"-"`
+}
+
+// Needs says which credentials a mode of the program requires.
+type Needs struct {
+	Slack   bool // both Slack tokens
+	Meeting bool // one meeting API auth method
+}
+
+// ConfigError lists every problem found in the environment at once.
+type ConfigError struct{ Problems []string }
+
+func (e *ConfigError) Error() string {
+	return "configuration: " + strings.Join(e.Problems, "; ")
+}
+
+// LoadConfig reads the environment through lookup (os.LookupEnv in
+// production) and validates everything, reporting every missing or
+// malformed variable in one error. Secret values never appear in it.
+func LoadConfig(ctx context.Context, lookup func(string) (string, bool), needs Needs) (*Config, error) {
+	var cfg Config
+	var problems []string
+	// go-envconfig stops at the first bad field; decoding field by field keeps
+	// the library's parsing while still reporting every bad variable at once.
+	v := reflect.ValueOf(&cfg).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("env")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		name := strings.TrimSpace(strings.Split(tag, ",")[0])
+		one := reflect.New(reflect.StructOf([]reflect.StructField{{Name: f.Name, Type: f.Type, Tag: f.Tag}}))
+		err := envconfig.ProcessWith(ctx, &envconfig.Config{
+			Target:   one.Interface(),
+			Lookuper: envconfig.LookuperFunc(lookup),
+		})
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s is malformed (%s)", name, describe(f.Type)))
+			continue
+		}
+		v.Field(i).Set(one.Elem().Field(0))
+	}
+	for _, ids := range []*[]string{&cfg.AllowedUserIDs, &cfg.AllowedChannelIDs, &cfg.AllowedTeamIDs} {
+		*ids = cleanList(*ids)
+	}
+	problems = append(problems, cfg.validate(needs)...)
+	if len(problems) > 0 {
+		return nil, &ConfigError{Problems: problems}
+	}
+	return &cfg, nil
+}
+
+func describe(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeOf(time.Duration(0)):
+		return "want a duration like 90s or 5m"
+	case t.Kind() == reflect.Int:
+		return "want a whole number"
+	case t.Kind() == reflect.Float64:
+		return "want a number"
+	default:
+		return "want text"
+	}
+}
+
+func (c *Config) validate(needs Needs) []string {
+	var p []string
+	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
+
+	app, bot := string(c.SlackAppToken), string(c.SlackBotToken)
+	if needs.Slack || app != "" || bot != "" {
+		switch {
+		case app == "":
+			add("SLACK_APP_TOKEN is missing (an app-level token starting with xapp-)")
+		case !strings.HasPrefix(app, "xapp-"):
+			add("SLACK_APP_TOKEN must start with xapp- (an app-level token with connections:write)")
+		}
+		switch {
+		case bot == "":
+			add("SLACK_BOT_TOKEN is missing (a bot token starting with xoxb-)")
+		case !strings.HasPrefix(bot, "xoxb-"):
+			add("SLACK_BOT_TOKEN must start with xoxb-")
+		}
+	}
+	if u, err := url.Parse(c.SlackAPIURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || !strings.HasSuffix(c.SlackAPIURL, "/") {
+		add("SLACK_API_URL must be an http(s) URL ending with /, like https://slack.com/api/")
+	}
+	if !strings.HasPrefix(c.SlackCommand, "/") || len(c.SlackCommand) < 2 || len(c.SlackCommand) > 32 || strings.ContainsAny(c.SlackCommand, " \t") {
+		add("SLACK_COMMAND must be a slash command like /attendees")
+	}
+
+	if u, err := url.Parse(c.MeetingAPIURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		add("MEETING_API_URL must be an http(s) URL like %s", meeting.DefaultBaseURL)
+	}
+	methods := 0
+	if c.MeetingAppID != "" || c.MeetingAppKey != "" {
+		methods++
+		if c.MeetingAppID == "" {
+			add("MEETING_APP_ID is missing (MEETING_APP_KEY is set)")
+		}
+		if c.MeetingAppKey == "" {
+			add("MEETING_APP_KEY is missing (MEETING_APP_ID is set)")
+		}
+	}
+	if c.MeetingAccount != "" || c.MeetingPassword != "" {
+		methods++
+		if c.MeetingAccount == "" {
+			add("MEETING_ACCOUNT is missing (MEETING_PASSWORD is set)")
+		}
+		if c.MeetingPassword == "" {
+			add("MEETING_PASSWORD is missing (MEETING_ACCOUNT is set)")
+		}
+	}
+	if c.MeetingAccessToken != "" {
+		methods++
+	}
+	switch {
+	case methods > 1:
+		add("set only one meeting login: MEETING_APP_ID+MEETING_APP_KEY, MEETING_ACCOUNT+MEETING_PASSWORD or MEETING_ACCESS_TOKEN")
+	case methods == 0 && needs.Meeting:
+		add("meeting credentials are missing: set MEETING_APP_ID and MEETING_APP_KEY (or MEETING_ACCOUNT and MEETING_PASSWORD, or MEETING_ACCESS_TOKEN)")
+	}
+	if (c.MeetingUserID != "" || c.MeetingCorpID != "") && c.MeetingAppID == "" {
+		add("MEETING_USER_ID and MEETING_CORP_ID only apply with MEETING_APP_ID")
+	}
+	if c.MeetingRateLimit <= 0 || c.MeetingRateLimit > 1000 {
+		add("MEETING_RATE_LIMIT must be between 0 and 1000 requests per second")
+	}
+	if c.MeetingMaxInflight < 1 || c.MeetingMaxInflight > 64 {
+		add("MEETING_MAX_INFLIGHT must be between 1 and 64")
+	}
+	if c.MeetingLanguage != "en-US" && c.MeetingLanguage != "zh-CN" {
+		add("MEETING_LANGUAGE must be en-US or zh-CN")
+	}
+	if c.MeetingMaxRecords < 1 {
+		add("MEETING_MAX_RECORDS must be at least 1")
+	}
+	if c.MeetingCacheTTL < 0 {
+		add("MEETING_CACHE_TTL must not be negative")
+	}
+	if c.InlineLimit < 1 || c.InlineLimit > 100 {
+		add("INLINE_LIMIT must be between 1 and 100")
+	}
+	if c.LateAfter < 0 {
+		add("LATE_AFTER must not be negative")
+	}
+	if loc, err := time.LoadLocation(c.TimeZone); err != nil {
+		add("TIME_ZONE must be an IANA zone like UTC or Asia/Shanghai")
+	} else {
+		c.Location = loc
+	}
+	if c.Workers < 1 || c.Workers > 1024 {
+		add("WORKERS must be between 1 and 1024")
+	}
+	if c.CommandTimeout < time.Second {
+		add("COMMAND_TIMEOUT must be at least 1s")
+	}
+	if c.UserRateLimit <= 0 {
+		add("USER_RATE_LIMIT must be above 0 commands per second")
+	}
+	for name, ids := range map[string][]string{"ALLOWED_USER_IDS": c.AllowedUserIDs, "ALLOWED_CHANNEL_IDS": c.AllowedChannelIDs, "ALLOWED_TEAM_IDS": c.AllowedTeamIDs} {
+		for _, id := range ids {
+			if strings.ContainsAny(id, " <>|") {
+				add("%s must be a comma-separated list of Slack IDs like U0123ABCD", name)
+				break
+			}
+		}
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		add("LOG_LEVEL must be debug, info, warn or error")
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		add("LOG_FORMAT must be json or text")
+	}
+	return p
+}
+
+// MeetingOptions turns the configuration into meeting client options.
+func (c *Config) MeetingOptions() []meeting.Option {
+	opts := []meeting.Option{
+		meeting.WithRateLimit(c.MeetingRateLimit),
+		meeting.WithMaxInFlight(c.MeetingMaxInflight),
+		meeting.WithLanguage(c.MeetingLanguage),
+		meeting.WithMaxRecords(c.MeetingMaxRecords),
+		meeting.WithCache(64, c.MeetingCacheTTL),
+	}
+	switch {
+	case c.MeetingAppID != "":
+		opts = append(opts, meeting.WithAppAuth(c.MeetingAppID, c.MeetingAppKey, c.MeetingUserID, c.MeetingCorpID))
+	case c.MeetingAccount != "":
+		opts = append(opts, meeting.WithAccountAuth(c.MeetingAccount, c.MeetingPassword))
+	case c.MeetingAccessToken != "":
+		opts = append(opts, meeting.WithStaticToken(c.MeetingAccessToken))
+	}
+	return opts
+}
+
+// cleanList trims every ID and drops empty ones, so "U1, U2," means U1 and U2.
+func cleanList(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}

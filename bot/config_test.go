@@ -1,0 +1,109 @@
+package bot
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	cfg, err := LoadConfig(t.Context(), env(map[string]string{
+		"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1",
+		"MEETING_APP_ID": "app", "MEETING_APP_KEY": "key",
+		"ALLOWED_USER_IDS": " U1, U2 ,,",
+	}), Needs{Slack: true, Meeting: true})
+	if err != nil {
+		t.Fatalf("LoadConfig: %v", err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"SlackAPIURL", cfg.SlackAPIURL, "https://slack.com/api/"},
+		{"SlackCommand", cfg.SlackCommand, "/attendees"},
+		{"MeetingAPIURL", cfg.MeetingAPIURL, "https://api.meeting.huaweicloud.com"},
+		{"MeetingRateLimit", cfg.MeetingRateLimit, 10.0},
+		{"MeetingMaxInflight", cfg.MeetingMaxInflight, 4},
+		{"MeetingLanguage", cfg.MeetingLanguage, "en-US"},
+		{"InlineLimit", cfg.InlineLimit, 25},
+		{"LateAfter", cfg.LateAfter, 5 * time.Minute},
+		{"HTTPAddr", cfg.HTTPAddr, ":8080"},
+		{"Workers", cfg.Workers, 16},
+		{"Location", cfg.Location, time.UTC},
+		{"AllowedUserIDs", strings.Join(cfg.AllowedUserIDs, "|"), "U1|U2"},
+		{"AllowedTeamIDs", len(cfg.AllowedTeamIDs), 0},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v; want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestLoadConfigReportsEverything(t *testing.T) {
+	secret := "xoxp-super-secret-value"
+	_, err := LoadConfig(t.Context(), env(map[string]string{
+		"SLACK_BOT_TOKEN":      secret,
+		"MEETING_RATE_LIMIT":   "fast",
+		"MEETING_MAX_INFLIGHT": "0",
+		"INLINE_LIMIT":         "many",
+		"LATE_AFTER":           "5 minutes",
+		"MEETING_LANGUAGE":     "fr-FR",
+		"TIME_ZONE":            "Mars/Olympus",
+		"LOG_FORMAT":           "xml",
+		"SLACK_API_URL":        "https://slack.com/api",
+		"MEETING_ACCOUNT":      "me",
+	}), Needs{Slack: true, Meeting: true})
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("LoadConfig error = %v; want *ConfigError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"SLACK_APP_TOKEN is missing", "SLACK_BOT_TOKEN must start with xoxb-", "MEETING_RATE_LIMIT is malformed",
+		"MEETING_MAX_INFLIGHT must be between", "INLINE_LIMIT is malformed", "LATE_AFTER is malformed",
+		"MEETING_LANGUAGE must be", "TIME_ZONE must be", "LOG_FORMAT must be", "SLACK_API_URL must be",
+		"MEETING_PASSWORD is missing",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not mention %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, secret) || strings.Contains(msg, "fast") && strings.Contains(msg, secret) {
+		t.Errorf("error echoes a secret: %s", msg)
+	}
+}
+
+func TestLoadConfigNeeds(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		needs   Needs
+		wantErr string
+	}{
+		{"demo needs nothing", nil, Needs{}, ""},
+		{"lookup needs meeting", nil, Needs{Meeting: true}, "meeting credentials are missing"},
+		{"static token is enough", map[string]string{"MEETING_ACCESS_TOKEN": "t"}, Needs{Meeting: true}, ""},
+		{"two logins", map[string]string{"MEETING_ACCESS_TOKEN": "t", "MEETING_ACCOUNT": "a", "MEETING_PASSWORD": "p"}, Needs{Meeting: true}, "set only one meeting login"},
+		{"half slack", map[string]string{"SLACK_APP_TOKEN": "xapp-1"}, Needs{}, "SLACK_BOT_TOKEN is missing"},
+		{"app token prefix", map[string]string{"SLACK_APP_TOKEN": "xoxb-1", "SLACK_BOT_TOKEN": "xoxb-1"}, Needs{}, "SLACK_APP_TOKEN must start with xapp-"},
+		{"user id without app", map[string]string{"MEETING_USER_ID": "u", "MEETING_ACCESS_TOKEN": "t"}, Needs{Meeting: true}, "only apply with MEETING_APP_ID"},
+		{"bad command", map[string]string{"SLACK_COMMAND": "attendees"}, Needs{}, "SLACK_COMMAND must be"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadConfig(t.Context(), env(tt.env), tt.needs)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("LoadConfig: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("LoadConfig error = %v; want it to mention %q", err, tt.wantErr)
+			}
+		})
+	}
+}

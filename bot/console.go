@@ -1,0 +1,89 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/attendees-bot/attendees-bot/formatting"
+)
+
+// Console answers requests in a terminal: the demo without Slack. Replies are
+// printed as readable text and files are written to Dir.
+type Console struct {
+	mu  sync.Mutex
+	w   io.Writer
+	Dir string
+}
+
+// NewConsole prints to w and writes files into dir.
+func NewConsole(w io.Writer, dir string) *Console { return &Console{w: w, Dir: dir} }
+
+var _ responder = (*Console)(nil)
+
+func (c *Console) Respond(_ context.Context, _ string, r Reply) error {
+	who := "only you can see this"
+	if r.InChannel {
+		who = "posted in the channel"
+	}
+	c.print(who, r.Message)
+	return nil
+}
+
+func (c *Console) Post(_ context.Context, channelID string, m formatting.Message) (string, error) {
+	c.print("posted in "+channelID, m)
+	return "1700000000.000100", nil
+}
+
+func (c *Console) OpenDM(_ context.Context, userID string) (string, error) { return "D-" + userID, nil }
+
+func (c *Console) Upload(_ context.Context, f Upload) error {
+	path := filepath.Join(c.Dir, f.Filename)
+	if err := os.WriteFile(path, f.Content, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, err := fmt.Fprintf(c.w, "── file sent to %s: %s (%d bytes)\n\n", f.ChannelID, path, len(f.Content))
+	return err
+}
+
+func (c *Console) print(who string, m formatting.Message) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.w, "── reply (%s) ──\n%s\n", who, strings.TrimRight(formatting.RenderText(m), "\n")+"\n")
+}
+
+// ReadCommands feeds every line of r to h as a slash command from a demo
+// user, one after another, until r ends or ctx is done. Lines may be
+// "/attendees <text>" or just "<text>".
+func ReadCommands(ctx context.Context, r io.Reader, h *Handler, command string, log func(Request, Result)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return nil
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if line == "quit" || line == "exit" {
+			return nil
+		}
+		if rest, ok := strings.CutPrefix(line, command); ok && (rest == "" || rest[0] == ' ') {
+			line = strings.TrimSpace(rest)
+		}
+		req := Request{UserID: "U0DEMO", ChannelID: "C0DEMO", TeamID: "T0DEMO", Text: line, ResponseURL: "console"}
+		res := h.Handle(ctx, req)
+		if log != nil {
+			log(req, res)
+		}
+	}
+	return sc.Err()
+}

@@ -1,0 +1,329 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// Button action IDs. Their values carry the conference (see lookupRef).
+const (
+	actionShare = "attendees_share" // post the shared version in the channel
+	actionCSV   = "attendees_csv"   // send the CSV to the requester's DM
+	actionOpen  = "attendees_open"  // look up another conference
+)
+
+// Request is one thing a user asked: a slash command or a button press.
+type Request struct {
+	UserID, ChannelID, TeamID string
+	Text                      string // slash command text
+	ResponseURL               string
+	Action                    string // "" for a slash command
+	Value                     string // the pressed button's value
+}
+
+// Reply is a message sent through a request's response_url.
+type Reply struct {
+	Message   formatting.Message
+	InChannel bool // visible to the channel; default is the requester only
+}
+
+// Upload is a file to share in a conversation.
+type Upload struct {
+	ChannelID, ThreadTS string
+	Filename, Title     string
+	Comment             string
+	Content             []byte
+}
+
+// responder is how the handler talks back. The Slack implementation uses the
+// Web API; the demo prints to a terminal.
+type responder interface {
+	Respond(ctx context.Context, responseURL string, r Reply) error
+	Post(ctx context.Context, channelID string, m formatting.Message) (ts string, err error)
+	OpenDM(ctx context.Context, userID string) (channelID string, err error)
+	Upload(ctx context.Context, f Upload) error
+}
+
+// Result is what handling one request did, for its log line and metrics.
+type Result struct {
+	Outcome  string
+	Ref      string // reference shown to the user for internal errors
+	ConfUUID string
+	People   int
+	Records  int
+	Err      error
+}
+
+// Handler decides the reply to every request. Safe for concurrent use.
+type Handler struct {
+	looker    *Looker
+	out       responder
+	access    *access
+	inline    int
+	loc       *time.Location
+	lang      string
+	slashName string
+	now       func() time.Time
+	log       *slog.Logger
+}
+
+// NewHandler returns a Handler answering through out.
+func NewHandler(cfg *Config, looker *Looker, out responder, log *slog.Logger) *Handler {
+	loc := cfg.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{
+		looker: looker, out: out, access: newAccess(cfg),
+		inline: cfg.InlineLimit, loc: loc, lang: cfg.MeetingLanguage, slashName: cfg.SlackCommand,
+		now: looker.now, log: log,
+	}
+}
+
+// Handle answers req. It never panics on bad input and always tells the user
+// something, even when ctx has expired.
+func (h *Handler) Handle(ctx context.Context, req Request) Result {
+	if !h.access.allowed(req.UserID, req.ChannelID, req.TeamID) {
+		h.tell(ctx, req, "Sorry, you don't have access to the attendance bot here. Ask your Slack admin if you need it.")
+		return Result{Outcome: outcomeRefused}
+	}
+	if !h.access.take(req.UserID, h.now()) {
+		h.tell(ctx, req, "You're asking faster than I can answer. Please wait a few seconds and try again.")
+		return Result{Outcome: outcomeThrottled}
+	}
+	var res Result
+	var err error
+	switch req.Action {
+	case "":
+		res, err = h.slash(ctx, req)
+	case actionOpen:
+		res, err = h.open(ctx, req)
+	case actionShare:
+		res, err = h.share(ctx, req)
+	case actionCSV:
+		res, err = h.csv(ctx, req)
+	default:
+		return Result{Outcome: "ignored"}
+	}
+	if err == nil {
+		if res.Outcome == "" {
+			res.Outcome = outcomeOK
+		}
+		return res
+	}
+	outcome, text, ref := explain(err)
+	res.Outcome, res.Ref, res.Err = outcome, ref, err
+	h.tell(ctx, req, text)
+	return res
+}
+
+// tell sends one private sentence. A request past its deadline still gets
+// its answer: the reply uses a short context of its own.
+func (h *Handler) tell(ctx context.Context, req Request, text string) {
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+	}
+	if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)}); err != nil {
+		h.log.LogAttrs(ctx, slog.LevelWarn, "reply failed", slog.String("user", req.UserID), slog.Any("err", err))
+	}
+}
+
+func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
+	cmd, err := ParseCommand(req.Text)
+	if err != nil {
+		return Result{}, err
+	}
+	switch cmd.Kind {
+	case KindHelp:
+		return Result{}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: helpMessage(h.slashName)})
+	case KindRecent:
+		confs, err := h.looker.Recent(ctx)
+		if err != nil {
+			return Result{}, fmt.Errorf("recent meetings: %w", err)
+		}
+		msg := choicesMessage("Recent meetings: tap one to see who was there.", "No meetings ended in the last 30 days that I can see. Try a meeting ID.", confs, cmd.Search, h.loc)
+		return Result{}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg})
+	}
+	conf, others, err := h.looker.Resolve(ctx, cmd)
+	if err != nil {
+		return Result{}, err
+	}
+	if conf.ConfUUID == "" {
+		title := fmt.Sprintf("%d meetings match “%s”: tap one.", len(others), formatting.Escape(cmd.Target))
+		if len(others) > maxChoices {
+			title = fmt.Sprintf("More than %d meetings match “%s”; here are the newest. Add words to narrow it down.", maxChoices, formatting.Escape(cmd.Target))
+			others = others[:maxChoices]
+		}
+		return Result{}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: choicesMessage(title, "", others, cmd.Search, h.loc)})
+	}
+	return h.lookup(ctx, req, conf, others, cmd.Search, cmd.CSV)
+}
+
+// open answers a tap on one of several offered conferences.
+func (h *Handler) open(ctx context.Context, req Request) (Result, error) {
+	ref, err := parseRef(req.Value)
+	if err != nil {
+		return Result{}, err
+	}
+	return h.lookup(ctx, req, meeting.Conference{ConfUUID: ref.ConfUUID}, nil, ref.Search, false)
+}
+
+// lookup sends the private summary of one conference, with the CSV in the
+// requester's DM when the list is long or was asked for.
+func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conference, others []meeting.Conference, search string, wantCSV bool) (Result, error) {
+	rep, err := h.looker.Report(ctx, conf, search)
+	if err != nil {
+		return Result{}, err
+	}
+	res := resultOf(rep)
+	var note string
+	if wantCSV || len(rep.People) > h.inline {
+		note = h.csvToDM(ctx, req, rep, formatting.Private)
+	}
+	msg := formatting.Summary(rep, formatting.MessageOptions{
+		Audience: formatting.Private, Lang: h.lang, InlineLimit: h.inline, Location: h.loc, FileNote: note,
+	})
+	ref := lookupRef{ConfUUID: conf.ConfUUID, Search: search}
+	msg.Blocks = append(msg.Blocks, instancesBlocks(others, search, h.loc)...)
+	msg.Blocks = append(msg.Blocks, lookupActions(ref))
+	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg})
+}
+
+// csv answers the CSV button: the file goes to the requester's DM.
+func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
+	ref, err := parseRef(req.Value)
+	if err != nil {
+		return Result{}, err
+	}
+	rep, err := h.looker.Report(ctx, meeting.Conference{ConfUUID: ref.ConfUUID}, ref.Search)
+	if err != nil {
+		return Result{}, err
+	}
+	note := h.csvToDM(ctx, req, rep, formatting.Private)
+	return resultOf(rep), h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(note)})
+}
+
+// share posts the shared version (numbers masked) in the channel, with the
+// masked CSV in its thread when the list is long. Where the bot may not post,
+// it shares through the command's response_url and sends the CSV to the
+// requester's DM, and says so.
+func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
+	ref, err := parseRef(req.Value)
+	if err != nil {
+		return Result{}, err
+	}
+	rep, err := h.looker.Report(ctx, meeting.Conference{ConfUUID: ref.ConfUUID}, ref.Search)
+	if err != nil {
+		return Result{}, err
+	}
+	res := resultOf(rep)
+	long := len(rep.People) > h.inline
+	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.lang, InlineLimit: h.inline, Location: h.loc}
+	if long {
+		opts.FileNote = "📎 The full list (CSV) is in this message's thread."
+	}
+	ts, err := h.out.Post(ctx, req.ChannelID, formatting.Summary(rep, opts))
+	switch {
+	case notMember(err):
+		h.log.LogAttrs(ctx, slog.LevelInfo, "cannot post in channel, sharing via response_url", slog.String("channel", req.ChannelID), slog.Any("err", err))
+		opts.FileNote = ""
+		if long {
+			opts.FileNote = "📎 The full list (CSV) was sent to the person who shared this."
+		}
+		if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: formatting.Summary(rep, opts), InChannel: true}); err != nil {
+			return res, fmt.Errorf("share via response_url: %w", err)
+		}
+		text := "I'm not a member of this channel, so I shared the summary through your command."
+		if long {
+			text += " " + h.csvToDM(ctx, req, rep, formatting.Shared)
+		}
+		text += " Invite me to the channel to have files attached there."
+		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)})
+	case err != nil:
+		return res, fmt.Errorf("share in channel: %w", err)
+	}
+	text := "Shared in the channel (phone numbers masked)."
+	if long {
+		if err := h.out.Upload(ctx, h.csvUpload(rep, formatting.Shared, req.ChannelID, ts)); err != nil {
+			h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload to channel failed", slog.String("channel", req.ChannelID), slog.Any("err", err))
+			text += " I couldn't attach the CSV in the thread (" + slackReason(err) + "). " + h.csvToDM(ctx, req, rep, formatting.Shared)
+		}
+	}
+	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)})
+}
+
+// csvToDM sends the CSV to the requester's DM and returns the sentence that
+// tells them where it went (or why it did not). A file cannot be ephemeral,
+// so the DM is the private place for it.
+func (h *Handler) csvToDM(ctx context.Context, req Request, rep *formatting.Report, aud formatting.Audience) string {
+	channel, err := h.out.OpenDM(ctx, req.UserID)
+	if err != nil {
+		h.log.LogAttrs(ctx, slog.LevelWarn, "open DM failed", slog.String("user", req.UserID), slog.Any("err", err))
+		return "I couldn't open a direct message with you to send the CSV (" + slackReason(err) + ")."
+	}
+	if err := h.out.Upload(ctx, h.csvUpload(rep, aud, channel, "")); err != nil {
+		h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload failed", slog.String("channel", channel), slog.Any("err", err))
+		return "I couldn't send the CSV file (" + slackReason(err) + "). Please try the CSV button again."
+	}
+	return fmt.Sprintf("📎 The full list (CSV, %d records) is in your direct messages with me.", len(rep.Meeting.Records))
+}
+
+func (h *Handler) csvUpload(rep *formatting.Report, aud formatting.Audience, channel, ts string) Upload {
+	var buf bytes.Buffer
+	// Writing to memory cannot fail; the CSV of 100,000 records is ~20 MB at most.
+	_ = formatting.WriteCSV(&buf, rep, formatting.CSVOptions{Audience: aud, Location: h.loc})
+	name := rep.Meeting.MeetingID
+	if name == "" {
+		name = rep.Meeting.ConfUUID
+	}
+	title := "Attendees"
+	if rep.Meeting.Subject != "" {
+		title = "Attendees: " + rep.Meeting.Subject
+	}
+	return Upload{
+		ChannelID: channel, ThreadTS: ts, Content: buf.Bytes(),
+		Filename: "attendees-" + safeFilename(name) + ".csv", Title: truncateRunes(title, 200),
+	}
+}
+
+func resultOf(rep *formatting.Report) Result {
+	return Result{ConfUUID: rep.Meeting.ConfUUID, People: len(rep.People), Records: len(rep.Meeting.Records)}
+}
+
+// lookupRef is what a button remembers: a conference and the people filter.
+type lookupRef struct {
+	ConfUUID string
+	Search   string
+}
+
+func (r lookupRef) String() string {
+	v := url.Values{"c": {r.ConfUUID}}
+	if r.Search != "" {
+		v.Set("q", r.Search)
+	}
+	return v.Encode()
+}
+
+func parseRef(s string) (lookupRef, error) {
+	v, err := url.ParseQuery(s)
+	if err != nil {
+		return lookupRef{}, &InputError{Msg: "That button is out of date. Please run the command again."}
+	}
+	r := lookupRef{ConfUUID: v.Get("c"), Search: v.Get("q")}
+	if err := meeting.ValidateConfUUID(r.ConfUUID); err != nil {
+		return lookupRef{}, &InputError{Msg: "That button is out of date. Please run the command again."}
+	}
+	return r, nil
+}

@@ -1,0 +1,122 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// textMessage is a one-sentence reply. text is trusted (written by the bot,
+// with untrusted parts escaped by the caller).
+func textMessage(text string) formatting.Message {
+	return formatting.Message{
+		Text:   text,
+		Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)},
+	}
+}
+
+func helpMessage(command string) formatting.Message {
+	c := "`" + command
+	text := strings.Join([]string{
+		"*Who was in that meeting?*",
+		c + "` shows recent meetings to tap.",
+		c + " 987 654 3210` looks up a meeting ID (the newest time it ran).",
+		c + " 9a0fa6d10a5b11eaae5e191763c22c0e` looks up one conference UUID.",
+		c + " weekly sync` searches meeting subjects.",
+		"Add `csv` to always get the full list as a file, or `search:alice` to show only matching people.",
+		"Replies are private to you; *Share in channel* posts a copy with phone numbers masked.",
+	}, "\n")
+	return textMessage(text)
+}
+
+// choicesMessage lists conferences, one tappable line each, newest first.
+func choicesMessage(title, empty string, confs []meeting.Conference, search string, loc *time.Location) formatting.Message {
+	if len(confs) == 0 {
+		return textMessage(empty)
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, title, false, false), nil, nil)}
+	for i, c := range confs {
+		if i == maxChoices {
+			break
+		}
+		blocks = append(blocks, conferenceLine(c, search, loc))
+	}
+	return formatting.Message{Text: title, Blocks: blocks}
+}
+
+// conferenceLine is one conference with a "Show" button beside it.
+func conferenceLine(c meeting.Conference, search string, loc *time.Location) slack.Block {
+	subject := c.Subject
+	if strings.TrimSpace(subject) == "" {
+		subject = "(no subject)"
+	}
+	parts := []string{"*" + formatting.Escape(truncateRunes(subject, 80)) + "*"}
+	if !c.Start.IsZero() {
+		parts = append(parts, dateToken(c.Start, loc))
+	}
+	if c.ConferenceID != "" {
+		parts = append(parts, "ID "+formatting.Escape(c.ConferenceID))
+	}
+	if c.SchedulerName != "" {
+		parts = append(parts, formatting.Escape(truncateRunes(c.SchedulerName, 40)))
+	}
+	btn := slack.NewButtonBlockElement(actionOpen, lookupRef{ConfUUID: c.ConfUUID, Search: search}.String(),
+		slack.NewTextBlockObject(slack.PlainTextType, "Show", false, false))
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, strings.Join(parts, " · "), false, false),
+		nil, slack.NewAccessory(btn))
+}
+
+// instancesBlocks offers the other instances of a meeting ID.
+func instancesBlocks(others []meeting.Conference, search string, loc *time.Location) []slack.Block {
+	if len(others) == 0 {
+		return nil
+	}
+	n := min(len(others), 3)
+	text := fmt.Sprintf("This meeting ID ran %d more time(s); this is the newest. Earlier:", len(others))
+	blocks := []slack.Block{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false))}
+	for _, c := range others[:n] {
+		blocks = append(blocks, conferenceLine(c, search, loc))
+	}
+	return blocks
+}
+
+// lookupActions are the buttons under a private summary.
+func lookupActions(ref lookupRef) slack.Block {
+	share := slack.NewButtonBlockElement(actionShare, ref.String(), slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false))
+	share.Style = slack.StylePrimary
+	csv := slack.NewButtonBlockElement(actionCSV, ref.String(), slack.NewTextBlockObject(slack.PlainTextType, "CSV file", false, false))
+	return slack.NewActionBlock("attendees_actions", share, csv)
+}
+
+// dateToken shows t in every reader's own zone, with a fallback in loc.
+func dateToken(t time.Time, loc *time.Location) string {
+	return fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", t.Unix(), t.In(loc).Format("2006-01-02 15:04 MST"))
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// safeFilename keeps letters, digits and dashes.
+func safeFilename(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' {
+			return r
+		}
+		return -1
+	}, s)
+	if s == "" {
+		return "meeting"
+	}
+	return truncateRunes(s, 64)
+}

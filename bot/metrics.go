@@ -1,0 +1,85 @@
+package bot
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// Metrics are the service's Prometheus metrics, in a registry of their own so
+// tests and several instances in one process never collide.
+type Metrics struct {
+	Registry        *prometheus.Registry
+	commands        *prometheus.CounterVec
+	ackLatency      prometheus.Histogram
+	commandDuration prometheus.Histogram
+	inflight        prometheus.Gauge
+	meetingRequests *prometheus.CounterVec
+	meetingDuration *prometheus.HistogramVec
+	cacheLookups    *prometheus.CounterVec
+}
+
+// NewMetrics registers every metric, plus the Go and process collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attendees_commands_total", Help: "Commands and button presses handled, by outcome.",
+		}, []string{"outcome"}),
+		ackLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "attendees_ack_latency_seconds", Help: "Time from receiving a Socket Mode envelope to queueing its ack (Slack allows 3s).",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3},
+		}),
+		commandDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "attendees_command_duration_seconds", Help: "Time from ack to the last reply of a command.",
+			Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 10),
+		}),
+		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "attendees_inflight_commands", Help: "Commands accepted and not yet answered.",
+		}),
+		meetingRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attendees_meeting_requests_total", Help: "Meeting API HTTP requests, by operation and status (0 = no response).",
+		}, []string{"op", "status"}),
+		meetingDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "attendees_meeting_request_duration_seconds", Help: "Meeting API request duration, by operation.",
+			Buckets: prometheus.ExponentialBuckets(0.01, 2, 12),
+		}, []string{"op"}),
+		cacheLookups: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attendees_meeting_cache_lookups_total", Help: "Attendee-record cache lookups, by result (hit or miss).",
+		}, []string{"result"}),
+	}
+	m.Registry.MustRegister(m.commands, m.ackLatency, m.commandDuration, m.inflight,
+		m.meetingRequests, m.meetingDuration, m.cacheLookups,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// MeetingOptions hook the metrics into a meeting client.
+func (m *Metrics) MeetingOptions() []meeting.Option {
+	return []meeting.Option{
+		meeting.WithRequestHook(func(e meeting.RequestEvent) {
+			m.meetingRequests.WithLabelValues(e.Op, strconv.Itoa(e.Status)).Inc()
+			m.meetingDuration.WithLabelValues(e.Op).Observe(e.Duration.Seconds())
+		}),
+		meeting.WithCacheHook(func(hit bool) {
+			if hit {
+				m.cacheLookups.WithLabelValues("hit").Inc()
+			} else {
+				m.cacheLookups.WithLabelValues("miss").Inc()
+			}
+		}),
+	}
+}
+
+func (m *Metrics) observeAck(d time.Duration) { m.ackLatency.Observe(d.Seconds()) }
+
+func (m *Metrics) command(outcome string, d time.Duration) {
+	m.commands.WithLabelValues(outcome).Inc()
+	if d > 0 {
+		m.commandDuration.Observe(d.Seconds())
+	}
+}

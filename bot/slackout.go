@@ -1,0 +1,67 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/slack-go/slack"
+
+	"github.com/attendees-bot/attendees-bot/formatting"
+)
+
+// slackOut answers through Slack's Web API and response_url.
+type slackOut struct {
+	api *slack.Client
+}
+
+var _ responder = slackOut{}
+
+func (s slackOut) Respond(ctx context.Context, responseURL string, r Reply) error {
+	typ := slack.ResponseTypeEphemeral
+	if r.InChannel {
+		typ = slack.ResponseTypeInChannel
+	}
+	_, _, err := s.api.PostMessageContext(ctx, "",
+		slack.MsgOptionResponseURL(responseURL, typ),
+		slack.MsgOptionText(r.Message.Text, false),
+		slack.MsgOptionBlocks(r.Message.Blocks...))
+	if err != nil {
+		return fmt.Errorf("respond: %w", err)
+	}
+	return nil
+}
+
+func (s slackOut) Post(ctx context.Context, channelID string, m formatting.Message) (string, error) {
+	_, ts, err := s.api.PostMessageContext(ctx, channelID,
+		slack.MsgOptionText(m.Text, false),
+		slack.MsgOptionBlocks(m.Blocks...))
+	if err != nil {
+		return "", fmt.Errorf("post to %s: %w", channelID, err)
+	}
+	return ts, nil
+}
+
+func (s slackOut) OpenDM(ctx context.Context, userID string) (string, error) {
+	ch, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
+	if err != nil {
+		return "", fmt.Errorf("open DM with %s: %w", userID, err)
+	}
+	return ch.ID, nil
+}
+
+func (s slackOut) Upload(ctx context.Context, f Upload) error {
+	_, err := s.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader:          bytes.NewReader(f.Content),
+		FileSize:        len(f.Content),
+		Filename:        f.Filename,
+		Title:           f.Title,
+		InitialComment:  f.Comment,
+		Channel:         f.ChannelID,
+		ThreadTimestamp: f.ThreadTS,
+	})
+	if err != nil {
+		return fmt.Errorf("upload %s to %s: %w", f.Filename, f.ChannelID, err)
+	}
+	return nil
+}

@@ -1,0 +1,278 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// drainTimeout bounds how long shutdown waits for commands in flight.
+const drainTimeout = 20 * time.Second
+
+// Bot is the Socket Mode adapter: it acks every envelope at once, drops
+// redeliveries, and runs the slow work in a bounded pool with a deadline per
+// command.
+type Bot struct {
+	sm      *socketmode.Client
+	handler *Handler
+	command string
+	log     *slog.Logger
+	metrics *Metrics
+	timeout time.Duration
+
+	seen      *envelopes
+	slots     chan struct{}
+	work      sync.WaitGroup
+	connected atomic.Bool
+	now       func() time.Time
+}
+
+// NewSlack builds the Slack Web API client for cfg. Slack 429s are retried
+// after their Retry-After.
+func NewSlack(cfg *Config, opts ...slack.Option) *slack.Client {
+	opts = append([]slack.Option{
+		slack.OptionAPIURL(cfg.SlackAPIURL),
+		slack.OptionAppLevelToken(cfg.SlackAppToken.Reveal()),
+		slack.OptionRetry(3),
+	}, opts...)
+	return slack.New(cfg.SlackBotToken.Reveal(), opts...)
+}
+
+// NewSlackResponder returns the responder that answers through api.
+func NewSlackResponder(api *slack.Client) responder { return slackOut{api: api} }
+
+// NewBot wires a Socket Mode client for api to h.
+func NewBot(cfg *Config, api *slack.Client, h *Handler, m *Metrics, log *slog.Logger, opts ...socketmode.Option) *Bot {
+	return &Bot{
+		sm:      socketmode.New(api, opts...),
+		handler: h,
+		command: cfg.SlackCommand,
+		log:     log,
+		metrics: m,
+		timeout: cfg.CommandTimeout,
+		seen:    newEnvelopes(10000),
+		slots:   make(chan struct{}, cfg.Workers),
+		now:     time.Now,
+	}
+}
+
+// Connected reports whether the Socket Mode connection is up.
+func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// Run connects and serves until ctx is done, then stops taking envelopes
+// and waits (at most 20 s) for commands in flight. It returns nil after a
+// clean shutdown and an error when Slack refuses the tokens.
+func (b *Bot) Run(ctx context.Context) error {
+	// Work outlives ctx so that a shutdown finishes what was accepted.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	runErr := make(chan error, 1)
+	go func() { runErr <- b.sm.RunContext(runCtx) }()
+
+	var err error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case err = <-runErr:
+			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+				err = nil
+			} else if err != nil {
+				err = fmt.Errorf("slack socket mode: %w", err)
+			}
+			break loop
+		case evt := <-b.sm.Events:
+			b.dispatch(workCtx, evt)
+		}
+	}
+	b.connected.Store(false)
+	stopRun()
+	b.drain(stopWork)
+	return err
+}
+
+// drain waits for commands in flight, then cancels the stragglers.
+func (b *Bot) drain(stop context.CancelFunc) {
+	done := make(chan struct{})
+	go func() { b.work.Wait(); close(done) }()
+	t := time.NewTimer(drainTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		b.log.Warn("shutdown: cancelling commands still running", slog.Duration("waited", drainTimeout))
+		stop()
+		<-done
+	}
+}
+
+func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnected:
+		b.connected.Store(true)
+		b.log.Info("slack connected")
+	case socketmode.EventTypeConnecting:
+		b.connected.Store(false)
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		b.connected.Store(false)
+		b.log.Warn("slack connection problem", slog.String("event", string(evt.Type)), slog.Any("detail", evt.Data))
+	case socketmode.EventTypeSlashCommand:
+		received := b.now()
+		cmd, ok := evt.Data.(slack.SlashCommand)
+		if !ok || evt.Request == nil {
+			return
+		}
+		if !b.ack(evt.Request, received) {
+			return
+		}
+		if cmd.Command != b.command {
+			b.log.Warn("unexpected slash command", slog.String("command", cmd.Command))
+			return
+		}
+		b.spawn(ctx, received, Request{
+			UserID: cmd.UserID, ChannelID: cmd.ChannelID, TeamID: cmd.TeamID,
+			Text: cmd.Text, ResponseURL: cmd.ResponseURL,
+		})
+	case socketmode.EventTypeInteractive:
+		received := b.now()
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if !ok || evt.Request == nil {
+			return
+		}
+		if !b.ack(evt.Request, received) || cb.Type != slack.InteractionTypeBlockActions {
+			return
+		}
+		for _, a := range cb.ActionCallback.BlockActions {
+			switch a.ActionID {
+			case actionShare, actionCSV, actionOpen:
+				b.spawn(ctx, received, Request{
+					UserID: cb.User.ID, ChannelID: cb.Channel.ID, TeamID: cb.Team.ID,
+					ResponseURL: cb.ResponseURL, Action: a.ActionID, Value: a.Value,
+				})
+			}
+		}
+	case socketmode.EventTypeEventsAPI:
+		if evt.Request != nil {
+			b.ack(evt.Request, b.now())
+		}
+	}
+}
+
+// ack acknowledges the envelope before anything slow and reports whether it
+// is new. A redelivered envelope is acked again (Slack wants that) but never
+// answered twice.
+func (b *Bot) ack(req *socketmode.Request, received time.Time) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := b.sm.AckCtx(ctx, req.EnvelopeID, nil); err != nil {
+		b.log.Warn("ack failed", slog.String("envelope_id", req.EnvelopeID), slog.Any("err", err))
+	}
+	b.metrics.observeAck(b.now().Sub(received))
+	if !b.seen.add(req.EnvelopeID) {
+		b.metrics.command(outcomeDuplicate, 0)
+		b.log.Info("duplicate envelope dropped", slog.String("envelope_id", req.EnvelopeID), slog.Int("retry_attempt", req.RetryAttempt))
+		return false
+	}
+	return true
+}
+
+// spawn runs req in the pool. The deadline starts at receipt, so time spent
+// waiting for a free worker counts against it.
+func (b *Bot) spawn(ctx context.Context, received time.Time, req Request) {
+	b.work.Add(1)
+	b.metrics.inflight.Inc()
+	go func() {
+		defer b.work.Done()
+		defer b.metrics.inflight.Dec()
+		ctx, cancel := context.WithDeadline(ctx, received.Add(b.timeout))
+		defer cancel()
+		ids := &meeting.RequestIDs{}
+		ctx = meeting.WithRequestIDs(ctx, ids)
+		var res Result
+		select {
+		case b.slots <- struct{}{}:
+			res = b.handler.Handle(ctx, req)
+			<-b.slots
+		case <-ctx.Done():
+			res = Result{Outcome: outcomeTimeout, Err: ctx.Err()}
+			b.handler.tell(ctx, req, "I'm very busy right now and couldn't get to your request in time. Please try again in a minute.")
+		}
+		took := b.now().Sub(received)
+		b.metrics.command(res.Outcome, took)
+		logResult(ctx, b.log, req, res, took, ids.List())
+	}()
+}
+
+// logResult writes the one log line of a command.
+func logResult(ctx context.Context, log *slog.Logger, req Request, res Result, took time.Duration, requestIDs []string) {
+	attrs := []slog.Attr{
+		slog.String("user", req.UserID), slog.String("channel", req.ChannelID), slog.String("team", req.TeamID),
+		slog.String("action", actionName(req)), slog.String("outcome", res.Outcome), slog.Duration("took", took),
+	}
+	if res.ConfUUID != "" {
+		attrs = append(attrs, slog.String("conf_uuid", res.ConfUUID), slog.Int("people", res.People), slog.Int("records", res.Records))
+	}
+	if len(requestIDs) > 0 {
+		attrs = append(attrs, slog.Any("meeting_request_ids", requestIDs))
+	}
+	level := slog.LevelInfo
+	if res.Err != nil {
+		attrs = append(attrs, slog.String("err", res.Err.Error()))
+		var me *meeting.Error
+		if errors.As(res.Err, &me) && me.RequestID != "" {
+			attrs = append(attrs, slog.String("meeting_request_id", me.RequestID))
+		}
+		if res.Ref != "" {
+			attrs = append(attrs, slog.String("ref", res.Ref))
+			level = slog.LevelError
+		}
+	}
+	log.LogAttrs(ctx, level, "command", attrs...)
+}
+
+func actionName(req Request) string {
+	if req.Action == "" {
+		return "command"
+	}
+	return req.Action
+}
+
+// envelopes remembers the last n envelope IDs seen. Safe for concurrent use.
+type envelopes struct {
+	mu   sync.Mutex
+	set  map[string]struct{}
+	ring []string
+	next int
+}
+
+func newEnvelopes(n int) *envelopes {
+	return &envelopes{set: make(map[string]struct{}, n), ring: make([]string, n)}
+}
+
+// add records id and reports whether it was new.
+func (e *envelopes) add(id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.set[id]; ok {
+		return false
+	}
+	if old := e.ring[e.next]; old != "" {
+		delete(e.set, old)
+	}
+	e.ring[e.next] = id
+	e.next = (e.next + 1) % len(e.ring)
+	e.set[id] = struct{}{}
+	return true
+}
