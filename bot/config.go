@@ -47,6 +47,13 @@ type Config struct {
 	AllowedChannelIDs []string `env:"ALLOWED_CHANNEL_IDS"`
 	AllowedTeamIDs    []string `env:"ALLOWED_TEAM_IDS"`
 
+	StoreURL             string         `env:"STORE_URL, default=attendees.db"`
+	AutopostChannelID    string         `env:"AUTOPOST_CHANNEL_ID"`
+	AutopostPollInterval time.Duration  `env:"AUTOPOST_POLL_INTERVAL, default=5m"`
+	AutopostSettle       time.Duration  `env:"AUTOPOST_SETTLE, default=60s"`
+	WebhookKey           meeting.Secret `env:"MEETING_WEBHOOK_KEY"`
+	WebhookSubscriberID  string         `env:"MEETING_WEBHOOK_SUBSCRIBER_ID"`
+
 	HTTPAddr  string `env:"HTTP_ADDR, default=:8080"`
 	LogLevel  string `env:"LOG_LEVEL, default=info"`
 	LogFormat string `env:"LOG_FORMAT, default=json"`
@@ -221,6 +228,21 @@ func (c *Config) validate(needs Needs) []string {
 				break
 			}
 		}
+	}
+	if c.AutopostPollInterval != 0 && c.AutopostPollInterval < 10*time.Second {
+		add("AUTOPOST_POLL_INTERVAL must be 0 (off) or at least 10s")
+	}
+	if c.AutopostSettle < 0 || c.AutopostSettle > time.Hour {
+		add("AUTOPOST_SETTLE must be between 0s and 1h")
+	}
+	if c.AutopostChannelID != "" && strings.ContainsAny(c.AutopostChannelID, " <>|#") {
+		add("AUTOPOST_CHANNEL_ID must be a channel ID like C0123ABCD (not a #name)")
+	}
+	if c.WebhookSubscriberID != "" && c.WebhookKey == "" {
+		add("MEETING_WEBHOOK_KEY is missing (MEETING_WEBHOOK_SUBSCRIBER_ID is set)")
+	}
+	if strings.TrimSpace(c.StoreURL) == "" {
+		add("STORE_URL must be a SQLite file path or a postgres:// URL")
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":
