@@ -11,6 +11,9 @@ import (
 // SlashCommand is a user typing a slash command. Empty fields get defaults:
 // Command "/attendees", UserID "U0USER", ChannelID the first channel the bot
 // is a member of, TeamID the server's, names derived from the IDs.
+// ChannelID "D"+UserID is the user's DM with the bot, which the bot may then
+// post to; the command is delivered whatever the channel, as Slack does even
+// where the bot is not a member.
 type SlashCommand struct {
 	Command     string
 	Text        string
@@ -46,6 +49,11 @@ func (s *Server) SlashCommand(ctx context.Context, cmd SlashCommand) (string, er
 	def(&cmd.TriggerID, s.triggerID())
 	if !strings.HasPrefix(cmd.Command, "/") {
 		return "", fmt.Errorf("slackfake: command %q must start with /", cmd.Command)
+	}
+	if cmd.ChannelID == "D"+cmd.UserID {
+		s.mu.Lock()
+		s.channels[cmd.ChannelID] = Channel{ID: cmd.ChannelID, Name: "directmessage", Private: true, Member: true}
+		s.mu.Unlock()
 	}
 	respURL := s.newResponseURL()
 	payload := map[string]string{

@@ -113,6 +113,7 @@ type Server struct {
 type Stats struct {
 	Opens         int            // apps.connections.open calls answered ok
 	Connections   int            // sockets that got their hello
+	Open          int            // sockets open now
 	EnvelopesSent int            // envelope frames written, redeliveries included
 	Acks          int            // ack frames received
 	Pongs         int            // PONG frames received
@@ -248,6 +249,7 @@ func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.stats
+	st.Open = s.openLocked()
 	st.Calls = make(map[string]int, len(s.stats.Calls))
 	for k, v := range s.stats.Calls {
 		st.Calls[k] = v

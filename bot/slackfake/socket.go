@@ -117,12 +117,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &wsConn{ws: ws, n: len(s.conns) + 1}
 	s.conns = append(s.conns, c)
-	live := 0
-	for _, o := range s.conns {
-		if !o.dead {
-			live++
-		}
-	}
+	live := s.openLocked()
 	s.wg.Add(2)
 	s.mu.Unlock()
 
@@ -137,7 +132,11 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		"connection_info": map[string]any{"app_id": s.cfg.AppID},
 	})
 	if err := c.write(hello, nil); err != nil {
-		s.violate("write hello on connection %d: %v", c.n, err)
+		s.mu.Lock()
+		if !s.closed {
+			s.violateLocked("write hello on connection %d: %v", c.n, err)
+		}
+		s.mu.Unlock()
 	}
 	s.mu.Lock()
 	s.hellos++
@@ -242,6 +241,23 @@ func (s *Server) handleAck(c *wsConn, data []byte, now time.Time) {
 // been sent their hello.
 func (s *Server) WaitConnections(ctx context.Context, n int) error {
 	return s.waitFor(ctx, fmt.Sprintf("%d connections", n), func() bool { return s.hellos >= n })
+}
+
+// WaitLiveConnections waits until exactly n sockets are open (whether or
+// not they were sent a disconnect). WaitLiveConnections(ctx, 0) waits for the
+// app to close its socket, for example on shutdown.
+func (s *Server) WaitLiveConnections(ctx context.Context, n int) error {
+	return s.waitFor(ctx, fmt.Sprintf("%d open sockets", n), func() bool { return s.openLocked() == n })
+}
+
+func (s *Server) openLocked() int {
+	n := 0
+	for _, c := range s.conns {
+		if !c.dead {
+			n++
+		}
+	}
+	return n
 }
 
 // liveLocked returns the newest connection that may receive envelopes.

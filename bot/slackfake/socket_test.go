@@ -360,3 +360,59 @@ func TestBurstOfCommands(t *testing.T) {
 	}
 	assertClean(t, srv)
 }
+
+func TestSocketClosedOnShutdown(t *testing.T) {
+	srv := start(t, slackfake.Config{})
+	ctx := timeout(t)
+	cfg := srv.Config()
+	sm := socketmode.New(apiClient(srv, cfg.BotToken))
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- sm.RunContext(runCtx) }()
+	go func() {
+		for {
+			select {
+			case <-sm.Events:
+			case <-runCtx.Done():
+				return
+			}
+		}
+	}()
+	if err := srv.WaitLiveConnections(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("RunContext = %v; want context.Canceled", err)
+	}
+	if err := srv.WaitLiveConnections(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if st := srv.Stats(); st.Open != 0 || st.Connections != 1 {
+		t.Errorf("stats = %+v", st)
+	}
+	assertClean(t, srv)
+}
+
+func TestSlashCommandInDM(t *testing.T) {
+	srv := start(t, slackfake.Config{})
+	ctx := timeout(t)
+	c := connect(t, srv)
+	if _, err := srv.SlashCommand(ctx, slackfake.SlashCommand{UserID: "U1", ChannelID: "DU1"}); err != nil {
+		t.Fatal(err)
+	}
+	evt := c.next(t, ctx)
+	if cmd := evt.Data.(slack.SlashCommand); cmd.ChannelName != "directmessage" {
+		t.Errorf("channel_name = %q; want directmessage", cmd.ChannelName)
+	}
+	if err := c.sm.Ack(*evt.Request); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.api.PostMessageContext(ctx, "DU1", slack.MsgOptionText("hi", false)); err != nil {
+		t.Errorf("post to the DM the command came from: %v", err)
+	}
+	if _, _, err := srv.WaitAck(ctx, evt.Request.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	assertClean(t, srv)
+}
