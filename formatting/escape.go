@@ -24,81 +24,116 @@ const wj = "\u2060"
 // escapeText is Escape plus literal mrkdwn markers: * _ ~ ` get a word
 // joiner on both sides so "*bold*" in a name renders as typed. Control
 // characters (newlines included) become spaces so one name stays one line.
-// The text is cut to at most maxRunes runes of input (with "…").
-func escapeText(s string, maxRunes int) string {
+// The result shows at most maxRunes runes of the input and is at most maxOut
+// UTF-16 units long; a cut is marked with "…".
+func escapeText(s string, maxRunes, maxOut int) string {
+	return cleanText(s, true, maxRunes, maxOut)
+}
+
+// plainText prepares untrusted text for a plain_text object (header): & < >
+// escaped as Slack asks for every text field, control characters replaced,
+// cut like escapeText. Markers stay: plain_text shows them literally.
+func plainText(s string, maxRunes, maxOut int) string {
+	return cleanText(s, false, maxRunes, maxOut)
+}
+
+func cleanText(s string, mrkdwn bool, maxRunes, maxOut int) string {
 	s = strings.TrimSpace(s)
-	plain := true
-	n := 0
-	for i := 0; i < len(s); i++ {
+	plain := len(s) <= maxRunes && len(s) <= maxOut
+	for i := 0; plain && i < len(s); i++ {
 		c := s[i]
-		if c < ' ' || c == 0x7f || c == '&' || c == '<' || c == '>' || c == '*' || c == '_' || c == '~' || c == '`' || c >= utf8.RuneSelf {
+		if c < ' ' || c == 0x7f || c == '&' || c == '<' || c == '>' || c >= utf8.RuneSelf ||
+			(mrkdwn && (c == '*' || c == '_' || c == '~' || c == '`')) {
 			plain = false
-			break
 		}
-		n++
 	}
-	if plain && n <= maxRunes {
+	if plain {
 		return s
 	}
 	var b strings.Builder
-	b.Grow(len(s) + 8)
-	count := 0
-	for _, r := range s {
-		if count == maxRunes {
+	b.Grow(min(len(s), 4*maxOut) + 8)
+	count, out := 0, 0
+	rtl := hasRTL(s)
+	if rtl {
+		// Isolate right-to-left text so it cannot reorder the rest of the
+		// line (the duration and flags after a name).
+		b.WriteString(fsi)
+		maxOut -= 2
+	}
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		var piece string
+		switch {
+		case r == '&':
+			piece = "&amp;"
+		case r == '<':
+			piece = "&lt;"
+		case r == '>':
+			piece = "&gt;"
+		case mrkdwn && (r == '*' || r == '_' || r == '~' || r == '`'):
+			piece = wj + string(r) + wj
+		case r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029':
+			piece = " "
+		case isBidiControl(r):
+			piece = "" // explicit overrides could disguise the text
+		default:
+			piece = s[i : i+w]
+			if r == utf8.RuneError {
+				piece = "\uFFFD"
+			}
+		}
+		n := utf16Len(piece)
+		i += w
+		if count == maxRunes || out+n > maxOut-1 && !(i == len(s) && out+n <= maxOut) {
 			b.WriteString("…")
 			break
 		}
 		count++
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '*' || r == '_' || r == '~' || r == '`':
-			b.WriteString(wj)
-			b.WriteRune(r)
-			b.WriteString(wj)
-		case r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029':
-			b.WriteByte(' ')
-		case r == utf8.RuneError:
-			b.WriteRune('\uFFFD')
-		default:
-			b.WriteRune(r)
-		}
+		out += n
+		b.WriteString(piece)
+	}
+	if rtl {
+		b.WriteString(pdi)
 	}
 	return b.String()
 }
 
-// plainText prepares untrusted text for a plain_text object (header, button):
-// & < > escaped as Slack asks for every text field, control characters
-// replaced, cut to maxRunes runes of input. Markers stay: plain_text shows
-// them literally.
-func plainText(s string, maxRunes int) string {
-	s = strings.TrimSpace(s)
-	var b strings.Builder
-	count := 0
+const (
+	fsi = "\u2068" // FIRST STRONG ISOLATE
+	pdi = "\u2069" // POP DIRECTIONAL ISOLATE
+)
+
+// isBidiControl reports explicit directional embeddings, overrides,
+// isolates and marks.
+func isBidiControl(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200E || r == 0x200F || r == 0x061C
+}
+
+// hasRTL reports whether s has right-to-left letters or bidi controls.
+func hasRTL(s string) bool {
 	for _, r := range s {
-		if count == maxRunes {
-			b.WriteString("…")
-			break
-		}
-		count++
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
+		if r >= 0x0590 && r <= 0x08FF || r >= 0xFB1D && r <= 0xFDFF || r >= 0xFE70 && r <= 0xFEFF ||
+			r >= 0x10800 && r <= 0x10FFF || r >= 0x1E800 && r <= 0x1EFFF || isBidiControl(r) {
+			return true
 		}
 	}
-	return b.String()
+	return false
+}
+
+// utf16Len is the length of s in UTF-16 code units, how Slack's JavaScript
+// counts characters; it is never less than the rune count.
+func utf16Len(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x80 || c >= 0xC0 && c < 0xF0:
+			n++ // ASCII or the first byte of a BMP rune
+		case c >= 0xF0:
+			n += 2 // a rune outside the BMP: a surrogate pair
+		}
+	}
+	return n
 }
 
 // MaskNumber masks a call number for shared audiences. A leading '+' and the

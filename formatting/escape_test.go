@@ -36,9 +36,12 @@ func TestEscapeText(t *testing.T) {
 		{"abcdef", 3, "abc…"},
 		{"张三李四", 2, "张三…"},
 		{"&&&&", 2, "&amp;&amp;…"},
+		{"\xff", 5, "\uFFFD"},
+		{"\u202Egnp.exe", 60, fsi + "gnp.exe" + pdi},
+		{"שלום", 60, fsi + "שלום" + pdi},
 	}
 	for _, tt := range tests {
-		if got := escapeText(tt.in, tt.max); got != tt.want {
+		if got := escapeText(tt.in, tt.max, 1000); got != tt.want {
 			t.Errorf("escapeText(%q, %d) = %q; want %q", tt.in, tt.max, got, tt.want)
 		}
 	}
@@ -73,6 +76,37 @@ func TestLooksLikeNumber(t *testing.T) {
 	for s, want := range map[string]bool{"+991116005905": true, "user8002": false, "12 34": false, "(010) 1234-5678": true, "": false} {
 		if got := looksLikeNumber(s); got != want {
 			t.Errorf("looksLikeNumber(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
+
+func TestCleanTextBudget(t *testing.T) {
+	tests := []struct {
+		in            string
+		mrkdwn        bool
+		maxRunes, out int
+		want          string
+	}{
+		{"abcdef", true, 100, 6, "abcdef"},
+		{"abcdefg", true, 100, 6, "abcde…"},
+		{"&&&", true, 100, 11, "&amp;&amp;…"}, {"&&&", true, 100, 10, "&amp;…"},
+		{"&&&", true, 100, 15, "&amp;&amp;&amp;"},
+		{"😀😀😀", false, 100, 5, "😀😀…"},
+		{"*", true, 100, 2, "…"},
+		{"<b>", false, 100, 9, "&lt;b&gt;"},
+	}
+	for _, tt := range tests {
+		got := cleanText(tt.in, tt.mrkdwn, tt.maxRunes, tt.out)
+		if got != tt.want || utf16Len(got) > tt.out {
+			t.Errorf("cleanText(%q, %v, %d, %d) = %q; want %q", tt.in, tt.mrkdwn, tt.maxRunes, tt.out, got, tt.want)
+		}
+	}
+}
+
+func TestUTF16Len(t *testing.T) {
+	for s, want := range map[string]int{"": 0, "abc": 3, "张三": 2, "😀": 2, "é": 1, "\u2060": 1} {
+		if got := utf16Len(s); got != want {
+			t.Errorf("utf16Len(%q) = %d; want %d", s, got, want)
 		}
 	}
 }

@@ -1,0 +1,57 @@
+package formatting
+
+import (
+	"testing"
+	"time"
+)
+
+func TestHumanDuration(t *testing.T) {
+	tests := []struct {
+		d      time.Duration
+		en, zh string
+	}{
+		{0, "0s", "0秒"},
+		{-time.Minute, "0s", "0秒"},
+		{999 * time.Millisecond, "0s", "0秒"},
+		{42*time.Second + 900*time.Millisecond, "42s", "42秒"},
+		{time.Minute, "1m 00s", "1分00秒"},
+		{5*time.Minute + 3*time.Second, "5m 03s", "5分03秒"},
+		{59*time.Minute + 59*time.Second, "59m 59s", "59分59秒"},
+		{time.Hour + 5*time.Minute + 59*time.Second, "1h 05m", "1小时05分"},
+		{26 * time.Hour, "26h 00m", "26小时00分"},
+	}
+	for _, tt := range tests {
+		if got := humanDuration(tt.d, &labelsEN); got != tt.en {
+			t.Errorf("humanDuration(%v, en) = %q; want %q", tt.d, got, tt.en)
+		}
+		if got := humanDuration(tt.d, &labelsZH); got != tt.zh {
+			t.Errorf("humanDuration(%v, zh) = %q; want %q", tt.d, got, tt.zh)
+		}
+	}
+}
+
+func TestAppendHMS(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0:00:00"},
+		{-time.Second, "0:00:00"},
+		{39*time.Second + 9*time.Millisecond, "0:00:39"},
+		{time.Hour + 2*time.Minute + 3*time.Second, "1:02:03"},
+		{100 * time.Hour, "100:00:00"},
+	}
+	for _, tt := range tests {
+		if got := string(appendHMS(nil, tt.d)); got != tt.want {
+			t.Errorf("appendHMS(%v) = %q; want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestLabelsFor(t *testing.T) {
+	for lang, want := range map[string]*labels{"": &labelsEN, "en-US": &labelsEN, "fr": &labelsEN, "zh-CN": &labelsZH, "ZH": &labelsZH, "zh-Hans": &labelsZH} {
+		if got := labelsFor(lang); got != want {
+			t.Errorf("labelsFor(%q) = %s; want %s", lang, got.people, want.people)
+		}
+	}
+}
