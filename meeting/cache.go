@@ -98,12 +98,32 @@ type flight[V any] struct {
 	waiters int
 	cancel  context.CancelFunc
 	ids     RequestIDs
+
+	// The latest deadline of the callers that joined, guarded by the
+	// group's mutex; unbounded once a caller without a deadline joined.
+	latest    time.Time
+	unbounded bool
+}
+
+// deadlineHintKey carries, in a flight's context, a function reporting the
+// deadline of the callers waiting for it: the work itself runs without a
+// deadline, but retries use the hint to stop waiting when no caller is left
+// to receive the answer.
+type deadlineHintKey struct{}
+
+// deadlineOf is ctx.Deadline, or the deadline hint of a flight's context.
+func deadlineOf(ctx context.Context) (time.Time, bool) {
+	if hint, ok := ctx.Value(deadlineHintKey{}).(func() (time.Time, bool)); ok {
+		return hint()
+	}
+	return ctx.Deadline()
 }
 
 // do runs fn once for all concurrent callers of key and returns its result.
 // joined reports whether this caller joined a flight another caller started.
 // If ctx ends first, do returns ctx's error at once.
 func (g *flightGroup[V]) do(ctx context.Context, key string, fn func(context.Context) (V, error)) (v V, joined bool, err error) {
+	dl, hasDeadline := deadlineOf(ctx) // before locking: it may lock an outer flight's group
 	g.mu.Lock()
 	if g.flights == nil {
 		g.flights = make(map[string]*flight[V])
@@ -113,6 +133,11 @@ func (g *flightGroup[V]) do(ctx context.Context, key string, fn func(context.Con
 		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		f = &flight[V]{done: make(chan struct{}), cancel: cancel}
 		fctx = WithRequestIDs(fctx, &f.ids)
+		fctx = context.WithValue(fctx, deadlineHintKey{}, func() (time.Time, bool) {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			return f.latest, !f.unbounded
+		})
 		g.flights[key] = f
 		go func() {
 			defer cancel()
@@ -126,6 +151,11 @@ func (g *flightGroup[V]) do(ctx context.Context, key string, fn func(context.Con
 		}()
 	}
 	f.waiters++
+	if !hasDeadline {
+		f.unbounded = true
+	} else if dl.After(f.latest) {
+		f.latest = dl
+	}
 	g.mu.Unlock()
 
 	select {

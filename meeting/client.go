@@ -192,7 +192,7 @@ func (c *Client) send(ctx context.Context, req request, tok Secret) (*response, 
 			return nil, finalError(req.op, err)
 		}
 		wait := c.retry.backoff(attempt, retryAfter)
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		if dl, ok := deadlineOf(ctx); ok && time.Until(dl) < wait {
 			return nil, finalError(req.op, err) // waiting cannot help
 		}
 		c.log.WarnContext(ctx, "meeting api: retrying", "op", req.op, "attempt", attempt, "wait", wait, "error", err)

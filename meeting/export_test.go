@@ -1,0 +1,19 @@
+package meeting
+
+import (
+	"context"
+	"time"
+)
+
+// Hooks for the external tests (package meeting_test), which cannot live in
+// package meeting because they use meetingfake, which imports meeting.
+
+// SetRetrySleep replaces the wait between retries.
+func SetRetrySleep(c *Client, sleep func(ctx context.Context, d time.Duration) error) {
+	c.retry.sleep = sleep
+}
+
+// CacheLen reports how many entries the attendee cache holds.
+func CacheLen(c *Client) int { return c.cache.len() }
+
+var ParseRetryAfter = parseRetryAfter
