@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/attendees-bot/attendees-bot/bot"
+	"github.com/attendees-bot/attendees-bot/meeting"
+	"github.com/attendees-bot/attendees-bot/meeting/meetingfake"
+)
+
+// Demo credentials of the built-in sample meeting service. They only open
+// the in-process fake; the real client signs its logins with them exactly as
+// it would against Huawei Cloud Meeting.
+const (
+	demoAppID  = "demo-app-id"
+	demoAppKey = "demo-app-key-0123456789abcdef"
+)
+
+func runDemo(ctx context.Context, args []string, getenv func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", "demo\n\nStarts the built-in sample meeting service. With SLACK_APP_TOKEN and SLACK_BOT_TOKEN set,\nthe bot connects to Slack for real; otherwise type /attendees commands on stdin.", stderr)
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	// The demo never uses real meeting credentials, so they are not read.
+	env := func(k string) (string, bool) {
+		switch k {
+		case "MEETING_APP_ID", "MEETING_APP_KEY", "MEETING_USER_ID", "MEETING_CORP_ID",
+			"MEETING_ACCOUNT", "MEETING_PASSWORD", "MEETING_ACCESS_TOKEN", "MEETING_API_URL":
+			return "", false
+		case "LOG_FORMAT":
+			if v, ok := getenv(k); ok {
+				return v, ok
+			}
+			return "text", true
+		}
+		return getenv(k)
+	}
+	cfg, err := bot.LoadConfig(ctx, env, bot.Needs{})
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	fake, err := meetingfake.Start(meetingfake.Config{AppID: demoAppID, AppKey: demoAppKey, Conferences: meetingfake.Sample(now)})
+	if err != nil {
+		return fmt.Errorf("start the sample meeting service: %w", err)
+	}
+	defer fake.Close()
+	cfg.MeetingAPIURL = fake.URL
+	cfg.MeetingAppID, cfg.MeetingAppKey = demoAppID, meeting.Secret(demoAppKey)
+
+	withSlack := cfg.SlackAppToken != ""
+	if _, set := getenv("LOG_LEVEL"); !set && !withSlack {
+		cfg.LogLevel = "warn" // keep the terminal for the replies
+	}
+	log := newLogger(cfg, stderr)
+	metrics := bot.NewMetrics()
+	mc, err := newMeeting(cfg, metrics, log)
+	if err != nil {
+		return err
+	}
+	if withSlack {
+		log.Info("demo: serving the sample meetings in Slack", slog.String("try", cfg.SlackCommand+" recent"))
+		return serve(ctx, cfg, mc, metrics, log)
+	}
+
+	// One person at a keyboard or a pipe of commands is not a flood.
+	cfg.UserRateLimit = 1000
+	dir, err := os.MkdirTemp("", "attendees-demo-")
+	if err != nil {
+		return fmt.Errorf("make a folder for CSV files: %w", err)
+	}
+	fmt.Fprintf(stdout, "attendees-bot demo: a sample meeting service with %d meetings is running at %s.\n", len(meetingfake.Sample(now)), fake.URL)
+	fmt.Fprintf(stdout, "Type %s commands (or just the argument), one per line; try:\n", cfg.SlackCommand)
+	for _, ex := range demoExamples() {
+		fmt.Fprintf(stdout, "  %s %s\n", cfg.SlackCommand, ex)
+	}
+	fmt.Fprintf(stdout, "CSV files are written to %s\n\n", dir)
+	h := bot.NewHandler(cfg, bot.NewLooker(mc, thresholds(cfg), nil, log), bot.NewConsole(stdout, dir), log)
+	return bot.ReadCommands(ctx, stdin, h, cfg.SlackCommand, func(req bot.Request, res bot.Result) {
+		log.Info("command", slog.String("text", req.Text), slog.String("outcome", res.Outcome))
+	})
+}
+
+// demoExamples are commands worth trying against the sample data.
+func demoExamples() []string {
+	return []string{
+		"help",
+		"recent",
+		"960 123 4501                      (a weekly sync: re-joins, two devices, late joiners)",
+		meetingfake.SampleTownHallUUID + "  (a town hall with 1,234 records: CSV file)",
+		meetingfake.SampleStandupID + "                        (a meeting ID that ran twice)",
+		meetingfake.SampleHostileUUID + " csv",
+	}
+}

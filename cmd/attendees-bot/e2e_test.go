@@ -1,0 +1,481 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/attendees-bot/attendees-bot/bot/slackfake"
+	"github.com/attendees-bot/attendees-bot/meeting/meetingfake"
+)
+
+const (
+	testAppID  = "app-e2e"
+	testAppKey = "key-e2e-0123456789"
+)
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// system is the real program running against a fake Slack and a fake
+// meeting service, both of which check everything they receive.
+type system struct {
+	slack   *slackfake.Server
+	meet    *meetingfake.Server
+	http    string // base URL of the bot's HTTP server
+	logs    *syncBuffer
+	stop    context.CancelFunc
+	done    chan error
+	stopped bool
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func fakeMeeting(t *testing.T, mod func(*meetingfake.Config)) *meetingfake.Server {
+	t.Helper()
+	cfg := meetingfake.Config{AppID: testAppID, AppKey: testAppKey, Conferences: meetingfake.Sample(time.Now())}
+	if mod != nil {
+		mod(&cfg)
+	}
+	m, err := meetingfake.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		m.Close()
+		if v := m.Violations(); len(v) > 0 {
+			t.Errorf("meeting API fake saw violations:\n%s", strings.Join(v, "\n"))
+		}
+	})
+	return m
+}
+
+func meetingEnv(m *meetingfake.Server) map[string]string {
+	return map[string]string{
+		"MEETING_API_URL": m.URL, "MEETING_APP_ID": testAppID, "MEETING_APP_KEY": testAppKey,
+		"LOG_FORMAT": "json", "LOG_LEVEL": "debug",
+	}
+}
+
+func getenv(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+// startSystem runs `attendees-bot run` and waits until it is connected.
+func startSystem(t *testing.T, envMod func(map[string]string), meetMod func(*meetingfake.Config)) *system {
+	t.Helper()
+	s := &system{logs: &syncBuffer{}, done: make(chan error, 1)}
+	sl, err := slackfake.Start(slackfake.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.slack = sl
+	t.Cleanup(func() {
+		sl.Close()
+		if v := sl.Violations(); len(v) > 0 {
+			t.Errorf("Slack fake saw violations:\n%s", strings.Join(v, "\n"))
+		}
+	})
+	s.meet = fakeMeeting(t, meetMod)
+	addr := freeAddr(t)
+	s.http = "http://" + addr
+	env := meetingEnv(s.meet)
+	env["SLACK_APP_TOKEN"] = sl.Config().AppToken
+	env["SLACK_BOT_TOKEN"] = sl.Config().BotToken
+	env["SLACK_API_URL"] = sl.APIURL()
+	env["HTTP_ADDR"] = addr
+	env["STORE_URL"] = filepath.Join(t.TempDir(), "attendees.db")
+	if envMod != nil {
+		envMod(env)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop = cancel
+	go func() { s.done <- run(ctx, []string{"run"}, getenv(env), strings.NewReader(""), io.Discard, s.logs) }()
+	t.Cleanup(func() {
+		if !s.stopped {
+			s.shutdown(t)
+		}
+		if t.Failed() {
+			t.Logf("bot logs:\n%s", s.logs.String())
+		}
+		for _, secret := range []string{sl.Config().AppToken, sl.Config().BotToken, testAppKey} {
+			if strings.Contains(s.logs.String(), secret) {
+				t.Errorf("a secret appears in the logs")
+			}
+		}
+	})
+	wctx, wcancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer wcancel()
+	if err := sl.WaitConnections(wctx, 1); err != nil {
+		t.Fatalf("bot did not connect: %v\n%s", err, s.logs.String())
+	}
+	return s
+}
+
+// shutdown is SIGTERM: cancel run's context and wait for a clean exit.
+func (s *system) shutdown(t *testing.T) {
+	t.Helper()
+	s.stopped = true
+	s.stop()
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("run returned %v; want a clean exit", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("run did not return after shutdown")
+	}
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// command sends a slash command and returns the replies to it once n arrived.
+func (s *system) command(t *testing.T, cmd slackfake.SlashCommand, n int) (string, []slackfake.Response) {
+	t.Helper()
+	ctx := ctxT(t)
+	id, err := s.slack.SlashCommand(ctx, cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.slack.WaitAck(ctx, id); err != nil {
+		t.Fatalf("no ack: %v", err)
+	}
+	rs, err := s.slack.WaitResponsesFor(ctx, id, n)
+	if err != nil {
+		t.Fatalf("replies to %q: %v\n%s", cmd.Text, err, s.logs.String())
+	}
+	return id, rs
+}
+
+func text(rs ...slackfake.Response) string {
+	var b strings.Builder
+	for _, r := range rs {
+		b.WriteString(r.Text + "\n" + string(r.Blocks) + "\n")
+	}
+	return b.String()
+}
+
+func mustContain(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%.3000s", w, got)
+		}
+	}
+}
+
+func TestRunSmallLookup(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	_, rs := s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleSyncUUID, UserID: "U1"}, 1)
+	if rs[0].ResponseType != "ephemeral" {
+		t.Errorf("response_type = %q; want ephemeral", rs[0].ResponseType)
+	}
+	mustContain(t, text(rs...), "Weekly product sync", "attendees_share", "attendees_csv")
+	if n := len(s.slack.Files()); n != 0 {
+		t.Errorf("files = %d; want none for a short list", n)
+	}
+	s.shutdown(t) // the log line is written after the reply
+	mustContain(t, s.logs.String(), `"outcome":"ok"`, `"meeting_request_ids"`, `"conf_uuid":"`+meetingfake.SampleSyncUUID)
+}
+
+func TestRunShareButton(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	ctx := ctxT(t)
+	id, err := s.slack.BlockAction(ctx, slackfake.BlockAction{
+		ActionID: "attendees_share", Value: "c=" + meetingfake.SampleSyncUUID, UserID: "U1", ChannelID: "C0GENERAL", Ephemeral: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, err := s.slack.WaitPosts(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if posts[0].Channel != "C0GENERAL" {
+		t.Errorf("shared in %q; want C0GENERAL", posts[0].Channel)
+	}
+	body := posts[0].Text + string(posts[0].Blocks)
+	mustContain(t, body, "Weekly product sync")
+	for _, c := range meetingfake.Sample(time.Now()) {
+		if c.Info.ConfUUID != meetingfake.SampleSyncUUID {
+			continue
+		}
+		for _, r := range c.Records {
+			if len(r.CallNumber) > 8 && strings.Contains(body, r.CallNumber) {
+				t.Errorf("shared post shows the full number %s", r.CallNumber)
+			}
+		}
+	}
+	rs, err := s.slack.WaitResponsesFor(ctx, id, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, text(rs...), "Shared in the channel")
+}
+
+func TestRunShareWhereBotIsNotMember(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	ctx := ctxT(t)
+	id, err := s.slack.BlockAction(ctx, slackfake.BlockAction{
+		ActionID: "attendees_share", Value: "c=" + meetingfake.SampleTownHallUUID, UserID: "U1", ChannelID: "G0SECRET", Ephemeral: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.slack.WaitResponsesFor(ctx, id, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs[0].ResponseType != "in_channel" {
+		t.Errorf("first reply type = %q; want the in_channel summary", rs[0].ResponseType)
+	}
+	mustContain(t, text(rs[1]), "not a member")
+	files, err := s.slack.WaitFiles(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files[0].Channel != "DU1" {
+		t.Errorf("CSV went to %q; want the requester's DM DU1", files[0].Channel)
+	}
+}
+
+func TestRunLargeLookupSendsEveryRecord(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	_, rs := s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleTownHallUUID, UserID: "U7"}, 1)
+	mustContain(t, text(rs...), "direct messages", "more in the attached file")
+	files := s.slack.Files()
+	if len(files) != 1 {
+		t.Fatalf("files = %d; want 1", len(files))
+	}
+	if files[0].Channel != "DU7" {
+		t.Errorf("CSV went to %q; want DU7", files[0].Channel)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files[0].Content, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(rows) - 1; got != meetingfake.SampleTownHallRecords {
+		t.Errorf("CSV records = %d; want %d", got, meetingfake.SampleTownHallRecords)
+	}
+}
+
+func TestRunMeetingIDWithTwoInstances(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	_, rs := s.command(t, slackfake.SlashCommand{Text: "960-123-4505"}, 1)
+	got := text(rs...)
+	mustContain(t, got, "Daily stand-up", "ran 1 more time", "c="+meetingfake.SampleStandupUUIDOlder, "attendees_open")
+	if s.meet.Count(meetingfake.OpAttendees) == 0 {
+		t.Errorf("no attendee records were fetched")
+	}
+}
+
+func TestRunRecentAndInputs(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"", []string{"Recent meetings", "attendees_open", meetingfake.SampleTownHallUUID}},
+		{"recent", []string{"Recent meetings"}},
+		{"!!!", []string{"couldn't read a meeting"}},
+		{"ffffffffffffffffffffffffffffffff", []string{"couldn't find that meeting"}},
+		{"help", []string{"Who was in that meeting?"}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			_, rs := s.command(t, slackfake.SlashCommand{Text: tt.text, UserID: fmt.Sprintf("U%d", i)}, 1)
+			mustContain(t, text(rs...), tt.want...)
+		})
+	}
+}
+
+func TestRunDuplicateEnvelopeAnsweredOnce(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	ctx := ctxT(t)
+	id, err := s.slack.SlashCommand(ctx, slackfake.SlashCommand{Text: "help"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.slack.Redeliver(ctx, id, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.slack.WaitAcks(ctx, id, 2); err != nil {
+		t.Fatalf("redelivery not acked: %v", err)
+	}
+	// A later command on the same socket is dispatched after the redelivery.
+	_, later := s.command(t, slackfake.SlashCommand{Text: "help", UserID: "U2"}, 1)
+	_ = later
+	if _, err := s.slack.WaitResponsesFor(ctx, id, 1); err != nil {
+		t.Fatal(err)
+	}
+	metrics := get(t, s.http+"/metrics")
+	mustContain(t, metrics, `attendees_commands_total{outcome="duplicate"} 1`)
+	s.shutdown(t)
+	if n := len(s.slack.ResponsesFor(id)); n != 1 {
+		t.Errorf("replies to the redelivered envelope = %d; want 1", n)
+	}
+}
+
+func TestRunReconnects(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	ctx := ctxT(t)
+	if err := s.slack.Disconnect(ctx, "refresh_requested"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.slack.WaitConnections(ctx, 2); err != nil {
+		t.Fatalf("no reconnect: %v", err)
+	}
+	_, rs := s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleSyncUUID}, 1)
+	mustContain(t, text(rs...), "Weekly product sync")
+	if !s.slack.DropConnection() {
+		t.Fatal("no connection to drop")
+	}
+	if err := s.slack.WaitConnections(ctx, 3); err != nil {
+		t.Fatalf("no reconnect after a dropped socket: %v", err)
+	}
+	_, rs = s.command(t, slackfake.SlashCommand{Text: "help"}, 1)
+	mustContain(t, text(rs...), "Who was in that meeting?")
+}
+
+func TestRunAccessRefusedMakesNoMeetingCall(t *testing.T) {
+	s := startSystem(t, func(e map[string]string) { e["ALLOWED_USER_IDS"] = "U0BOSS" }, nil)
+	for _, txt := range []string{meetingfake.SampleSyncUUID, "recent", "9601234505"} {
+		_, rs := s.command(t, slackfake.SlashCommand{Text: txt, UserID: "U0INTRUDER"}, 1)
+		mustContain(t, text(rs...), "don't have access")
+	}
+	for _, op := range []string{meetingfake.OpAttendees, meetingfake.OpHistory, meetingfake.OpConfDetail} {
+		if n := s.meet.Count(op); n != 0 {
+			t.Errorf("meeting %s calls = %d; want 0", op, n)
+		}
+	}
+	_, rs := s.command(t, slackfake.SlashCommand{Text: "help", UserID: "U0BOSS"}, 1)
+	mustContain(t, text(rs...), "Who was in that meeting?")
+}
+
+func TestRunMeetingServiceDown(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	s.meet.SetDown(true)
+	_, rs := s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleSyncUUID}, 1)
+	mustContain(t, text(rs...), "unavailable right now")
+	s.meet.SetDown(false)
+	_, rs = s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleSyncUUID, UserID: "U2"}, 1)
+	mustContain(t, text(rs...), "Weekly product sync")
+}
+
+func TestRunShutdownFinishesLookupInFlight(t *testing.T) {
+	arrived := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	s := startSystem(t, nil, func(c *meetingfake.Config) {
+		c.OnRequest = func(op string, _ *http.Request) {
+			if op == meetingfake.OpAttendees {
+				once.Do(func() { close(arrived) })
+				<-release
+			}
+		}
+	})
+	ctx := ctxT(t)
+	id, err := s.slack.SlashCommand(ctx, slackfake.SlashCommand{Text: meetingfake.SampleSyncUUID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-arrived:
+	case <-ctx.Done():
+		t.Fatal("lookup never reached the meeting API")
+	}
+	s.stopped = true
+	s.stop() // SIGTERM
+	if err := s.slack.WaitLiveConnections(ctx, 0); err != nil {
+		t.Errorf("socket still open after SIGTERM: %v", err)
+	}
+	close(release)
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("run = %v; want a clean exit", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("run did not return")
+	}
+	rs := s.slack.ResponsesFor(id)
+	if len(rs) != 1 {
+		t.Fatalf("replies = %d; want the in-flight lookup answered", len(rs))
+	}
+	mustContain(t, text(rs...), "Weekly product sync")
+}
+
+func TestRunHTTPEndpoints(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	s.command(t, slackfake.SlashCommand{Text: "help"}, 1)
+	if got := get(t, s.http+"/healthz"); strings.TrimSpace(got) != "ok" {
+		t.Errorf("/healthz = %q", got)
+	}
+	mustContain(t, get(t, s.http+"/readyz"), `"meeting":"ok"`, `"slack":"ok"`)
+	mustContain(t, get(t, s.http+"/metrics"),
+		`attendees_commands_total{outcome="ok"}`, "attendees_ack_latency_seconds_bucket",
+		"attendees_meeting_requests_total", "attendees_inflight_commands")
+}
+
+func TestRunRefusesBadConfig(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(t.Context(), nil, getenv(map[string]string{"SLACK_BOT_TOKEN": "xoxp-secret-user-token", "MEETING_RATE_LIMIT": "lots"}), nil, io.Discard, &stderr)
+	if err == nil {
+		t.Fatal("run started without configuration")
+	}
+	mustContain(t, err.Error(), "SLACK_APP_TOKEN is missing", "SLACK_BOT_TOKEN must start with xoxb-", "MEETING_RATE_LIMIT is malformed", "meeting credentials are missing")
+	if strings.Contains(err.Error(), "xoxp-secret-user-token") {
+		t.Errorf("error echoes the token: %v", err)
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctxT(t), http.MethodGet, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET %s = %d %s", url, resp.StatusCode, b)
+	}
+	return string(b)
+}
