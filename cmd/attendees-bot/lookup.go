@@ -102,4 +102,3 @@ type userError struct {
 
 func (e *userError) Error() string { return e.text }
 func (e *userError) Unwrap() error { return e.err }
-
