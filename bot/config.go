@@ -262,7 +262,11 @@ func (c *Config) MeetingOptions() []meeting.Option {
 		meeting.WithMaxInFlight(c.MeetingMaxInflight),
 		meeting.WithLanguage(c.MeetingLanguage),
 		meeting.WithMaxRecords(c.MeetingMaxRecords),
-		meeting.WithCache(64, c.MeetingCacheTTL),
+	}
+	if c.MeetingCacheTTL > 0 {
+		opts = append(opts, meeting.WithCache(64, c.MeetingCacheTTL))
+	} else {
+		opts = append(opts, meeting.WithCache(0, 0))
 	}
 	switch {
 	case c.MeetingAppID != "":

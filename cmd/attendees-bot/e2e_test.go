@@ -53,7 +53,7 @@ type system struct {
 	stopped bool
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -63,7 +63,7 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func fakeMeeting(t *testing.T, mod func(*meetingfake.Config)) *meetingfake.Server {
+func fakeMeeting(t testing.TB, mod func(*meetingfake.Config)) *meetingfake.Server {
 	t.Helper()
 	cfg := meetingfake.Config{AppID: testAppID, AppKey: testAppKey, Conferences: meetingfake.Sample(time.Now())}
 	if mod != nil {
@@ -94,7 +94,7 @@ func getenv(m map[string]string) func(string) (string, bool) {
 }
 
 // startSystem runs `attendees-bot run` and waits until it is connected.
-func startSystem(t *testing.T, envMod func(map[string]string), meetMod func(*meetingfake.Config)) *system {
+func startSystem(t testing.TB, envMod func(map[string]string), meetMod func(*meetingfake.Config)) *system {
 	t.Helper()
 	s := &system{logs: &syncBuffer{}, done: make(chan error, 1)}
 	sl, err := slackfake.Start(slackfake.Config{})
@@ -145,7 +145,7 @@ func startSystem(t *testing.T, envMod func(map[string]string), meetMod func(*mee
 }
 
 // shutdown is SIGTERM: cancel run's context and wait for a clean exit.
-func (s *system) shutdown(t *testing.T) {
+func (s *system) shutdown(t testing.TB) {
 	t.Helper()
 	s.stopped = true
 	s.stop()
@@ -478,4 +478,35 @@ func get(t *testing.T, url string) string {
 		t.Errorf("GET %s = %d %s", url, resp.StatusCode, b)
 	}
 	return string(b)
+}
+
+func TestRunHonoursSlackRateLimit(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	s.slack.RateLimitNext("chat.postMessage", 1, 1)
+	ctx := ctxT(t)
+	_, err := s.slack.BlockAction(ctx, slackfake.BlockAction{
+		ActionID: "attendees_share", Value: "c=" + meetingfake.SampleSyncUUID, UserID: "U1", ChannelID: "C0GENERAL", Ephemeral: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, err := s.slack.WaitPosts(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := s.slack.Stats()
+	if st.RateLimited != 1 || st.EarlyRetries != 0 {
+		t.Errorf("rate limited %d, early retries %d; want 1 and 0", st.RateLimited, st.EarlyRetries)
+	}
+	s.shutdown(t)
+	if n := len(s.slack.Posts()); n != 1 || posts[0].Channel != "C0GENERAL" {
+		t.Errorf("posts = %d; want exactly one after the retry", n)
+	}
+}
+
+func TestRunCSVUploadFailureIsReported(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	s.slack.FailNext("files.getUploadURLExternal", 1, "ratelimited")
+	_, rs := s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleTownHallUUID}, 1)
+	mustContain(t, text(rs...), "couldn't send the CSV file", "Company town hall Q4")
 }
