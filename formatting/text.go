@@ -141,6 +141,8 @@ func displayText(s string) string {
 			b.WriteString(unescape(label) + " (" + unescape(target) + ")")
 		case hasLabel:
 			b.WriteString(unescape(label))
+		case strings.Contains(target, "://"):
+			b.WriteString(unescape(target))
 		default:
 			b.WriteString("<" + unescape(tok) + ">")
 		}

@@ -1,0 +1,79 @@
+package formatting
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCSVCell(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"Alice", "Alice"},
+		{"+991116004380", "+991116004380"},
+		{"+86 (10) 5555-1234", "+86 (10) 5555-1234"},
+		{"-5", "-5"},
+		{"-2.5", "-2.5"},
+		{"=1+1", "'=1+1"},
+		{"=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"},
+		{"+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\t=1", "'\t=1"},
+		{"\r=1", "'\r=1"},
+		{"+", "'+"},
+		{"+99111***4380", "'+99111***4380"},
+		{"a=1", "a=1"},
+	}
+	for _, tt := range tests {
+		if got := csvCell(tt.in); got != tt.want {
+			t.Errorf("csvCell(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+type failWriter struct{ n int }
+
+var errDisk = errors.New("disk full")
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if w.n -= len(p); w.n < 0 {
+		return 0, errDisk
+	}
+	return len(p), nil
+}
+
+func TestWriteCSVError(t *testing.T) {
+	r := manyPeople(2000)
+	for _, n := range []int{0, 10, 5000} {
+		if err := WriteCSV(&failWriter{n: n}, r, CSVOptions{}); !errors.Is(err, errDisk) {
+			t.Errorf("WriteCSV to a writer failing after %d bytes = %v; want %v", n, err, errDisk)
+		}
+	}
+}
+
+func TestWriteCSVEmptyAndNil(t *testing.T) {
+	for _, r := range []*Report{nil, Analyze(Meeting{}, Thresholds{}, time.Time{})} {
+		var buf bytes.Buffer
+		if err := WriteCSV(&buf, r, CSVOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if want := "\uFEFF" + strings.Join(CSVHeader, ",") + "\n"; buf.String() != want {
+			t.Errorf("empty CSV = %q", buf.String())
+		}
+	}
+}
+
+func TestWriteCSVOpenAndZone(t *testing.T) {
+	r := Analyze(scheduled(Record{Number: "1", Name: "A", Join: at(1.5), Leave: 0}), Thresholds{}, time.Time{})
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, r, CSVOptions{Location: time.FixedZone("X", -(3*3600 + 1800))}); err != nil {
+		t.Fatal(err)
+	}
+	want := "n:1,A,A,1,,,,2026-11-27T05:31:30.000-03:30,,1795770090000,,3510.000,true,3510.000,0:58:30,1,97.5,present,open\n"
+	if got := strings.SplitN(buf.String(), "\n", 2)[1]; got != want {
+		t.Errorf("row =\n%q; want\n%q", got, want)
+	}
+}

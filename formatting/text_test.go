@@ -1,0 +1,41 @@
+package formatting
+
+import (
+	"testing"
+
+	"github.com/slack-go/slack"
+)
+
+func TestRenderText(t *testing.T) {
+	txt := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.MarkdownType, s, false, false) }
+	msg := Message{Text: "fallback", Blocks: []slack.Block{
+		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "会议 a&amp;b", false, false)),
+		slack.NewSectionBlock(txt("*Span* <!date^1^{time}|09:00 UTC> &lt;!here&gt; "+wj+"*"+wj), []*slack.TextBlockObject{txt("*People*\n2")}, nil),
+		slack.NewDividerBlock(),
+		slack.NewContextBlock("", txt("see <https://x.example/f|file> and <https://y.example>")),
+		slack.NewActionBlock("a",
+			slack.NewButtonBlockElement("csv", "v", slack.NewTextBlockObject(slack.PlainTextType, "Download CSV", false, false)),
+			slack.NewButtonBlockElement("again", "v", slack.NewTextBlockObject(slack.PlainTextType, "Refresh", false, false))),
+	}}
+	want := "会议 a&b\n" +
+		"========\n" +
+		"*Span* 09:00 UTC <!here> *\n" +
+		"*People* 2\n" +
+		"────────────────────────────────────────\n" +
+		"see file (https://x.example/f) and https://y.example\n" +
+		"[Download CSV] [Refresh]\n"
+	if got := RenderText(msg); got != want {
+		t.Errorf("RenderText =\n%s\nwant\n%s", got, want)
+	}
+	if got := RenderText(Message{Text: "a &amp; b"}); got != "a & b\n" {
+		t.Errorf("RenderText(text only) = %q", got)
+	}
+}
+
+func TestDisplayWidth(t *testing.T) {
+	for s, want := range map[string]int{"": 0, "abc": 3, "会议": 4, "ｱ": 1, "😀": 2, "e\u0301": 1} {
+		if got := displayWidth(s); got != want {
+			t.Errorf("displayWidth(%q) = %d; want %d", s, got, want)
+		}
+	}
+}
