@@ -26,7 +26,10 @@ func TestHistory(t *testing.T) {
 		{"search subject", func(q meeting.HistoryQuery) meeting.HistoryQuery { q.SearchKey = "stand-up"; return q }, 2},
 		{"search scheduler", func(q meeting.HistoryQuery) meeting.HistoryQuery { q.SearchKey = "王伟"; return q }, 1},
 		{"max", func(q meeting.HistoryQuery) meeting.HistoryQuery { q.Max = 4; return q }, 4},
-		{"window", func(q meeting.HistoryQuery) meeting.HistoryQuery { q.Start = now.UTC().Truncate(24 * time.Hour).Add(-24 * time.Hour); return q }, 3},
+		{"window", func(q meeting.HistoryQuery) meeting.HistoryQuery {
+			q.Start = now.UTC().Truncate(24 * time.Hour).Add(-24 * time.Hour)
+			return q
+		}, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
