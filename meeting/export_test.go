@@ -17,3 +17,6 @@ func SetRetrySleep(c *Client, sleep func(ctx context.Context, d time.Duration) e
 func CacheLen(c *Client) int { return c.cache.len() }
 
 var ParseRetryAfter = parseRetryAfter
+
+// DecodeAttendeePage decodes one confAttendeeRecord page.
+var DecodeAttendeePage = decodeAttendeePage

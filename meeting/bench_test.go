@@ -1,0 +1,161 @@
+package meeting_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/attendees-bot/attendees-bot/meeting"
+	"github.com/attendees-bot/attendees-bot/meeting/meetingfake"
+)
+
+// The benchmark setting of issue 2: 25,000 records in 50 pages, a server with
+// 40 ms latency that admits 20 requests at once and then 20 per second.
+// No client can finish before 40 ms (first page, which gives the count) +
+// (50 − 20)/20 s (the last page's admission) + 40 ms = 1.58 s.
+const (
+	benchRecords = 25000
+	benchLatency = 40 * time.Millisecond
+	benchRate    = 20
+	benchBound   = 1580 * time.Millisecond
+)
+
+// benchFake starts the benchmark server. Its static token means no login
+// request spends a bucket token or a latency inside the timed region.
+func benchFake(b *testing.B) *meetingfake.Server {
+	b.Helper()
+	fake, err := meetingfake.Start(meetingfake.Config{
+		StaticToken:   testStatic,
+		Latency:       benchLatency,
+		RatePerSecond: benchRate,
+		Burst:         benchRate,
+		Conferences:   []meetingfake.Conference{bigConference(benchRecords)},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return fake
+}
+
+// BenchmarkAttendees25k measures Client.Attendees (defaults: 4 pages in
+// flight; cache disabled so every iteration fetches) against the bound. Each
+// iteration gets a fresh server so its bucket starts full.
+func BenchmarkAttendees25k(b *testing.B) {
+	var elapsed time.Duration
+	var throttled int
+	var mallocs uint64
+	for b.Loop() {
+		b.StopTimer()
+		fake := benchFake(b)
+		c, err := meeting.NewClient(fake.URL, meeting.WithStaticToken(testStatic), meeting.WithRateLimit(benchRate), meeting.WithCache(0, 0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+
+		start := time.Now()
+		recs, err := c.Attendees(b.Context(), bigUUID)
+		d := time.Since(start)
+
+		b.StopTimer()
+		runtime.ReadMemStats(&after)
+		if err != nil || len(recs) != benchRecords {
+			b.Fatalf("Attendees = %d records, %v", len(recs), err)
+		}
+		elapsed += d
+		mallocs += after.Mallocs - before.Mallocs
+		throttled += fake.Throttled()
+		fake.Close()
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(elapsed.Seconds()/n/benchBound.Seconds(), "x-bound")
+	b.ReportMetric(float64(throttled)/n, "429s/op")
+	// Includes the in-process fake's encoding; see decode-allocs/record for
+	// the client alone.
+	b.ReportMetric(float64(mallocs)/n/benchRecords, "allocs/record")
+	b.ReportMetric(decodeAllocsPerRecord(b), "decode-allocs/record")
+}
+
+// BenchmarkAttendees25kSequential is the official SDK's way on the same
+// server: one page after another, limit 500, no client rate limit, no
+// retries. Sequential requests at 25/s stay within the server's bucket
+// (20 + 20/s), so it sees no 429s; it is bounded by latency instead:
+// 50 × 40 ms = 2 s.
+func BenchmarkAttendees25kSequential(b *testing.B) {
+	var elapsed time.Duration
+	var throttled int
+	hc := &http.Client{Timeout: 30 * time.Second}
+	for b.Loop() {
+		b.StopTimer()
+		fake := benchFake(b)
+		b.StartTimer()
+
+		start := time.Now()
+		recs, err := sequentialPages(b, hc, fake.URL)
+		d := time.Since(start)
+
+		b.StopTimer()
+		if err != nil || len(recs) != benchRecords {
+			b.Fatalf("sequential = %d records, %v", len(recs), err)
+		}
+		elapsed += d
+		throttled += fake.Throttled()
+		fake.Close()
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(elapsed.Seconds()/n/benchBound.Seconds(), "x-bound")
+	b.ReportMetric(float64(throttled)/n, "429s/op")
+}
+
+func sequentialPages(b *testing.B, hc *http.Client, base string) ([]meeting.Attendee, error) {
+	var all []meeting.Attendee
+	for offset := 0; ; {
+		req, err := http.NewRequestWithContext(b.Context(), http.MethodGet,
+			fmt.Sprintf("%s/v1/mmc/management/conferences/history/confAttendeeRecord?confUUID=%s&offset=%d&limit=500", base, bigUUID, offset), nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("X-Access-Token", testStatic)
+		req.Header.Set("Accept-Language", "en-US")
+		resp, err := hc.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		var page struct {
+			Count int                `json:"count"`
+			Data  []meeting.Attendee `json:"data"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("page at %d: status %d: %v", offset, resp.StatusCode, err)
+		}
+		all = append(all, page.Data...)
+		offset += len(page.Data)
+		if len(page.Data) == 0 || offset >= page.Count {
+			return all, nil
+		}
+	}
+}
+
+// decodeAttendeePerRecord measures the client's decoding of one full page.
+func decodeAllocsPerRecord(b *testing.B) float64 {
+	body, err := json.Marshal(map[string]any{"offset": 0, "limit": 500, "count": benchRecords, "data": manyRecords(500)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return testing.AllocsPerRun(20, func() {
+		if _, _, err := meeting.DecodeAttendeePage(body); err != nil {
+			b.Fatal(err)
+		}
+	}) / 500
+}
