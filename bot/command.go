@@ -18,10 +18,13 @@ const (
 	KindConfUUID              // one conference instance
 	KindMeetingID             // the number people type; resolved to its newest instance
 	KindSubject               // words searched in meeting subjects
+	KindWatch                 // subscribe the channel to a meeting ID or subject
+	KindUnwatch               // end a subscription
+	KindWatching              // list the channel's subscriptions
 )
 
 func (k Kind) String() string {
-	return [...]string{"recent", "help", "confuuid", "meetingid", "subject"}[k]
+	return [...]string{"recent", "help", "confuuid", "meetingid", "subject", "watch", "unwatch", "watching"}[k]
 }
 
 // Command is a parsed /attendees text.
@@ -30,6 +33,7 @@ type Command struct {
 	Target string // confUUID, normalized meeting ID or subject words
 	CSV    bool   // always attach the CSV file
 	Search string // only people matching this text
+	Of     Kind   // for watch/unwatch: KindMeetingID or KindSubject
 }
 
 // InputError is a command the user typed that cannot be understood. Its text
@@ -58,6 +62,17 @@ func ParseCommand(text string) (Command, error) {
 			}
 		default:
 			rest = append(rest, tok)
+		}
+	}
+	if len(rest) > 0 {
+		switch strings.ToLower(rest[0]) {
+		case "watching", "subscriptions":
+			if len(rest) > 1 {
+				return Command{}, &InputError{Msg: "`watching` lists this channel's subscriptions; it takes nothing after it."}
+			}
+			return Command{Kind: KindWatching}, nil
+		case "watch", "unwatch":
+			return parseWatch(strings.ToLower(rest[0]), strings.Join(rest[1:], " "))
 		}
 	}
 	arg := strings.Join(rest, " ")
@@ -90,6 +105,28 @@ func ParseCommand(text string) (Command, error) {
 		cmd.Kind, cmd.Target = KindSubject, arg
 	}
 	return cmd, nil
+}
+
+// parseWatch reads "watch <meeting ID | subject words>" and its unwatch twin.
+func parseWatch(verb, arg string) (Command, error) {
+	kind := KindWatch
+	if verb == "unwatch" {
+		kind = KindUnwatch
+	}
+	if strings.TrimSpace(arg) == "" {
+		return Command{}, &InputError{Msg: "`" + verb + "` needs a meeting ID or subject words, like `" + verb + " 987 654 3210` or `" + verb + " weekly sync`."}
+	}
+	target, err := ParseCommand(arg)
+	if err != nil {
+		return Command{}, err
+	}
+	switch target.Kind {
+	case KindMeetingID, KindSubject:
+		return Command{Kind: kind, Of: target.Kind, Target: target.Target}, nil
+	case KindConfUUID:
+		return Command{}, &InputError{Msg: "A conference UUID is one past meeting, so there is nothing to " + verb + ". Use its meeting ID or subject words, like `" + verb + " 987 654 3210`."}
+	}
+	return Command{}, &InputError{Msg: "`" + verb + "` needs a meeting ID or subject words, like `" + verb + " 987 654 3210` or `" + verb + " weekly sync`."}
 }
 
 // tokens splits on white space, keeping "quoted text" (straight or curly

@@ -28,6 +28,11 @@ func TestParseCommand(t *testing.T) {
 		{"周例会", Command{Kind: KindSubject, Target: "周例会"}},
 		{"Q3 &amp; Q4 review", Command{Kind: KindSubject, Target: "Q3 & Q4 review"}},
 		{"abc", Command{Kind: KindSubject, Target: "abc"}},
+		{"watch 987 654 3210", Command{Kind: KindWatch, Of: KindMeetingID, Target: "9876543210"}},
+		{"WATCH weekly sync", Command{Kind: KindWatch, Of: KindSubject, Target: "weekly sync"}},
+		{"unwatch weekly sync", Command{Kind: KindUnwatch, Of: KindSubject, Target: "weekly sync"}},
+		{"watching", Command{Kind: KindWatching}},
+		{"watchdog review", Command{Kind: KindSubject, Target: "watchdog review"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -55,6 +60,11 @@ func TestParseCommandErrors(t *testing.T) {
 		{"search:", "needs some text"},
 		{"9a0fa6d10a5b11eaae5e191763c22c0e search:\"\"", "needs some text"},
 		{strings.Repeat("word ", 30), "too long"},
+		{"watch", "needs a meeting ID or subject words"},
+		{"unwatch 9a0fa6d10a5b11eaae5e191763c22c0e", "one past meeting"},
+		{"watch recent", "needs a meeting ID or subject words"},
+		{"watch !!!", "couldn't read"},
+		{"watching extra", "takes nothing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -72,7 +73,19 @@ type Handler struct {
 	slashName string
 	now       func() time.Time
 	log       *slog.Logger
+	subs      subscriptions // nil: automatic posts are not set up
 }
+
+// subscriptions keeps which channels want automatic posts.
+type subscriptions interface {
+	Watch(ctx context.Context, sub store.Subscription) (created bool, err error)
+	Unwatch(ctx context.Context, channelID, kind, value string) (removed bool, err error)
+	Watching(ctx context.Context, channelID string) ([]store.Subscription, error)
+}
+
+// SetSubscriptions enables /attendees watch, unwatch and watching. Call it
+// before the handler serves requests.
+func (h *Handler) SetSubscriptions(s subscriptions) { h.subs = s }
 
 // NewHandler returns a Handler answering through out.
 func NewHandler(cfg *Config, looker *Looker, out responder, log *slog.Logger) *Handler {
@@ -148,6 +161,8 @@ func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
 	switch cmd.Kind {
 	case KindHelp:
 		return Result{}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: helpMessage(h.slashName)})
+	case KindWatch, KindUnwatch, KindWatching:
+		return Result{}, h.watch(ctx, req, cmd)
 	case KindRecent:
 		confs, err := h.looker.Recent(ctx)
 		if err != nil {

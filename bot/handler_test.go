@@ -157,7 +157,9 @@ func newTestHandler(t *testing.T, src *fakeSource, mod func(*Config)) (*Handler,
 		mod(cfg)
 	}
 	out := &fakeOut{}
-	now := func() time.Time { return t0.Add(48 * time.Hour) }
+	// The clock moves a second per reading, as a person typing would.
+	var tick atomic.Int64
+	now := func() time.Time { return t0.Add(48*time.Hour + time.Duration(tick.Add(1))*time.Second) }
 	return NewHandler(cfg, NewLooker(src, formatting.DefaultThresholds(), now, nil), out, nil), out
 }
 
