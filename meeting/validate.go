@@ -2,8 +2,10 @@ package meeting
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Meeting IDs are the digits people type. Huawei Cloud Meeting IDs seen in
@@ -26,9 +28,25 @@ func invalid(format string, args ...any) error {
 	return &inputError{msg: fmt.Sprintf(format, args...)}
 }
 
-// quoteInput quotes a user-supplied value for an error message, cut short so a
-// pasted paragraph does not end up in a log line.
-func quoteInput(s string) string { return fmt.Sprintf("%q", truncate(s, 40)) }
+// quoteInput quotes a user-supplied value for an error message: at most 40
+// characters, unprintable ones and invalid bytes shown as '?', so a pasted
+// paragraph or binary junk cannot bloat or garble a log line.
+func quoteInput(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == 40 {
+			b.WriteString("…")
+			break
+		}
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			r = '?'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strconv.Quote(b.String())
+}
 
 // ValidateConfUUID reports whether s has the shape of a confUUID: 32 hexadecimal
 // characters (either case), or the same in the canonical 8-4-4-4-12 UUID form.

@@ -75,7 +75,7 @@ func FuzzValidateConfUUID(f *testing.F) {
 			}
 			return
 		}
-		if !errors.Is(err, ErrInvalidInput) || len(err.Error()) > 200 {
+		if !errors.Is(err, ErrInvalidInput) || len(err.Error()) > 300 {
 			t.Fatalf("ValidateConfUUID(%q) = %v", s, err)
 		}
 	})
