@@ -2,6 +2,7 @@ package formatting
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -294,8 +295,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		totals[p] = per.InMeeting
 	}
 
-	slices.SortFunc(people, comparePeople)
-	rep.People = people
+	rep.People = sortPeople(people)
 
 	// Per meeting.
 	if n := len(people); n > 0 {
@@ -373,10 +373,10 @@ func analyzePerson(per *Person, ss []Session, start, end, openEnd int64, events 
 			last = s.Leave
 		}
 		per.Open = per.Open || s.Open
-		if d := strings.TrimSpace(s.Device); d != "" && !slices.Contains(ds, d) {
+		if d := trimSpace(s.Device); d != "" && !slices.Contains(ds, d) {
 			ds = append(ds, d)
 		}
-		if d := strings.TrimSpace(s.Media); d != "" && !slices.Contains(ms, d) {
+		if d := trimSpace(s.Media); d != "" && !slices.Contains(ms, d) {
 			ms = append(ms, d)
 		}
 		if join <= 0 || start == noTime {
@@ -414,14 +414,28 @@ func analyzePerson(per *Person, ss []Session, start, end, openEnd int64, events 
 // mostFrequent returns the most frequent non-empty trimmed value of field
 // over the sessions, the earliest on a tie.
 func mostFrequent(ss []Session, field func(*Record) string) string {
-	if len(ss) == 1 {
-		return strings.TrimSpace(field(&ss[0].Record))
+	// Fast path: one distinct non-empty value, the common case.
+	first, same := "", true
+	for i := range ss {
+		v := field(&ss[i].Record)
+		if v == "" {
+			continue
+		}
+		if first == "" {
+			first = v
+		} else if v != first {
+			same = false
+			break
+		}
+	}
+	if same {
+		return trimSpace(first)
 	}
 	if len(ss) > 16 {
 		n := make(map[string]int)
 		best, bestN := "", 0
 		for i := range ss {
-			v := strings.TrimSpace(field(&ss[i].Record))
+			v := trimSpace(field(&ss[i].Record))
 			if v == "" {
 				continue
 			}
@@ -434,7 +448,7 @@ func mostFrequent(ss []Session, field func(*Record) string) string {
 		// one above, but an earlier value may have reached it first only if
 		// counted first, so resolve ties by first appearance.
 		for i := range ss {
-			v := strings.TrimSpace(field(&ss[i].Record))
+			v := trimSpace(field(&ss[i].Record))
 			if v != "" && n[v] == bestN {
 				return v
 			}
@@ -443,13 +457,13 @@ func mostFrequent(ss []Session, field func(*Record) string) string {
 	}
 	best, bestN := "", 0
 	for i := range ss {
-		v := strings.TrimSpace(field(&ss[i].Record))
+		v := trimSpace(field(&ss[i].Record))
 		if v == "" || v == best {
 			continue
 		}
 		c := 0
 		for j := range ss {
-			if strings.TrimSpace(field(&ss[j].Record)) == v {
+			if trimSpace(field(&ss[j].Record)) == v {
 				c++
 			}
 		}
@@ -460,21 +474,35 @@ func mostFrequent(ss []Session, field func(*Record) string) string {
 	return best
 }
 
-func comparePeople(a, b Person) int {
-	az, bz := a.FirstJoin.IsZero(), b.FirstJoin.IsZero()
-	if az != bz {
-		if az {
-			return 1
+// sortPeople returns people in display order: first join (unknown last),
+// then name, then key. It sorts small keys and moves each Person once.
+func sortPeople(people []Person) []Person {
+	type sortKey struct {
+		join int64
+		p    *Person
+	}
+	keys := make([]sortKey, len(people))
+	for i := range people {
+		j := int64(math.MaxInt64)
+		if !people[i].FirstJoin.IsZero() {
+			j = people[i].FirstJoin.UnixMilli()
 		}
-		return -1
+		keys[i] = sortKey{j, &people[i]}
 	}
-	if c := a.FirstJoin.Compare(b.FirstJoin); c != 0 {
-		return c
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if c := cmp.Compare(a.join, b.join); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.p.Name, b.p.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.p.Key, b.p.Key)
+	})
+	out := make([]Person, len(people))
+	for i, k := range keys {
+		out[i] = *k.p
 	}
-	if c := strings.Compare(a.Name, b.Name); c != 0 {
-		return c
-	}
-	return strings.Compare(a.Key, b.Key)
+	return out
 }
 
 // peak sweeps the merged intervals of every person. At equal times leaves

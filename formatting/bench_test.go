@@ -58,3 +58,28 @@ func BenchmarkReport25k(b *testing.B) {
 	})
 	b.ReportMetric(allocs/float64(len(m.Records)), "allocs/record")
 }
+
+// BenchmarkParts splits BenchmarkReport25k to show where the time goes.
+func BenchmarkParts(b *testing.B) {
+	m := benchMeeting()
+	now := m.End.Add(time.Hour)
+	r := Analyze(m, Thresholds{}, now)
+	b.Run("Analyze", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Analyze(m, Thresholds{}, now)
+		}
+	})
+	b.Run("Summary", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Summary(r, MessageOptions{Audience: Shared})
+		}
+	})
+	b.Run("CSV", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			WriteCSV(io.Discard, r, CSVOptions{Audience: Shared})
+		}
+	})
+}

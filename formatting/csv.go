@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -69,6 +68,10 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 			row[0] = csvCell(p.Key)
 		}
 		row[1] = csvCell(csvName(p.Name, shared))
+		// Most records of a person repeat the same name and number: work
+		// them out once.
+		lastName, lastNameCell := p.Name, row[1]
+		lastNum, lastNumCell := "", ""
 		buf = appendSeconds(buf[:0], p.InMeeting)
 		ends[0] = len(buf)
 		buf = appendHMS(buf, p.InMeeting)
@@ -86,23 +89,29 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 
 		for si := range p.Sessions {
 			s := &p.Sessions[si]
-			row[2] = csvCell(csvName(s.Name, shared))
-			num := strings.TrimSpace(s.Number)
-			if shared {
-				num = MaskNumber(num)
+			if s.Name != lastName {
+				lastName, lastNameCell = s.Name, csvCell(csvName(s.Name, shared))
 			}
-			row[3] = csvCell(num)
-			row[4] = csvCell(strings.TrimSpace(s.Dept))
-			row[5] = csvCell(strings.TrimSpace(s.Device))
-			row[6] = csvCell(strings.TrimSpace(s.Media))
+			row[2] = lastNameCell
+			if s.Number != lastNum || si == 0 {
+				num := trimSpace(s.Number)
+				if shared {
+					num = MaskNumber(num)
+				}
+				lastNum, lastNumCell = s.Number, csvCell(num)
+			}
+			row[3] = lastNumCell
+			row[4] = csvCell(trimSpace(s.Dept))
+			row[5] = csvCell(trimSpace(s.Device))
+			row[6] = csvCell(trimSpace(s.Media))
 			// Generated cells share one string: one allocation per row.
 			buf = buf[:0]
 			if s.Join > 0 {
-				buf = time.UnixMilli(s.Join).In(loc).AppendFormat(buf, isoMilli)
+				buf = appendISO(buf, s.Join, loc)
 			}
 			ends[0] = len(buf)
 			if !s.Open && s.Leave > 0 {
-				buf = time.UnixMilli(s.Leave).In(loc).AppendFormat(buf, isoMilli)
+				buf = appendISO(buf, s.Leave, loc)
 			}
 			ends[1] = len(buf)
 			buf = strconv.AppendInt(buf, s.Join, 10)
@@ -126,10 +135,46 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 	return cw.Error()
 }
 
-const isoMilli = "2006-01-02T15:04:05.000Z07:00"
+// appendISO appends epoch ms as ISO 8601 with milliseconds and the offset of
+// loc (2006-01-02T15:04:05.000+08:00, Z for UTC), like the layout
+// "2006-01-02T15:04:05.000Z07:00" but without the generic layout parser,
+// which dominated WriteCSV's time.
+func appendISO(b []byte, ms int64, loc *time.Location) []byte {
+	t := time.UnixMilli(ms).In(loc)
+	_, off := t.Zone()
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	}
+	b = append2(append2(b, int64(y/100)), int64(y%100))
+	b = append(b, '-')
+	b = append2(b, int64(mo))
+	b = append(b, '-')
+	b = append2(b, int64(d))
+	b = append(b, 'T')
+	b = append2(b, int64(h))
+	b = append(b, ':')
+	b = append2(b, int64(mi))
+	b = append(b, ':')
+	b = append2(b, int64(sec))
+	f := int64(t.Nanosecond() / 1e6)
+	b = append(b, '.', byte('0'+f/100), byte('0'+f/10%10), byte('0'+f%10))
+	if off == 0 {
+		return append(b, 'Z')
+	}
+	sign := byte('+')
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	b = append(b, sign)
+	b = append2(b, int64(off/3600))
+	b = append(b, ':')
+	return append2(b, int64(off/60%60))
+}
 
 func csvName(name string, shared bool) string {
-	name = strings.TrimSpace(name)
+	name = trimSpace(name)
 	if shared && looksLikeNumber(name) {
 		return MaskNumber(name)
 	}

@@ -77,3 +77,15 @@ func TestWriteCSVOpenAndZone(t *testing.T) {
 		t.Errorf("row =\n%q; want\n%q", got, want)
 	}
 }
+
+func TestAppendISO(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("A", 8*3600), time.FixedZone("B", -(3*3600 + 1800)), time.FixedZone("C", 45*60)}
+	for _, ms := range []int64{0, 1574119917872, 1796362290001, -1, 253402300799999, 253402300800000, -62135596800001} {
+		for _, loc := range zones {
+			want := time.UnixMilli(ms).In(loc).Format("2006-01-02T15:04:05.000Z07:00")
+			if got := string(appendISO(nil, ms, loc)); got != want {
+				t.Errorf("appendISO(%d, %s) = %q; want %q", ms, loc, got, want)
+			}
+		}
+	}
+}

@@ -45,6 +45,24 @@ func keyPart(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `|`, `\|`).Replace(s)
 }
 
+// trimSpace is strings.TrimSpace with a fast path for text that starts and
+// ends with a visible ASCII character, which is nearly all of it.
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	if c := s[0]; c <= ' ' || c >= utf8.RuneSelf && unicode.IsSpace(firstRune(s)) {
+		return strings.TrimSpace(s)
+	}
+	if c := s[len(s)-1]; c <= ' ' || c >= utf8.RuneSelf && unicode.IsSpace(lastRune(s)) {
+		return strings.TrimSpace(s)
+	}
+	return s
+}
+
+func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
+func lastRune(s string) rune  { r, _ := utf8.DecodeLastRuneInString(s); return r }
+
 // foldRune folds fullwidth ASCII (U+FF01–U+FF5E) and the ideographic space to
 // ASCII: the narrow part of Unicode width folding that matters for names typed
 // with a CJK input method.
@@ -62,7 +80,7 @@ func foldRune(r rune) rune {
 // folded, with spaces, dashes, dots and brackets removed. A string with no
 // digit is not a number and gives "".
 func normNumber(s string) string {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	clean, digit := true, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -102,7 +120,7 @@ func normNumber(s string) string {
 // foldText normalises a name or department for identity: trimmed, fullwidth
 // folded, lower-cased, inner runs of white space collapsed to one space.
 func foldText(s string) string {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	clean := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -110,6 +128,21 @@ func foldText(s string) string {
 			(c == ' ' && i+1 < len(s) && s[i+1] == ' ') {
 			clean = false
 			break
+		}
+	}
+	if !clean {
+		// Non-ASCII is usually CJK or another caseless script: only build
+		// a new string when folding changes something.
+		clean = true
+		prevSpace := false
+		for _, r := range s {
+			sp := unicode.IsSpace(r)
+			if r < ' ' || sp && (r != ' ' || prevSpace) || foldRune(r) != r ||
+				r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && !(r >= 0x3040 && r <= 0x9FFF) && unicode.ToLower(r) != r {
+				clean = false
+				break
+			}
+			prevSpace = sp
 		}
 	}
 	if clean {

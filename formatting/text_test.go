@@ -7,7 +7,9 @@ import (
 )
 
 func TestRenderText(t *testing.T) {
-	txt := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.MarkdownType, s, false, false) }
+	txt := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+	}
 	msg := Message{Text: "fallback", Blocks: []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "会议 a&amp;b", false, false)),
 		slack.NewSectionBlock(txt("*Span* <!date^1^{time}|09:00 UTC> &lt;!here&gt; "+wj+"*"+wj), []*slack.TextBlockObject{txt("*People*\n2")}, nil),
