@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Post states.
+const (
+	StatePending = "pending" // waiting for NotBefore, or claimed and in progress
+	StatePosted  = "posted"  // Slack accepted it; PostedTS is its message
+	StateFailed  = "failed"  // given up after too many attempts
+)
+
+// Post is one attendance post in the outbox: the conference ConfUUID, to go
+// to ChannelID. (ConfUUID, ChannelID) is unique.
+type Post struct {
+	ID        int64
+	ConfUUID  string
+	ChannelID string
+	MeetingID string
+	Subject   string
+	NotBefore time.Time // due time; a claim is never made earlier
+	Attempts  int       // failed or deferred attempts so far
+	State     string
+	LastError string
+	PostedTS  string    // Slack message timestamp, once posted
+	CreatedAt time.Time // when it was enqueued
+}
+
+// ErrLeaseLost is returned by Done, Retry and Fail when the caller no longer
+// holds the post's claim: its lease expired and another owner claimed it, or
+// the post is no longer pending.
+var ErrLeaseLost = errors.New("post claim lost")
+
+const postColumns = "id, conf_uuid, channel_id, meeting_id, subject, not_before, attempts, state, last_error, posted_ts, created_at"
+
+func scanPost(sc interface{ Scan(...any) error }) (Post, error) {
+	var p Post
+	var notBefore, created int64
+	err := sc.Scan(&p.ID, &p.ConfUUID, &p.ChannelID, &p.MeetingID, &p.Subject, &notBefore, &p.Attempts, &p.State, &p.LastError, &p.PostedTS, &created)
+	p.NotBefore, p.CreatedAt = timeOf(notBefore), timeOf(created)
+	return p, err
+}
+
+// Enqueue adds a pending post. created is false when a post for the same
+// conference and channel already exists, whatever its state: enqueueing is
+// idempotent, which is what turns webhook redeliveries and a poll that sees
+// the same meeting into a single post. ID, Attempts, State, LastError and
+// PostedTS of p are ignored; a zero CreatedAt is set to the store clock.
+func (s *Store) Enqueue(ctx context.Context, p Post) (created bool, err error) {
+	if p.ConfUUID == "" || p.ChannelID == "" {
+		return false, fmt.Errorf("enqueue: conference and channel are required: %w", ErrInvalid)
+	}
+	at := p.CreatedAt
+	if at.IsZero() {
+		at = s.now()
+	}
+	res, err := s.exec(ctx, `INSERT INTO posts (conf_uuid, channel_id, meeting_id, subject, not_before, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conf_uuid, channel_id) DO NOTHING`,
+		p.ConfUUID, p.ChannelID, p.MeetingID, p.Subject, ms(p.NotBefore), ms(at), ms(at))
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s for %s: %w", p.ConfUUID, p.ChannelID, err)
+	}
+	return affected(res)
+}
+
+// Claim takes up to limit pending posts that are due (NotBefore ≤ now) and
+// not claimed by a live lease, and leases them to owner until now+lease,
+// oldest due first. It is one statement: on PostgreSQL the candidate rows are
+// locked with FOR UPDATE SKIP LOCKED, on SQLite the statement holds the
+// database's write lock, so two claimers never get the same post. A claim
+// whose lease expires (its owner crashed) is claimed again by the next
+// caller.
+func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Post, error) {
+	if owner == "" || limit < 1 || lease <= 0 {
+		return nil, fmt.Errorf("claim: want an owner, a positive lease and limit: %w", ErrInvalid)
+	}
+	n := now.UnixMilli()
+	rows, err := s.query(ctx, `UPDATE posts SET lease_owner = ?, lease_until = ?, updated_at = ?
+		WHERE id IN (
+			SELECT id FROM posts
+			WHERE state = 'pending' AND not_before <= ? AND lease_until <= ?
+			ORDER BY not_before, id
+			LIMIT ?`+s.dialect.skipLocked+`
+		)
+		RETURNING `+postColumns,
+		owner, now.Add(lease).UnixMilli(), n, n, n, limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	defer rows.Close()
+	var out []Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, fmt.Errorf("claim: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].NotBefore.Equal(out[j].NotBefore) {
+			return out[i].NotBefore.Before(out[j].NotBefore)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// Done marks a claimed post posted, with the Slack message timestamp. It
+// fails with ErrLeaseLost unless owner still holds the claim.
+func (s *Store) Done(ctx context.Context, id int64, owner, postedTS string) error {
+	return s.settle(ctx, "done", id, owner, `state = 'posted', posted_ts = ?`, postedTS)
+}
+
+// Retry releases a claimed post to be tried again at next, counting an
+// attempt and keeping errText for the record. It fails with ErrLeaseLost
+// unless owner still holds the claim.
+func (s *Store) Retry(ctx context.Context, id int64, owner string, next time.Time, errText string) error {
+	return s.settle(ctx, "retry", id, owner, `attempts = attempts + 1, not_before = ?, last_error = ?`, ms(next), errText)
+}
+
+// Fail gives up a claimed post: it counts the attempt and keeps errText. It
+// fails with ErrLeaseLost unless owner still holds the claim.
+func (s *Store) Fail(ctx context.Context, id int64, owner, errText string) error {
+	return s.settle(ctx, "fail", id, owner, `state = 'failed', attempts = attempts + 1, last_error = ?`, errText)
+}
+
+// settle ends owner's claim on a post with the update set. The claim is
+// checked by owner alone, not by lease time: a slow owner whose lease ran
+// out is still the right one to record the outcome as long as nobody else
+// claimed the post meanwhile.
+func (s *Store) settle(ctx context.Context, op string, id int64, owner, set string, args ...any) error {
+	args = append(args, ms(s.now()), id, owner)
+	res, err := s.exec(ctx, `UPDATE posts SET `+set+`, lease_owner = '', lease_until = 0, updated_at = ?
+		WHERE id = ? AND lease_owner = ? AND state = 'pending'`, args...)
+	if err != nil {
+		return fmt.Errorf("%s post %d: %w", op, id, err)
+	}
+	ok, err := affected(res)
+	if err != nil {
+		return fmt.Errorf("%s post %d: %w", op, id, err)
+	}
+	if !ok {
+		return fmt.Errorf("%s post %d by %s: %w", op, id, owner, ErrLeaseLost)
+	}
+	return nil
+}
+
+// Get returns the post for a conference and channel; ok is false if none.
+func (s *Store) Get(ctx context.Context, confUUID, channelID string) (p Post, ok bool, err error) {
+	p, err = scanPost(s.queryRow(ctx, "SELECT "+postColumns+" FROM posts WHERE conf_uuid = ? AND channel_id = ?", confUUID, channelID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Post{}, false, nil
+	}
+	if err != nil {
+		return Post{}, false, fmt.Errorf("get post %s for %s: %w", confUUID, channelID, err)
+	}
+	return p, true, nil
+}
+
+// NextDue returns the earliest NotBefore among pending posts that are not
+// under a live claim at now; ok is false when there is none. A worker sleeps
+// until then. Claimed posts count from their lease end.
+func (s *Store) NextDue(ctx context.Context, now time.Time) (t time.Time, ok bool, err error) {
+	var v sql.NullInt64
+	err = s.queryRow(ctx, `SELECT MIN(CASE WHEN lease_until > not_before THEN lease_until ELSE not_before END)
+		FROM posts WHERE state = 'pending'`).Scan(&v)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due post: %w", err)
+	}
+	if !v.Valid {
+		return time.Time{}, false, nil
+	}
+	return time.UnixMilli(v.Int64).UTC(), true, nil
+}
+
+// PendingAge returns how long the oldest pending post has waited since it
+// was enqueued, or 0 when nothing is pending. A value well above the settle
+// delay means posts are stuck (Slack or the meeting API failing).
+func (s *Store) PendingAge(ctx context.Context, now time.Time) (time.Duration, error) {
+	var v sql.NullInt64
+	if err := s.queryRow(ctx, "SELECT MIN(created_at) FROM posts WHERE state = 'pending'").Scan(&v); err != nil {
+		return 0, fmt.Errorf("pending age: %w", err)
+	}
+	if !v.Valid {
+		return 0, nil
+	}
+	return max(now.Sub(time.UnixMilli(v.Int64)), 0), nil
+}
+
+// Prune deletes posted and failed posts last changed before olderThan and
+// reports how many. A pruned post no longer blocks a duplicate: keep
+// olderThan well beyond the vendor's 24-hour webhook redelivery and the poll
+// overlap (a week is a sensible default).
+func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
+	res, err := s.exec(ctx, "DELETE FROM posts WHERE state IN ('posted', 'failed') AND updated_at < ?", olderThan.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("prune posts: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("prune posts: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// dialect is the SQL engine behind a Store. Statements are written once with
+// ? placeholders; the differences live in a few fields of this type.
+type dialect struct {
+	name       string // "sqlite" or "postgres"
+	driver     string // database/sql driver name
+	dollarArgs bool   // $1, $2 … instead of ?
+	skipLocked string // row-locking clause for the claim subquery
+}
+
+var (
+	sqliteDialect   = dialect{name: "sqlite", driver: "sqlite"}
+	postgresDialect = dialect{name: "postgres", driver: "pgx", dollarArgs: true, skipLocked: " FOR UPDATE SKIP LOCKED"}
+)
+
+// rebind turns ? placeholders into the dialect's. The statements in this
+// package never contain a literal question mark.
+func (d dialect) rebind(q string) string {
+	if !d.dollarArgs {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Store is the durable state of automatic posts: subscriptions, cursors,
+// leases and the outbox of posts. It is safe for concurrent use by many
+// goroutines, and several processes may share one database: every state
+// change is a single atomic statement (or transaction) whose WHERE clause
+// checks ownership, so replicas coordinate through the database alone.
+type Store struct {
+	db      *sql.DB
+	dialect dialect
+	now     func() time.Time
+	ops     atomic.Int64
+}
+
+// Option configures Open.
+type Option func(*Store)
+
+// WithClock sets the clock used for bookkeeping times (created_at,
+// updated_at) in methods that take no now argument. Default time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.now = now }
+}
+
+// Open opens the store at rawURL and applies pending migrations.
+//
+// A postgres:// or postgresql:// URL opens PostgreSQL through pgx (every pgx
+// connection parameter works, e.g. search_path or sslmode). Anything else is
+// the path of an SQLite file, optionally prefixed with sqlite: or file:,
+// created if missing and opened in WAL mode with a busy timeout, so other
+// processes may open the same file. A query string on an SQLite path is
+// passed to the driver (modernc.org/sqlite DSN parameters).
+func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
+	s := &Store{now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	var dsn string
+	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
+		s.dialect = postgresDialect
+		dsn = rawURL
+	} else {
+		s.dialect = sqliteDialect
+		var err error
+		if dsn, err = sqliteDSN(rawURL); err != nil {
+			return nil, err
+		}
+	}
+	db, err := sql.Open(s.dialect.driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s store: %w", s.dialect.name, err)
+	}
+	s.db = db
+	if s.dialect == sqliteDialect {
+		// SQLite has one writer at a time anyway; one connection per process
+		// makes that queueing happen in Go instead of in busy-wait retries.
+		db.SetMaxOpenConns(1)
+	} else {
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteDSN builds the modernc.org/sqlite DSN for a file path.
+func sqliteDSN(raw string) (string, error) {
+	for _, p := range []string{"sqlite://", "sqlite:", "file://", "file:"} {
+		if rest, ok := strings.CutPrefix(raw, p); ok {
+			raw = rest
+			break
+		}
+	}
+	path, userQuery, _ := strings.Cut(raw, "?")
+	if path == "" {
+		return "", errors.New("open sqlite store: empty file path")
+	}
+	if path == ":memory:" {
+		// Each connection would see its own empty database.
+		return "", errors.New("open sqlite store: :memory: is not durable; give a file path")
+	}
+	q := url.Values{
+		"_busy_timeout": {"10000"},
+		"_journal_mode": {"WAL"},
+		"_foreign_keys": {"1"},
+		"_synchronous":  {"NORMAL"},
+		"_txlock":       {"immediate"},
+	}
+	if userQuery != "" {
+		uq, err := url.ParseQuery(userQuery)
+		if err != nil {
+			return "", fmt.Errorf("open sqlite store: bad query %q: %w", userQuery, err)
+		}
+		for k, v := range uq {
+			q[k] = v
+		}
+	}
+	return path + "?" + q.Encode(), nil
+}
+
+// Dialect reports the engine: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+// Ops reports how many statements and transactions this Store has sent to the
+// database, for benchmarks and metrics.
+func (s *Store) Ops() int64 { return s.ops.Load() }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	s.ops.Add(1)
+	return s.db.ExecContext(ctx, s.dialect.rebind(q), args...)
+}
+
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	s.ops.Add(1)
+	return s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
+}
+
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	s.ops.Add(1)
+	return s.db.QueryRowContext(ctx, s.dialect.rebind(q), args...)
+}
+
+// ms is the stored form of a time: Unix milliseconds.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// timeOf reverses ms; 0 is the zero time.
+func timeOf(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}

@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Subscription kinds.
+const (
+	KindMeetingID = "meeting_id" // Value is a meeting ID, digits only
+	KindSubject   = "subject"    // Value is lower-case subject words
+)
+
+// Subscription says that a channel wants the attendance of every concluded
+// meeting matching Kind and Value.
+type Subscription struct {
+	ChannelID string
+	Kind      string // KindMeetingID or KindSubject
+	Value     string
+	CreatedBy string // Slack user ID, informational
+	CreatedAt time.Time
+}
+
+// ErrInvalid marks arguments the store refuses (unknown kind, empty value).
+var ErrInvalid = errors.New("invalid argument")
+
+// NormalizeValue returns the stored form of a subscription value: a meeting
+// ID without spaces and dashes, or subject words in lower case separated by
+// single spaces. Watch and Unwatch apply it, so "960 123-4567" and
+// "9601234567" are the same subscription.
+func NormalizeValue(kind, value string) (string, error) {
+	var v string
+	switch kind {
+	case KindMeetingID:
+		v = strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) {
+				return -1
+			}
+			return r
+		}, value)
+	case KindSubject:
+		v = strings.ToLower(strings.Join(strings.Fields(value), " "))
+	default:
+		return "", fmt.Errorf("subscription kind %q: want %s or %s: %w", kind, KindMeetingID, KindSubject, ErrInvalid)
+	}
+	if v == "" {
+		return "", fmt.Errorf("empty %s subscription: %w", kind, ErrInvalid)
+	}
+	return v, nil
+}
+
+// Watch adds a subscription. created is false when the channel already had
+// it (the existing row is kept). A zero CreatedAt is set to the store clock.
+func (s *Store) Watch(ctx context.Context, sub Subscription) (created bool, err error) {
+	if sub.ChannelID == "" {
+		return false, fmt.Errorf("watch: empty channel: %w", ErrInvalid)
+	}
+	v, err := NormalizeValue(sub.Kind, sub.Value)
+	if err != nil {
+		return false, fmt.Errorf("watch: %w", err)
+	}
+	at := sub.CreatedAt
+	if at.IsZero() {
+		at = s.now()
+	}
+	res, err := s.exec(ctx, `INSERT INTO subscriptions (channel_id, kind, value, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, kind, value) DO NOTHING`,
+		sub.ChannelID, sub.Kind, v, sub.CreatedBy, ms(at))
+	if err != nil {
+		return false, fmt.Errorf("watch %s %s in %s: %w", sub.Kind, v, sub.ChannelID, err)
+	}
+	return affected(res)
+}
+
+// Unwatch removes a subscription. removed is false when there was none.
+func (s *Store) Unwatch(ctx context.Context, channelID, kind, value string) (removed bool, err error) {
+	v, err := NormalizeValue(kind, value)
+	if err != nil {
+		return false, fmt.Errorf("unwatch: %w", err)
+	}
+	res, err := s.exec(ctx, "DELETE FROM subscriptions WHERE channel_id = ? AND kind = ? AND value = ?", channelID, kind, v)
+	if err != nil {
+		return false, fmt.Errorf("unwatch %s %s in %s: %w", kind, v, channelID, err)
+	}
+	return affected(res)
+}
+
+// Watching lists a channel's subscriptions, oldest first.
+func (s *Store) Watching(ctx context.Context, channelID string) ([]Subscription, error) {
+	subs, err := s.subscriptions(ctx, "WHERE channel_id = ? ORDER BY created_at, kind, value", channelID)
+	if err != nil {
+		return nil, fmt.Errorf("watching %s: %w", channelID, err)
+	}
+	return subs, nil
+}
+
+// Subscriptions lists every subscription, by channel.
+func (s *Store) Subscriptions(ctx context.Context) ([]Subscription, error) {
+	subs, err := s.subscriptions(ctx, "ORDER BY channel_id, kind, value")
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions: %w", err)
+	}
+	return subs, nil
+}
+
+func (s *Store) subscriptions(ctx context.Context, where string, args ...any) ([]Subscription, error) {
+	rows, err := s.query(ctx, "SELECT channel_id, kind, value, created_by, created_at FROM subscriptions "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Subscription
+	for rows.Next() {
+		var sub Subscription
+		var at int64
+		if err := rows.Scan(&sub.ChannelID, &sub.Kind, &sub.Value, &sub.CreatedBy, &at); err != nil {
+			return nil, err
+		}
+		sub.CreatedAt = timeOf(at)
+		out = append(out, sub)
+	}
+	return out, rows.Err()
+}
+
+// affected reports whether a statement changed a row.
+func affected(res interface{ RowsAffected() (int64, error) }) (bool, error) {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
