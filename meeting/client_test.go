@@ -175,3 +175,12 @@ func TestContextDeadlineStopsRetries(t *testing.T) {
 		t.Errorf("Attendees = %v after %v; want an immediate ErrRateLimited (Retry-After beyond the deadline)", err, time.Since(start))
 	}
 }
+
+func TestTimeoutIsUnavailable(t *testing.T) {
+	fake := startFake(t, meetingfake.Config{Conferences: meetingfake.Sample(time.Now()), Latency: time.Minute})
+	c := newClientAuth(t, fake, meeting.WithStaticToken(testStatic), meeting.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+	_, err := c.Attendees(t.Context(), meetingfake.SampleSyncUUID)
+	if !errors.Is(err, meeting.ErrUnavailable) || fake.Count(meetingfake.OpAttendees) != 4 {
+		t.Errorf("Attendees with a server slower than the timeout = %v after %d attempts; want ErrUnavailable after 4", err, fake.Count(meetingfake.OpAttendees))
+	}
+}

@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"math/rand/v2"
 	"net/http"
@@ -83,8 +84,9 @@ func retryable(err error) bool {
 		return apiErr.HTTPStatus == http.StatusTooManyRequests || apiErr.HTTPStatus >= 500
 	}
 	var perm *permanentError
-	if errors.As(err, &perm) {
-		return false
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &perm) || errors.As(err, &certErr) {
+		return false // asking again gives the same answer
 	}
 	// Timeouts, connection resets, unexpected EOFs: transport trouble.
 	return true

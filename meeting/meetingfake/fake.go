@@ -40,7 +40,8 @@ type Config struct {
 	// holds at least 1 − RatePerSecond×RateGrace tokens. A client that sends at
 	// exactly the bucket's rate sees its requests arrive with microseconds of
 	// scheduling noise, which an exact fractional bucket would punish at random.
-	// 0 means 10 ms; negative means exact.
+	// 0 means 25 ms (loopback scheduling noise under -race and load reaches
+	// several milliseconds); negative means exact.
 	RateGrace time.Duration
 	// Clock is the time used for token expiry (default time.Now), so tests can
 	// expire tokens without waiting. The bucket and latency use real time.
@@ -107,7 +108,7 @@ func Start(cfg Config) (*Server, error) {
 		cfg.Burst = max(1, int(math.Floor(cfg.RatePerSecond)))
 	}
 	if cfg.RateGrace == 0 {
-		cfg.RateGrace = 10 * time.Millisecond
+		cfg.RateGrace = 25 * time.Millisecond
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
