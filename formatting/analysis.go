@@ -102,8 +102,8 @@ type Session struct {
 type Person struct {
 	Key    string `json:"key"`
 	Name   string `json:"name"`   // most frequent non-empty display name
-	Number string `json:"number"` // most frequent non-empty call number, as given
-	Dept   string `json:"dept"`   // most frequent non-empty department
+	Number string `json:"number,omitempty"` // most frequent non-empty call number, as given
+	Dept   string `json:"dept,omitempty"`   // most frequent non-empty department
 
 	Sessions  []Session `json:"sessions"`
 	FirstJoin time.Time `json:"first_join,omitzero"` // zero when no record has a join time
@@ -256,7 +256,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	}
 
 	strs := make([]string, 2*len(recs)) // backing for Devices and Media
-	events := make([]event, 0, 2*len(recs))
+	events := intervals{make([]int64, 0, len(recs)), make([]int64, 0, len(recs))}
 	var totals []time.Duration
 	if len(ids) > 0 {
 		totals = make([]time.Duration, len(ids))
@@ -340,23 +340,22 @@ func b2i(b bool) int {
 	return 0
 }
 
-// event is a change of the number of people in the meeting.
-type event struct {
-	t     int64
-	delta int32
-}
+// intervals collects the merged in-meeting intervals of every person for the
+// peak sweep: starts and ends kept apart so each sorts as plain int64s.
+type intervals struct{ starts, ends []int64 }
 
 // analyzePerson computes the per-session and time figures of one person whose
 // sessions ss are sorted by join, and appends the person's merged intervals to
 // events. ds and ms are empty slices with room for the devices and media.
-func analyzePerson(per *Person, ss []Session, start, end, openEnd int64, events []event, ds, ms []string) []event {
+func analyzePerson(per *Person, ss []Session, start, end, openEnd int64, events intervals, ds, ms []string) intervals {
 	first, last := noTime, noTime
 	curS, curE := noTime, noTime
 	var total time.Duration
 	flush := func() {
 		if curE > curS {
 			total += time.Duration(curE-curS) * time.Millisecond
-			events = append(events, event{curS, 1}, event{curE, -1})
+			events.starts = append(events.starts, curS)
+			events.ends = append(events.ends, curE)
 		}
 	}
 	for i := range ss {
@@ -507,18 +506,19 @@ func sortPeople(people []Person) []Person {
 
 // peak sweeps the merged intervals of every person. At equal times leaves
 // come first, so back-to-back intervals do not overlap.
-func peak(ev []event) (int, time.Time) {
-	slices.SortFunc(ev, func(a, b event) int {
-		if c := cmp.Compare(a.t, b.t); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.delta, b.delta)
-	})
+func peak(ev intervals) (int, time.Time) {
+	slices.Sort(ev.starts)
+	slices.Sort(ev.ends)
 	cur, best, at := 0, 0, noTime
-	for _, e := range ev {
-		cur += int(e.delta)
+	e := 0
+	for _, s := range ev.starts {
+		for e < len(ev.ends) && ev.ends[e] <= s {
+			cur--
+			e++
+		}
+		cur++
 		if cur > best {
-			best, at = cur, e.t
+			best, at = cur, s
 		}
 	}
 	return best, msTime(at)
