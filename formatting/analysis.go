@@ -101,7 +101,7 @@ type Session struct {
 // Person is one unique attendee. Sessions are in join order.
 type Person struct {
 	Key    string `json:"key"`
-	Name   string `json:"name"`   // most frequent non-empty display name
+	Name   string `json:"name"`             // most frequent non-empty display name
 	Number string `json:"number,omitempty"` // most frequent non-empty call number, as given
 	Dept   string `json:"dept,omitempty"`   // most frequent non-empty department
 
