@@ -9,8 +9,9 @@ import (
 
 // lruCache is a size-bounded least-recently-used cache whose entries also
 // expire after a TTL. A nil *lruCache (caching disabled) misses every lookup.
-// Safe for concurrent use.
-type lruCache struct {
+// Values are shared: callers copy before handing them out. Safe for
+// concurrent use.
+type lruCache[V any] struct {
 	mu      sync.Mutex
 	max     int
 	ttl     time.Duration
@@ -18,42 +19,42 @@ type lruCache struct {
 	entries map[string]*list.Element
 }
 
-type cacheEntry struct {
+type cacheEntry[V any] struct {
 	key     string
-	value   []Attendee
+	value   V
 	expires time.Time
 }
 
-func newLRUCache(entries int, ttl time.Duration) *lruCache {
+func newLRUCache[V any](entries int, ttl time.Duration) *lruCache[V] {
 	if entries <= 0 {
 		return nil
 	}
-	return &lruCache{max: entries, ttl: ttl, order: list.New(), entries: make(map[string]*list.Element)}
+	return &lruCache[V]{max: entries, ttl: ttl, order: list.New(), entries: make(map[string]*list.Element)}
 }
 
 // get returns the cached value. Callers must not modify it.
-func (c *lruCache) get(key string, now time.Time) ([]Attendee, bool) {
+func (c *lruCache[V]) get(key string, now time.Time) (v V, ok bool) {
 	if c == nil {
-		return nil, false
+		return v, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.entries[key]
 	if !ok {
-		return nil, false
+		return v, false
 	}
-	e := el.Value.(*cacheEntry)
+	e := el.Value.(*cacheEntry[V])
 	if !now.Before(e.expires) {
 		c.order.Remove(el)
 		delete(c.entries, key)
-		return nil, false
+		return v, false
 	}
 	c.order.MoveToFront(el)
 	return e.value, true
 }
 
 // put stores value, which must not be modified afterwards.
-func (c *lruCache) put(key string, value []Attendee, now time.Time) {
+func (c *lruCache[V]) put(key string, value V, now time.Time) {
 	if c == nil {
 		return
 	}
@@ -63,15 +64,15 @@ func (c *lruCache) put(key string, value []Attendee, now time.Time) {
 		c.order.Remove(el)
 		delete(c.entries, key)
 	}
-	c.entries[key] = c.order.PushFront(&cacheEntry{key: key, value: value, expires: now.Add(c.ttl)})
+	c.entries[key] = c.order.PushFront(&cacheEntry[V]{key: key, value: value, expires: now.Add(c.ttl)})
 	for c.order.Len() > c.max {
 		oldest := c.order.Back()
 		c.order.Remove(oldest)
-		delete(c.entries, oldest.Value.(*cacheEntry).key)
+		delete(c.entries, oldest.Value.(*cacheEntry[V]).key)
 	}
 }
 
-func (c *lruCache) len() int {
+func (c *lruCache[V]) len() int {
 	if c == nil {
 		return 0
 	}

@@ -71,9 +71,11 @@ type Client struct {
 	historyWindow time.Duration
 	retry         retryPolicy
 
-	tokens    tokenStore
-	cache     *lruCache
-	attendees flightGroup[[]Attendee]
+	tokens        tokenStore
+	cache         *lruCache[[]Attendee]
+	attendees     flightGroup[[]Attendee]
+	detailCache   *lruCache[*ConferenceDetail]
+	detailFlights flightGroup[*ConferenceDetail]
 }
 
 // NewClient returns a client for baseURL (DefaultBaseURL or
@@ -112,7 +114,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		return nil, errors.New("new meeting client: no credentials: use WithAppAuth, WithAccountAuth or WithStaticToken")
 	}
 	c.pageSlots = make(chan struct{}, c.maxInFlight)
-	c.cache = newLRUCache(c.cacheEntries, c.cacheTTL)
+	c.cache = newLRUCache[[]Attendee](c.cacheEntries, c.cacheTTL)
+	c.detailCache = newLRUCache[*ConferenceDetail](c.cacheEntries, c.cacheTTL)
 	return c, nil
 }
 

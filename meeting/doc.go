@@ -40,7 +40,8 @@
 //	pages in flight   4 (WithMaxInFlight), shared by all callers
 //	language          en-US (WithLanguage; zh-CN gives Chinese labels)
 //	record cap        100000 per call (WithMaxRecords)
-//	cache             64 conferences for 10 minutes (WithCache)
+//	cache             64 conferences for 10 minutes, records and invite
+//	                  lists each (WithCache)
 //	history window    180 days for meeting-ID lookups (WithHistoryWindow)
 //	HTTP              30 s per attempt; User-Agent attendees-bot/dev
 //	retries           4 attempts in all for 429, 5xx, timeouts and connection

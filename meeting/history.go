@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -115,11 +116,34 @@ func stripIDSeparators(s string) string {
 
 // ConferenceDetail returns a conference and its whole invite list (all pages
 // of /history/confDetail). The invite list is who was invited at booking, not
-// who joined: compare it with Attendees to find no-shows.
+// who joined: compare it with Attendees to find no-shows. Like Attendees, it
+// is cached (WithCache) and concurrent calls for one conference share one
+// fetch; the result is the caller's own copy.
 func (c *Client) ConferenceDetail(ctx context.Context, confUUID string) (*ConferenceDetail, error) {
 	if err := ValidateConfUUID(confUUID); err != nil {
 		return nil, fmt.Errorf("conference detail: %w", err)
 	}
+	if d, ok := c.detailCache.get(confUUID, c.now()); ok {
+		return d.clone(), nil
+	}
+	d, _, err := c.detailFlights.do(ctx, confUUID, func(ctx context.Context) (*ConferenceDetail, error) {
+		d, err := c.fetchDetail(ctx, confUUID)
+		if err == nil {
+			c.detailCache.put(confUUID, d, c.now())
+		}
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("conference detail %s: %w", confUUID, err)
+	}
+	return d.clone(), nil
+}
+
+func (d *ConferenceDetail) clone() *ConferenceDetail {
+	return &ConferenceDetail{Conference: d.Conference, Participants: slices.Clone(d.Participants)}
+}
+
+func (c *Client) fetchDetail(ctx context.Context, confUUID string) (*ConferenceDetail, error) {
 	var conf Conference
 	parts, err := collectPages(ctx, c, c.maxRecords, true, func(ctx context.Context, offset, limit int) (int, []Participant, error) {
 		q := url.Values{
@@ -135,13 +159,13 @@ func (c *Client) ConferenceDetail(ctx context.Context, confUUID string) (*Confer
 		if err != nil {
 			return 0, nil, decodeError(opConfDetail, offset, resp, err)
 		}
-		if offset == 0 {
+		if offset == 0 { // the first page is fetched alone, before the others
 			conf = pageConf
 		}
 		return count, parts, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("conference detail %s: %w", confUUID, err)
+		return nil, err
 	}
 	if parts == nil {
 		parts = []Participant{}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,10 +127,33 @@ func TestConferenceDetail(t *testing.T) {
 	if n := fake.Count(meetingfake.OpConfDetail); n != 3 {
 		t.Errorf("%d confDetail requests for %d invitees; want 3", n, len(want.Invited))
 	}
+	// Cached, and the caller owns its copy.
+	d.Participants[0].Name = "changed"
+	again, err := c.ConferenceDetail(t.Context(), meetingfake.SampleTownHallUUID)
+	if err != nil || again.Participants[0].Name == "changed" || fake.Count(meetingfake.OpConfDetail) != 3 {
+		t.Errorf("second ConferenceDetail = %v, %d requests in all; want the cached, unmodified list", err, fake.Count(meetingfake.OpConfDetail))
+	}
 	if _, err := c.ConferenceDetail(t.Context(), "ffffffffffffffffffffffffffffffff"); !errors.Is(err, meeting.ErrNotFound) {
 		t.Errorf("ConferenceDetail(unknown) = %v; want ErrNotFound", err)
 	}
 	if _, err := c.ConferenceDetail(t.Context(), "nope"); !errors.Is(err, meeting.ErrInvalidInput) {
 		t.Errorf("ConferenceDetail(nope) = %v; want ErrInvalidInput", err)
+	}
+}
+
+func TestConcurrentConferenceDetailsShareOneFetch(t *testing.T) {
+	fake := startFake(t, meetingfake.Config{Conferences: meetingfake.Sample(time.Now()), Latency: 10 * time.Millisecond})
+	c := newClient(t, fake, meeting.WithCache(0, 0)) // coalescing works without the cache
+	var wg sync.WaitGroup
+	for range 100 {
+		wg.Go(func() {
+			if _, err := c.ConferenceDetail(t.Context(), meetingfake.SampleSyncUUID); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := fake.Count(meetingfake.OpConfDetail); n != 1 {
+		t.Errorf("100 concurrent ConferenceDetail calls made %d requests; want 1", n)
 	}
 }

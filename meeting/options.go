@@ -129,9 +129,9 @@ func WithMaxRecords(n int) Option {
 	}
 }
 
-// WithCache sets the attendee cache (default 64 entries, 10 minutes). Zero
-// entries disables caching; concurrent calls for one conference still share
-// one fetch.
+// WithCache sets the caches of attendee records and of invite lists (each
+// default 64 conferences, 10 minutes). Zero entries disables caching;
+// concurrent calls for one conference still share one fetch.
 func WithCache(entries int, ttl time.Duration) Option {
 	return func(c *Client) error {
 		if entries < 0 || (entries > 0 && ttl <= 0) {
