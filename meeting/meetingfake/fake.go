@@ -243,12 +243,19 @@ func normUUID(s string) string { return strings.ToLower(strings.ReplaceAll(s, "-
 
 // ServeHTTP routes, checks and answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.wg.Add(1)
-	defer s.wg.Done()
 	arrival := time.Now()
 	op := opOf(r.URL.Path)
 
 	s.mu.Lock()
+	select {
+	case <-s.closed: // Close is waiting for handlers: take no new ones
+		s.mu.Unlock()
+		writeError(w, http.StatusServiceUnavailable, "FAKE.503", "server closed", "")
+		return
+	default:
+	}
+	s.wg.Add(1) // under mu, so never concurrently with Close's Wait
+	defer s.wg.Done()
 	s.seq++
 	w.Header().Set("X-Request-Id", fmt.Sprintf("%016x%016x", s.seed, s.seq))
 	s.counts[op]++
