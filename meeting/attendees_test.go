@@ -361,3 +361,24 @@ func clientGoroutines() string {
 	}
 	return out.String()
 }
+
+func TestShortPages(t *testing.T) {
+	short := meetingfake.Failure{Status: 200, ContentType: "application/json",
+		Body: `{"offset":0,"limit":500,"count":1234,"data":[]}`}
+	for _, times := range []int{1, 2} {
+		fake := startFake(t, meetingfake.Config{Conferences: meetingfake.Sample(time.Now())})
+		c := newClient(t, fake)
+		fake.FailNext(meetingfake.OpAttendees, times, short)
+		got, err := c.Attendees(t.Context(), meetingfake.SampleTownHallUUID)
+		switch times {
+		case 1: // read again from the start, once
+			if err != nil || len(got) != 1234 || fake.Count(meetingfake.OpAttendees) != 4 {
+				t.Errorf("after one short page: %d records, %v, %d requests; want 1234, nil, 4", len(got), err, fake.Count(meetingfake.OpAttendees))
+			}
+		case 2: // never loops: the second contradiction is an error
+			if !errors.Is(err, meeting.ErrInconsistent) || fake.Count(meetingfake.OpAttendees) != 2 {
+				t.Errorf("after two short pages: %v, %d requests; want ErrInconsistent after 2", err, fake.Count(meetingfake.OpAttendees))
+			}
+		}
+	}
+}

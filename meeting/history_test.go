@@ -3,6 +3,9 @@ package meeting_test
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -155,5 +158,32 @@ func TestConcurrentConferenceDetailsShareOneFetch(t *testing.T) {
 	wg.Wait()
 	if n := fake.Count(meetingfake.OpConfDetail); n != 1 {
 		t.Errorf("100 concurrent ConferenceDetail calls made %d requests; want 1", n)
+	}
+}
+
+func TestMeetingIDLookupQuery(t *testing.T) {
+	var got url.Values
+	var mu sync.Mutex
+	fake := startFake(t, meetingfake.Config{
+		Conferences: meetingfake.Sample(time.Now()),
+		OnRequest: func(op string, r *http.Request) {
+			if op == meetingfake.OpHistory {
+				mu.Lock()
+				got = r.URL.Query()
+				mu.Unlock()
+			}
+		},
+	})
+	c := newClient(t, fake, meeting.WithHistoryWindow(30*24*time.Hour))
+	if _, err := c.ConferencesByMeetingID(t.Context(), "960 123 4501"); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	start, _ := strconv.ParseInt(got.Get("startDate"), 10, 64)
+	end, _ := strconv.ParseInt(got.Get("endDate"), 10, 64)
+	if got.Get("searchKey") != "9601234501" || got.Get("sortType") != "DSC_StartTIME" || got.Get("limit") != "500" ||
+		got.Get("offset") != "0" || end-start != (30*24*time.Hour).Milliseconds() {
+		t.Errorf("history query = %v; want searchKey 9601234501, DSC_StartTIME, limit 500, offset 0, a 30-day window in ms", got)
 	}
 }
