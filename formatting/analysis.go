@@ -261,17 +261,42 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	if len(ids) > 0 {
 		totals = make([]time.Duration, len(ids))
 	}
-	for p := range people {
+	// Order the groups for display before building any Person, so no
+	// Person is moved afterwards: first join (unknown last), name, key.
+	order := make([]groupOrder, len(ids))
+	for g := range ids {
+		ss := sessions[offs[g]:offs[g+1]:offs[g+1]]
+		if !slices.IsSortedFunc(ss, compareJoin) {
+			slices.SortStableFunc(ss, compareJoin)
+		}
+		first := int64(math.MaxInt64)
+		for i := range ss {
+			if j := effectiveJoin(&ss[i].Record); j > 0 {
+				first = min(first, j)
+			}
+		}
+		order[g] = groupOrder{first, mostFrequent(ss, func(r *Record) string { return r.Name }), ids[g].key(), int32(g)}
+	}
+	slices.SortFunc(order, func(a, b groupOrder) int {
+		if c := cmp.Compare(a.join, b.join); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	for p, o := range order {
+		g := o.g
 		per := &people[p]
-		ss := sessions[offs[p]:offs[p+1]:offs[p+1]]
-		slices.SortStableFunc(ss, func(a, b Session) int { return cmp.Compare(a.Join, b.Join) })
-		per.Key = ids[p].key()
+		ss := sessions[offs[g]:offs[g+1]:offs[g+1]]
+		per.Key = o.key
+		per.Name = o.name
 		per.Sessions = ss
 		per.Joins = len(ss)
-		ds := strs[2*offs[p] : 2*offs[p] : 2*offs[p]+int32(len(ss))]
-		ms := strs[2*offs[p]+int32(len(ss)) : 2*offs[p]+int32(len(ss)) : 2*offs[p+1]]
+		ds := strs[2*offs[g] : 2*offs[g] : 2*offs[g]+int32(len(ss))]
+		ms := strs[2*offs[g]+int32(len(ss)) : 2*offs[g]+int32(len(ss)) : 2*offs[g+1]]
 		events = analyzePerson(per, ss, start, end, openEnd, events, ds, ms)
-		per.Name = mostFrequent(ss, func(r *Record) string { return r.Name })
 		per.Number = mostFrequent(ss, func(r *Record) string { return r.Number })
 		per.Dept = mostFrequent(ss, func(r *Record) string { return r.Dept })
 
@@ -295,7 +320,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		totals[p] = per.InMeeting
 	}
 
-	rep.People = sortPeople(people)
+	rep.People = people
 
 	// Per meeting.
 	if n := len(people); n > 0 {
@@ -360,11 +385,8 @@ func analyzePerson(per *Person, ss []Session, start, end, openEnd int64, events 
 	}
 	for i := range ss {
 		s := &ss[i]
-		join := s.Join
 		s.Open = s.Leave <= 0 || s.Leave < s.Join
-		if join <= 0 && !s.Open {
-			join = s.Leave // no join time: a session with no time
-		}
+		join := effectiveJoin(&s.Record)
 		if join > 0 && (first == noTime || join < first) {
 			first = join
 		}
@@ -473,35 +495,26 @@ func mostFrequent(ss []Session, field func(*Record) string) string {
 	return best
 }
 
-// sortPeople returns people in display order: first join (unknown last),
-// then name, then key. It sorts small keys and moves each Person once.
-func sortPeople(people []Person) []Person {
-	type sortKey struct {
-		join int64
-		p    *Person
+// groupOrder is the display order key of one group of records.
+type groupOrder struct {
+	join      int64 // first join; MaxInt64 when unknown
+	name, key string
+	g         int32
+}
+
+func compareJoin(a, b Session) int { return cmp.Compare(a.Join, b.Join) }
+
+// effectiveJoin is the join time a record counts from: its join, or for a
+// closed record without one its leave (a session with no time); 0 when
+// unknown.
+func effectiveJoin(r *Record) int64 {
+	if r.Join > 0 {
+		return r.Join
 	}
-	keys := make([]sortKey, len(people))
-	for i := range people {
-		j := int64(math.MaxInt64)
-		if !people[i].FirstJoin.IsZero() {
-			j = people[i].FirstJoin.UnixMilli()
-		}
-		keys[i] = sortKey{j, &people[i]}
+	if r.Leave > 0 && r.Leave >= r.Join {
+		return r.Leave
 	}
-	slices.SortFunc(keys, func(a, b sortKey) int {
-		if c := cmp.Compare(a.join, b.join); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.p.Name, b.p.Name); c != 0 {
-			return c
-		}
-		return strings.Compare(a.p.Key, b.p.Key)
-	})
-	out := make([]Person, len(people))
-	for i, k := range keys {
-		out[i] = *k.p
-	}
-	return out
+	return 0
 }
 
 // peak sweeps the merged intervals of every person. At equal times leaves
