@@ -143,8 +143,8 @@ func sampleChinese(start time.Time) Conference {
 	}
 }
 
-// LongSampleName is the 300-character display name in the hostile sample.
-var LongSampleName = strings.Repeat("Wolfeschlegelsteinhausenbergerdorff ", 9)[:300]
+// longSampleName is the 300-character display name of the hostile sample.
+var longSampleName = strings.Repeat("Wolfeschlegelsteinhausenbergerdorff ", 9)[:300]
 
 func sampleHostile(start time.Time) Conference {
 	const pc, video = "Soft client", "Video"
@@ -157,7 +157,7 @@ func sampleHostile(start time.Time) Conference {
 			rec(start, "a&b<c>", "+10000000004", pc, video, "R&D <team>", 3, 30),
 			rec(start, `=HYPERLINK("x")`, "+10000000005", pc, video, "=1+1", 4, 45),
 			rec(start, "+cmd|' /C calc'!A0", "@SUM(1)", pc, video, "-2+3", 5, 6),
-			rec(start, LongSampleName, "+10000000006", pc, video, strings.Repeat("部", 100), 6, 45),
+			rec(start, longSampleName, "+10000000006", pc, video, strings.Repeat("部", 100), 6, 45),
 			rec(start, "🎉 Ana 🦜 👩‍👩‍👧‍👦", "+10000000007", pc, video, "🚀", 7, 45),
 			rec(start, "مريم الحسن", "+10000000008", pc, video, "قسم المبيعات", 8, 45),
 			rec(start, "דוד כהן", "+10000000009", pc, video, "", 9, 45),
