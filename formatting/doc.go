@@ -28,8 +28,12 @@
 //
 // Time in meeting. The union of a person's session intervals clipped to the
 // span, so two devices at once count once and time is never longer than the
-// span nor shorter than the longest session. Counted to the millisecond;
+// span nor shorter than the longest session. Time before a scheduled start
+// or after a scheduled end is not counted. Counted to the millisecond;
 // rounded down only for display.
+//
+// Display order. People are ordered by first join (unknown last), then name,
+// then key, in the message, the CSV and Report.People alike.
 //
 // Flags. Late: first join more than LateAfter after the span start. Early:
 // last leave more than EarlyBefore before the span end (never for an open
@@ -46,5 +50,20 @@
 // mrkdwn markers (* _ ~ `) get a WORD JOINER (U+2060) on both sides so they
 // render literally. The only <!date^…> tokens are generated here from
 // numbers. Every limit (blocks, header, section text, fields, total text) is
-// enforced while building, by budget, not by hoping inputs are small.
+// enforced while building, by budget, not by hoping inputs are small. Text is
+// measured in UTF-16 units, which is never less than Slack's count. Names are
+// cut at 60 runes and departments at 40, with "…". plain_text (the header)
+// is escaped too, as Slack asks for every text field. Explicit bidi controls
+// are dropped and right-to-left names are isolated (U+2068…U+2069) so a name
+// cannot reorder the rest of its line.
+//
+// Numbers. Inline lines never show call numbers, except as the name of a
+// person who has none; Shared masks those, number-like names (dial-in users
+// whose name is their number) and no-show numbers with MaskNumber, and the
+// CSV masks every number and replaces number-based keys with "person-N".
+//
+// Language. Labels and durations are localized: en-US "1h 05m", "5m 03s",
+// "42s"; zh-CN "1小时05分", "5分03秒", "42秒". Any tag starting with "zh"
+// is zh-CN; anything else is en-US. The CSV header is always English
+// snake_case (CSVHeader) so scripts do not depend on the language.
 package formatting
