@@ -31,6 +31,10 @@ type MessageOptions struct {
 type Message struct {
 	Text   string
 	Blocks []slack.Block
+	// More is how many people Summary could not list inline (InlineLimit or
+	// Slack's limits) and announced as "+N more in the attached file": attach
+	// the CSV when it is above zero.
+	More int
 }
 
 // Limits Summary keeps to. Text is measured in UTF-16 code units, which is
@@ -96,12 +100,12 @@ func Summary(r *Report, o MessageOptions) Message {
 	b.flags()
 	b.invites()
 	b.breakdown()
-	b.people()
+	more := b.people()
 	if note := strings.TrimSpace(o.FileNote); note != "" {
 		b.context(cutUTF16(note, maxFileNote))
 	}
 	text := b.l.attendance + ": " + escapeText(title, maxHeader-1, 3*maxHeader) + " — " + b.l.peopleText(len(r.People))
-	return Message{Text: text, Blocks: b.blocks}
+	return Message{Text: text, Blocks: b.blocks, More: more}
 }
 
 func (b *msgBuilder) title() string {
@@ -311,11 +315,11 @@ func (b *msgBuilder) personLine(p *Person) string {
 }
 
 // people adds the inline list, as many sections of up to linesPerSection
-// lines as the block and text budgets allow, then "+N more".
-func (b *msgBuilder) people() {
+// lines as the block and text budgets allow, then "+N more". It returns N.
+func (b *msgBuilder) people() int {
 	ps := b.r.People
 	if len(ps) == 0 {
-		return
+		return 0
 	}
 	limit := b.o.InlineLimit
 	if limit <= 0 {
@@ -358,9 +362,11 @@ func (b *msgBuilder) people() {
 		shown++
 	}
 	flush()
-	if n := len(ps) - shown; n > 0 {
+	n := len(ps) - shown
+	if n > 0 {
 		b.context(b.l.more(n))
 	}
+	return n
 }
 
 // cutUTF16 cuts trusted text to at most n UTF-16 units at a rune boundary.

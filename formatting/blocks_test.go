@@ -60,6 +60,9 @@ func TestSummaryInlineLimit(t *testing.T) {
 		if lines < tt.people && !strings.Contains(txt, more) {
 			t.Errorf("%d people, limit %d: no %q", tt.people, tt.limit, more)
 		}
+		if msg.More != tt.people-lines {
+			t.Errorf("%d people, limit %d: More = %d; want %d", tt.people, tt.limit, msg.More, tt.people-lines)
+		}
 		if lines == tt.people && strings.Contains(txt, "more in the attached file") {
 			t.Errorf("%d people all inline but says more", tt.people)
 		}
