@@ -94,7 +94,21 @@ loop:
 			}
 			break loop
 		case evt := <-b.sm.Events:
-			b.dispatch(workCtx, evt)
+			// Ack everything already waiting before starting any work, so a
+			// burst of commands is acknowledged at the pace of the socket,
+			// not of the lookups it starts.
+			jobs := b.dispatch(evt, nil)
+			for drained := false; !drained && len(jobs) < 256; {
+				select {
+				case evt := <-b.sm.Events:
+					jobs = b.dispatch(evt, jobs)
+				default:
+					drained = true
+				}
+			}
+			for _, j := range jobs {
+				b.spawn(workCtx, j.received, j.req)
+			}
 		}
 	}
 	b.connected.Store(false)
@@ -118,7 +132,14 @@ func (b *Bot) drain(stop context.CancelFunc) {
 	}
 }
 
-func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
+// job is a request acked and waiting to be worked on.
+type job struct {
+	received time.Time
+	req      Request
+}
+
+// dispatch acks evt and appends the work it asks for to jobs.
+func (b *Bot) dispatch(evt socketmode.Event, jobs []job) []job {
 	switch evt.Type {
 	case socketmode.EventTypeConnected:
 		b.connected.Store(true)
@@ -131,36 +152,30 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 	case socketmode.EventTypeSlashCommand:
 		received := b.now()
 		cmd, ok := evt.Data.(slack.SlashCommand)
-		if !ok || evt.Request == nil {
-			return
-		}
-		if !b.ack(evt.Request, received) {
-			return
+		if !ok || evt.Request == nil || !b.ack(evt.Request, received) {
+			return jobs
 		}
 		if cmd.Command != b.command {
 			b.log.Warn("unexpected slash command", slog.String("command", cmd.Command))
-			return
+			return jobs
 		}
-		b.spawn(ctx, received, Request{
+		jobs = append(jobs, job{received, Request{
 			UserID: cmd.UserID, ChannelID: cmd.ChannelID, TeamID: cmd.TeamID,
 			Text: cmd.Text, ResponseURL: cmd.ResponseURL,
-		})
+		}})
 	case socketmode.EventTypeInteractive:
 		received := b.now()
 		cb, ok := evt.Data.(slack.InteractionCallback)
-		if !ok || evt.Request == nil {
-			return
-		}
-		if !b.ack(evt.Request, received) || cb.Type != slack.InteractionTypeBlockActions {
-			return
+		if !ok || evt.Request == nil || !b.ack(evt.Request, received) || cb.Type != slack.InteractionTypeBlockActions {
+			return jobs
 		}
 		for _, a := range cb.ActionCallback.BlockActions {
 			switch a.ActionID {
 			case actionShare, actionCSV, actionOpen:
-				b.spawn(ctx, received, Request{
+				jobs = append(jobs, job{received, Request{
 					UserID: cb.User.ID, ChannelID: cb.Channel.ID, TeamID: cb.Team.ID,
 					ResponseURL: cb.ResponseURL, Action: a.ActionID, Value: a.Value,
-				})
+				}})
 			}
 		}
 	case socketmode.EventTypeEventsAPI:
@@ -168,6 +183,7 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 			b.ack(evt.Request, b.now())
 		}
 	}
+	return jobs
 }
 
 // ack acknowledges the envelope before anything slow and reports whether it
