@@ -1,0 +1,141 @@
+package deploy_test
+
+import (
+	"go/ast"
+	"maps"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/slack-go/slack"
+)
+
+// scopeFor maps the slack.Client methods the code may call to the bot scope
+// each needs ("" for none). A call to a method missing here fails the test:
+// add it with its scope (see api.slack.com/methods) and update the manifest.
+var scopeFor = map[string]string{
+	"PostMessage": "chat:write", "PostMessageContext": "chat:write",
+	"SendMessage": "chat:write", "SendMessageContext": "chat:write",
+	"PostEphemeral": "chat:write", "PostEphemeralContext": "chat:write",
+	"UpdateMessage": "chat:write", "UpdateMessageContext": "chat:write",
+	"OpenConversation": "im:write", "OpenConversationContext": "im:write",
+	"UploadFile": "files:write", "UploadFileContext": "files:write",
+	"GetUploadURLExternal": "files:write", "GetUploadURLExternalContext": "files:write",
+	"CompleteUploadExternal": "files:write", "CompleteUploadExternalContext": "files:write",
+	"GetUserInfo": "users:read", "GetUserInfoContext": "users:read",
+	"GetUsersInfo": "users:read", "GetUsersInfoContext": "users:read",
+	"GetConversationInfo": "channels:read", "GetConversationInfoContext": "channels:read",
+	"AuthTest": "", "AuthTestContext": "",
+	// Names shared with other types in the code (logging, the meeting
+	// client's Search); search.* needs a user token, which the bot has not.
+	"Debug": "", "Debugf": "", "Debugln": "", "Search": "", "SearchContext": "",
+}
+
+// slackCalls returns the names of slack.Client methods called by the
+// program's non-test code (fakes excluded).
+func slackCalls(t *testing.T) []string {
+	t.Helper()
+	methods := map[string]bool{}
+	for _, typ := range []reflect.Type{reflect.TypeFor[*slack.Client]()} {
+		for m := range typ.Methods() {
+			methods[m.Name] = true
+		}
+	}
+	called := map[string]bool{}
+	inspectProgram(t, true, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && methods[sel.Sel.Name] {
+				called[sel.Sel.Name] = true
+			}
+		}
+		return true
+	})
+	return slices.Sorted(maps.Keys(called))
+}
+
+func TestSlackManifest(t *testing.T) {
+	var m struct {
+		DisplayInformation struct {
+			Name        string `yaml:"name"`
+			Description string `yaml:"description"`
+		} `yaml:"display_information"`
+		Features struct {
+			BotUser *struct {
+				DisplayName string `yaml:"display_name"`
+			} `yaml:"bot_user"`
+			SlashCommands []map[string]any `yaml:"slash_commands"`
+		} `yaml:"features"`
+		OAuthConfig struct {
+			Scopes struct {
+				Bot  []string `yaml:"bot"`
+				User []string `yaml:"user"`
+			} `yaml:"scopes"`
+		} `yaml:"oauth_config"`
+		Settings struct {
+			SocketModeEnabled bool `yaml:"socket_mode_enabled"`
+			Interactivity     struct {
+				IsEnabled  bool   `yaml:"is_enabled"`
+				RequestURL string `yaml:"request_url"`
+			} `yaml:"interactivity"`
+			TokenRotationEnabled bool `yaml:"token_rotation_enabled"`
+		} `yaml:"settings"`
+	}
+	decodeYAML(t, &m, "deploy", "slack-app-manifest.yaml")
+
+	if n := len(m.DisplayInformation.Name); n < 1 || n > 35 {
+		t.Errorf("display_information.name %q: want 1-35 characters", m.DisplayInformation.Name)
+	}
+	if n := len(m.DisplayInformation.Description); n > 140 {
+		t.Errorf("display_information.description is %d characters; want at most 140", n)
+	}
+	if m.Features.BotUser == nil || m.Features.BotUser.DisplayName == "" {
+		t.Error("features.bot_user.display_name is missing")
+	}
+	if !m.Settings.SocketModeEnabled {
+		t.Error("settings.socket_mode_enabled: want true")
+	}
+	if !m.Settings.Interactivity.IsEnabled || m.Settings.Interactivity.RequestURL != "" {
+		t.Error("settings.interactivity: want is_enabled true and no request_url (Socket Mode)")
+	}
+	if m.Settings.TokenRotationEnabled {
+		t.Error("settings.token_rotation_enabled: want false (the bot cannot refresh its token)")
+	}
+
+	if len(m.Features.SlashCommands) != 1 {
+		t.Fatalf("%d slash commands; want 1", len(m.Features.SlashCommands))
+	}
+	cmd := m.Features.SlashCommands[0]
+	if want := configVars(t)["SLACK_COMMAND"].Default; cmd["command"] != want {
+		t.Errorf("slash command %v; want the SLACK_COMMAND default %q", cmd["command"], want)
+	}
+	for _, key := range []string{"description", "usage_hint"} {
+		if s, _ := cmd[key].(string); s == "" {
+			t.Errorf("slash command has no %s", key)
+		}
+	}
+	if _, ok := cmd["url"]; ok {
+		t.Error("slash command has a url; Socket Mode needs none")
+	}
+	if cmd["should_escape"] != false {
+		t.Errorf("slash command should_escape = %v; want false", cmd["should_escape"])
+	}
+
+	// Bot scopes: exactly what the code needs.
+	want := map[string]bool{"commands": true}
+	for _, name := range slackCalls(t) {
+		scope, ok := scopeFor[name]
+		if !ok {
+			t.Errorf("the code calls slack.Client.%s: add it to scopeFor with its scope", name)
+			continue
+		}
+		if scope != "" {
+			want[scope] = true
+		}
+	}
+	if got := slices.Sorted(slices.Values(m.OAuthConfig.Scopes.Bot)); !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
+		t.Errorf("bot scopes %v; the code needs exactly %v", got, slices.Sorted(maps.Keys(want)))
+	}
+	if len(m.OAuthConfig.Scopes.User) > 0 {
+		t.Errorf("user scopes %v; want none", m.OAuthConfig.Scopes.User)
+	}
+}
