@@ -211,3 +211,13 @@ func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
 	}
 	return n, nil
 }
+
+// Count reports how many posts are in state (StatePending, StatePosted or
+// StateFailed), for metrics and tests.
+func (s *Store) Count(ctx context.Context, state string) (int, error) {
+	var n int
+	if err := s.queryRow(ctx, "SELECT COUNT(*) FROM posts WHERE state = ?", state).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count %s posts: %w", state, err)
+	}
+	return n, nil
+}

@@ -443,5 +443,10 @@ func TestPendingAgeAndPrune(t *testing.T) {
 		if _, ok, _ := s.Get(ctx, "new", "C"); !ok {
 			t.Error("Prune removed a pending post")
 		}
+		for state, want := range map[string]int{StatePending: 1, StatePosted: 0, StateFailed: 0} {
+			if n, err := s.Count(ctx, state); err != nil || n != want {
+				t.Errorf("Count(%s) = %d, %v; want %d", state, n, err, want)
+			}
+		}
 	})
 }

@@ -1,0 +1,215 @@
+package autopost
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// HistorySource lists concluded conferences; *meeting.Client is one.
+type HistorySource interface {
+	History(ctx context.Context, q meeting.HistoryQuery) ([]meeting.Conference, error)
+}
+
+// Reporter builds the attendance report of a conference; *bot.Looker is one.
+type Reporter interface {
+	Report(ctx context.Context, conf meeting.Conference, search string) (*formatting.Report, error)
+}
+
+// Poster puts messages and files in Slack channels.
+type Poster interface {
+	// Post posts m in channelID and returns the message timestamp.
+	Post(ctx context.Context, channelID string, m formatting.Message) (ts string, err error)
+	// UploadCSV attaches a file in the thread of threadTS.
+	UploadCSV(ctx context.Context, channelID, threadTS, filename, title string, content []byte) error
+}
+
+// Outcomes passed to Deps.OnOutcome, one per processed post.
+const (
+	OutcomePosted    = "posted"     // the attendance summary was posted
+	OutcomeNoRecords = "no_records" // posted "no attendee records" after the empty retries
+	OutcomeDeferred  = "deferred"   // no records yet, tried again later
+	OutcomeRetry     = "retry"      // the meeting API or Slack failed, tried again later
+	OutcomeFailed    = "failed"     // given up after MaxAttempts
+	OutcomeLost      = "lost"       // the claim was lost meanwhile: the post may appear twice
+)
+
+// Config tunes a Service. Zero values get the defaults noted.
+type Config struct {
+	ChannelID    string         // catch-all channel getting every concluded meeting; "" = none
+	PollInterval time.Duration  // Run polls this often; 0 = no polling
+	Settle       time.Duration  // wait after a meeting concludes before fetching records (and between empty retries)
+	WebhookKey   meeting.Secret // subscriber key signing webhook events; "" = webhook refuses everything
+	SubscriberID string         // when set, events must carry this appID
+	InlineLimit  int            // people listed in the message before the CSV is attached; default 25
+	Lang         string         // message language: "en-US" (default) or "zh-CN"
+	Location     *time.Location // time zone of the CSV and fallback text; nil = UTC
+	Owner        string         // this replica's name in claims and leases; required, unique per process
+	MaxAttempts  int            // failures before a post is given up; default 8
+	EmptyRetries int            // empty record lists tried again before posting "no attendee records"; default 3
+
+	ClaimLease    time.Duration // how long a claimed post is ours; default 10m, at least 1m
+	PollOverlap   time.Duration // polling re-reads this far before the cursor; default 10m
+	MaxDuration   time.Duration // polling also lists meetings that started this long before the cursor; default 24h
+	FirstLookback time.Duration // with no cursor yet, polling starts this far back; default 1h
+}
+
+// Deps are a Service's collaborators. History, Reporter, Poster and Store
+// are required.
+type Deps struct {
+	History  HistorySource
+	Reporter Reporter
+	Poster   Poster
+	Store    *store.Store
+	Now      func() time.Time // default time.Now
+	Log      *slog.Logger     // default discards
+	// OnOutcome, when set, is called once per processed post with an
+	// Outcome* constant (for metrics).
+	OnOutcome func(outcome string)
+}
+
+// Service posts attendance after meetings conclude: the webhook handler and
+// Poll put posts in the store's outbox, Work and Run deliver them. Any
+// number of Services (replicas) may share one store. Safe for concurrent
+// use.
+type Service struct {
+	cfg       Config
+	history   HistorySource
+	reporter  Reporter
+	poster    Poster
+	store     *store.Store
+	now       func() time.Time
+	log       *slog.Logger
+	onOutcome func(string)
+	wake      chan struct{}
+}
+
+// New returns a Service; it checks cfg and deps and fills in defaults.
+func New(cfg Config, d Deps) (*Service, error) {
+	switch {
+	case d.History == nil || d.Reporter == nil || d.Poster == nil || d.Store == nil:
+		return nil, errors.New("autopost: history, reporter, poster and store are required")
+	case cfg.Owner == "":
+		return nil, errors.New("autopost: owner (replica name) is required")
+	case cfg.PollInterval < 0 || cfg.Settle < 0:
+		return nil, errors.New("autopost: poll interval and settle must not be negative")
+	}
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&cfg.ClaimLease, 10*time.Minute)
+	cfg.ClaimLease = max(cfg.ClaimLease, time.Minute)
+	def(&cfg.PollOverlap, 10*time.Minute)
+	def(&cfg.MaxDuration, 24*time.Hour)
+	def(&cfg.FirstLookback, time.Hour)
+	if cfg.InlineLimit <= 0 {
+		cfg.InlineLimit = 25
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 8
+	}
+	if cfg.EmptyRetries < 0 {
+		cfg.EmptyRetries = 0
+	} else if cfg.EmptyRetries == 0 {
+		cfg.EmptyRetries = 3
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	s := &Service{
+		cfg: cfg, history: d.History, reporter: d.Reporter, poster: d.Poster, store: d.Store,
+		now: d.Now, log: d.Log, onOutcome: d.OnOutcome, wake: make(chan struct{}, 1),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.onOutcome == nil {
+		s.onOutcome = func(string) {}
+	}
+	return s, nil
+}
+
+// signal wakes the worker of this process; other replicas find new posts on
+// their next idle check.
+func (s *Service) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// maxIdle bounds how long Run's worker sleeps without checking the store,
+// so posts enqueued by other replicas are not left waiting.
+const maxIdle = 30 * time.Second
+
+// minIdle is the shortest sleep after a pass that delivered nothing.
+const minIdle = 100 * time.Millisecond
+
+// Run polls every PollInterval (when it is positive) and delivers due posts
+// until ctx is done, then returns nil. Errors are logged and retried, never
+// returned: a broken Slack or meeting API must not stop the process.
+func (s *Service) Run(ctx context.Context) error {
+	done := make(chan struct{})
+	if s.cfg.PollInterval > 0 {
+		go func() {
+			defer close(done)
+			s.pollLoop(ctx)
+		}()
+	} else {
+		close(done)
+	}
+	s.workLoop(ctx)
+	<-done
+	return nil
+}
+
+func (s *Service) pollLoop(ctx context.Context) {
+	t := time.NewTicker(s.cfg.PollInterval)
+	defer t.Stop()
+	for {
+		if err := s.Poll(ctx); err != nil && ctx.Err() == nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "autopost poll failed", slog.Any("err", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Service) workLoop(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		case <-s.wake:
+		}
+		n, err := s.Work(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "autopost work failed", slog.Any("err", err))
+		}
+		wait := maxIdle
+		if next, ok, err := s.store.NextDue(ctx, s.now()); err == nil && ok {
+			wait = min(max(next.Sub(s.now()), 0), maxIdle)
+		}
+		if n == 0 {
+			// Something due that this pass could not claim: do not spin.
+			wait = max(wait, minIdle)
+		}
+		timer.Reset(wait)
+	}
+}

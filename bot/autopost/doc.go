@@ -1,0 +1,34 @@
+// Package autopost posts a meeting's attendance to the Slack channels that
+// want it once the meeting concludes, without anyone asking (issue 5).
+//
+// Two triggers put posts in the outbox of package store: the webhook
+// (WebhookHandler, for the vendor's meeting.conclude events, authenticated
+// by an HMAC over the raw event bytes) and polling (Poll, for editions
+// without webhooks: the history list since a stored cursor, one replica at a
+// time under a lease). A post goes to the catch-all channel (Config.ChannelID)
+// and to every channel whose subscription matches the meeting ID or subject.
+// It becomes due Settle after the trigger, because attendee records lag the
+// event. The worker (Work, driven by Run) claims due posts, builds the shared
+// report (numbers masked), posts it, attaches the CSV in its thread above
+// InlineLimit people, and marks the post done.
+//
+// # Exactly once, and its limit
+//
+// A post is keyed by (conference, channel), so webhook redeliveries (the
+// vendor retries for 24 hours), a poll that sees the same meeting, and
+// several replicas all end in one outbox row, and a row is claimed by one
+// replica at a time. A pending row survives restarts and is retried with
+// exponential backoff (30 s doubling, at most 30 min) until MaxAttempts, then
+// marked failed and logged at error level. An empty record list is retried
+// EmptyRetries times, Settle apart, before "No attendee records" is posted.
+//
+// The limit, plainly: if the process dies after Slack accepted the message
+// but before the store recorded it (a window of one database write), the
+// post is still pending and another replica, or this one after a restart,
+// posts it again once the claim's lease (ClaimLease) expires. A crash can
+// therefore cause one duplicate; it never loses a post. A failed CSV upload
+// is logged and not retried, since retrying would repeat the message.
+//
+// Retention: posted and failed rows are what refuses duplicates; prune them
+// with store.Prune well after the 24-hour redelivery window (a week).
+package autopost

@@ -1,0 +1,178 @@
+package autopost
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// Names in the store.
+const (
+	pollCursor = "poll" // end time of the newest concluded meeting polling saw
+	pollLease  = "poll" // held by the replica that polls
+)
+
+// maxPollConferences bounds one poll's history listing.
+const maxPollConferences = 20000
+
+// Poll runs one poll, if this replica holds (or takes) the poll lease: it
+// lists the conferences that concluded since the stored cursor (minus
+// PollOverlap, since the history's times have minute precision), schedules a
+// post for each subscribed channel, and moves the cursor to the newest end
+// time seen. Scheduling is idempotent, so overlapping polls, a replica
+// taking over, or a webhook for the same meeting never post twice.
+func (s *Service) Poll(ctx context.Context) error {
+	now := s.now()
+	ttl := max(2*s.cfg.PollInterval, time.Minute)
+	ok, err := s.store.TryLease(ctx, pollLease, s.cfg.Owner, now, ttl)
+	if err != nil {
+		return fmt.Errorf("poll: %w", err)
+	}
+	if !ok {
+		return nil // another replica polls
+	}
+	cursor, err := s.store.Cursor(ctx, pollCursor)
+	if err != nil {
+		return fmt.Errorf("poll: %w", err)
+	}
+	if cursor.IsZero() {
+		cursor = now.Add(-s.cfg.FirstLookback)
+	}
+	since := cursor.Add(-s.cfg.PollOverlap)
+	// The list is filtered by start time; a meeting concluding now may have
+	// started long before the cursor.
+	confs, err := s.history.History(ctx, meeting.HistoryQuery{
+		Start: since.Add(-s.cfg.MaxDuration), End: now, Ascending: true, Max: maxPollConferences,
+	})
+	if err != nil {
+		return fmt.Errorf("poll: %w", err)
+	}
+	newest := cursor
+	var concluded []meeting.Conference
+	for _, c := range confs {
+		if c.End.IsZero() || c.End.Before(since) || c.End.After(now) {
+			continue
+		}
+		concluded = append(concluded, c)
+		if c.End.After(newest) {
+			newest = c.End
+		}
+	}
+	subs, err := s.store.Subscriptions(ctx)
+	if err != nil {
+		return fmt.Errorf("poll: %w", err)
+	}
+	n, err := s.schedule(ctx, concluded, subs, now.Add(s.cfg.Settle), now)
+	if err != nil {
+		return fmt.Errorf("poll: %w", err)
+	}
+	if newest.After(cursor) {
+		if err := s.store.SetCursor(ctx, pollCursor, newest); err != nil {
+			return fmt.Errorf("poll: %w", err)
+		}
+	}
+	if n > 0 {
+		s.log.LogAttrs(ctx, slog.LevelInfo, "poll scheduled posts", slog.Int("posts", n), slog.Int("concluded", len(concluded)))
+	}
+	return nil
+}
+
+// schedule enqueues a post of each conference for every channel that wants
+// it, and reports how many were new. Posts already in the outbox (any
+// state) are left alone.
+func (s *Service) schedule(ctx context.Context, confs []meeting.Conference, subs []store.Subscription, notBefore, now time.Time) (int, error) {
+	created := 0
+	for _, c := range confs {
+		uuid := normUUID(c.ConfUUID)
+		for _, ch := range s.channelsFor(c, subs) {
+			ok, err := s.store.Enqueue(ctx, store.Post{
+				ConfUUID: uuid, ChannelID: ch, MeetingID: stripSeparators(c.ConferenceID),
+				Subject: c.Subject, NotBefore: notBefore, CreatedAt: now,
+			})
+			if err != nil {
+				return created, err
+			}
+			if ok {
+				created++
+			}
+		}
+	}
+	if created > 0 {
+		s.signal()
+	}
+	return created, nil
+}
+
+// channelsFor lists the channels that want conf: the catch-all channel and
+// each channel with a matching subscription, once each.
+func (s *Service) channelsFor(conf meeting.Conference, subs []store.Subscription) []string {
+	var out []string
+	seen := make(map[string]bool)
+	add := func(ch string) {
+		if ch != "" && !seen[ch] {
+			seen[ch] = true
+			out = append(out, ch)
+		}
+	}
+	add(s.cfg.ChannelID)
+	for _, sub := range subs {
+		if Matches(sub, conf) {
+			add(sub.ChannelID)
+		}
+	}
+	return out
+}
+
+// Matches reports whether a subscription wants a conference: a meeting ID
+// subscription matches the conference's meeting ID (separators ignored); a
+// subject subscription matches when every one of its words occurs in the
+// subject, ignoring case.
+func Matches(sub store.Subscription, conf meeting.Conference) bool {
+	switch sub.Kind {
+	case store.KindMeetingID:
+		return sub.Value != "" && stripSeparators(conf.ConferenceID) == stripSeparators(sub.Value)
+	case store.KindSubject:
+		subject := strings.ToLower(conf.Subject)
+		words := strings.Fields(strings.ToLower(sub.Value))
+		if len(words) == 0 {
+			return false
+		}
+		for _, w := range words {
+			if !strings.Contains(subject, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func hasKind(subs []store.Subscription, kind string) bool {
+	for _, s := range subs {
+		if s.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// normUUID is the outbox's form of a confUUID: lower case, no dashes, so
+// the webhook's meetingUUID and the history's confUUID are one key.
+func normUUID(s string) string {
+	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "-", ""))
+}
+
+func stripSeparators(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) {
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,213 @@
+package autopost
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// Retry backoff after a failure: retryBase × 2^attempts, at most retryMax.
+const (
+	retryBase = 30 * time.Second
+	retryMax  = 30 * time.Minute
+)
+
+// minEmptyWait spaces empty-record retries when Settle is shorter.
+const minEmptyWait = 30 * time.Second
+
+// Work delivers every post that is due now and returns how many it
+// processed (posted, deferred or failed). Posts are claimed one at a time,
+// each under a fresh ClaimLease, and the work on each is bounded to half the
+// lease, so the claim cannot expire while a post is in flight unless the
+// process stalls. Run calls it; tests call it directly with a controlled
+// clock. The error is the store's; delivery failures are recorded on the
+// post and retried later.
+func (s *Service) Work(ctx context.Context) (int, error) {
+	n := 0
+	for ctx.Err() == nil {
+		posts, err := s.store.Claim(ctx, s.cfg.Owner, s.now(), s.cfg.ClaimLease, 1)
+		if err != nil {
+			return n, err
+		}
+		if len(posts) == 0 {
+			return n, nil
+		}
+		if err := s.deliver(ctx, posts[0]); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// deliver makes one claimed post and records the outcome. Its error is the
+// store's.
+func (s *Service) deliver(ctx context.Context, p store.Post) error {
+	wctx, cancel := context.WithTimeout(ctx, s.cfg.ClaimLease/2)
+	defer cancel()
+	log := s.log.With(slog.Int64("post", p.ID), slog.String("conf_uuid", p.ConfUUID), slog.String("channel", p.ChannelID))
+
+	conf := meeting.Conference{ConfUUID: p.ConfUUID, ConferenceID: p.MeetingID, Subject: p.Subject}
+	rep, err := s.reporter.Report(wctx, conf, "")
+	if err != nil {
+		if errors.Is(err, meeting.ErrNotFound) && p.Attempts < s.cfg.EmptyRetries {
+			// Records can lag the conclude event; the API then says the
+			// conference does not exist yet.
+			return s.postpone(ctx, log, p, "conference not found yet")
+		}
+		return s.failed(ctx, log, p, "meeting api", err)
+	}
+	var msg formatting.Message
+	long := false
+	if len(rep.Meeting.Records) == 0 {
+		if p.Attempts < s.cfg.EmptyRetries {
+			return s.postpone(ctx, log, p, "no attendee records yet")
+		}
+		msg = noRecords(p)
+	} else {
+		long = len(rep.People) > s.cfg.InlineLimit
+		opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: s.cfg.Lang, InlineLimit: s.cfg.InlineLimit, Location: s.cfg.Location}
+		if long {
+			opts.FileNote = "📎 The full list (CSV) is in this message's thread."
+		}
+		msg = formatting.Summary(rep, opts)
+	}
+	ts, err := s.poster.Post(wctx, p.ChannelID, msg)
+	if err != nil {
+		return s.failed(ctx, log, p, "slack", err)
+	}
+	// From here the message exists: never retry the post itself.
+	if long {
+		name, title, content := csvFile(rep, s.cfg.Location)
+		if err := s.poster.UploadCSV(wctx, p.ChannelID, ts, name, title, content); err != nil {
+			log.LogAttrs(ctx, slog.LevelWarn, "autopost CSV upload failed; the summary is posted without it", slog.Any("err", err))
+		}
+	}
+	outcome := OutcomePosted
+	if len(rep.Meeting.Records) == 0 {
+		outcome = OutcomeNoRecords
+	}
+	if err := s.store.Done(ctx, p.ID, s.cfg.Owner, ts); err != nil {
+		if errors.Is(err, store.ErrLeaseLost) {
+			s.onOutcome(OutcomeLost)
+			log.LogAttrs(ctx, slog.LevelError, "autopost claim lost after posting; the meeting may be posted twice", slog.String("ts", ts), slog.Any("err", err))
+			return nil
+		}
+		return err
+	}
+	s.onOutcome(outcome)
+	log.LogAttrs(ctx, slog.LevelInfo, "autopost posted", slog.String("outcome", outcome), slog.String("ts", ts), slog.Int("people", len(rep.People)))
+	return nil
+}
+
+// postpone puts a post back for an empty or missing record list.
+func (s *Service) postpone(ctx context.Context, log *slog.Logger, p store.Post, why string) error {
+	next := s.now().Add(max(s.cfg.Settle, minEmptyWait))
+	if err := s.store.Retry(ctx, p.ID, s.cfg.Owner, next, why); err != nil {
+		return lost(ctx, log, err)
+	}
+	s.onOutcome(OutcomeDeferred)
+	log.LogAttrs(ctx, slog.LevelInfo, "autopost deferred", slog.String("why", why), slog.Int("attempt", p.Attempts+1), slog.Time("next", next))
+	return nil
+}
+
+// failed retries a post with backoff, or gives it up after MaxAttempts.
+func (s *Service) failed(ctx context.Context, log *slog.Logger, p store.Post, what string, cause error) error {
+	errText := what + ": " + cause.Error()
+	permanent := errors.Is(cause, meeting.ErrInvalidInput)
+	if permanent || p.Attempts+1 >= s.cfg.MaxAttempts {
+		if err := s.store.Fail(ctx, p.ID, s.cfg.Owner, errText); err != nil {
+			return lost(ctx, log, err)
+		}
+		s.onOutcome(OutcomeFailed)
+		log.LogAttrs(ctx, slog.LevelError, "autopost GAVE UP: attendance not posted", slog.Int("attempts", p.Attempts+1), slog.Any("err", cause))
+		return nil
+	}
+	next := s.now().Add(Backoff(p.Attempts))
+	if err := s.store.Retry(ctx, p.ID, s.cfg.Owner, next, errText); err != nil {
+		return lost(ctx, log, err)
+	}
+	s.onOutcome(OutcomeRetry)
+	log.LogAttrs(ctx, slog.LevelWarn, "autopost failed, will retry", slog.Int("attempt", p.Attempts+1), slog.Time("next", next), slog.Any("err", cause))
+	return nil
+}
+
+// lost turns a lost claim into a log line (another owner has the post now)
+// and passes other store errors up.
+func lost(ctx context.Context, log *slog.Logger, err error) error {
+	if errors.Is(err, store.ErrLeaseLost) {
+		log.LogAttrs(ctx, slog.LevelWarn, "autopost claim lost; another replica has the post", slog.Any("err", err))
+		return nil
+	}
+	return err
+}
+
+// Backoff is the wait before retry number attempts+1 of a failed post.
+func Backoff(attempts int) time.Duration {
+	d := retryBase
+	for range attempts {
+		d *= 2
+		if d >= retryMax {
+			return retryMax
+		}
+	}
+	return d
+}
+
+// noRecords is the message for a meeting that still has no attendee
+// records after the empty retries.
+func noRecords(p store.Post) formatting.Message {
+	name := p.Subject
+	if name == "" {
+		name = p.MeetingID
+	}
+	if name == "" {
+		name = p.ConfUUID
+	}
+	text := fmt.Sprintf("No attendee records for %s.", formatting.Escape(name))
+	return formatting.Message{Text: text}
+}
+
+// csvFile is the shared CSV of rep with its file name and title.
+func csvFile(rep *formatting.Report, loc *time.Location) (name, title string, content []byte) {
+	var buf bytes.Buffer
+	// Writing to memory cannot fail.
+	_ = formatting.WriteCSV(&buf, rep, formatting.CSVOptions{Audience: formatting.Shared, Location: loc})
+	id := rep.Meeting.MeetingID
+	if id == "" {
+		id = rep.Meeting.ConfUUID
+	}
+	name = "attendees-" + safeFilename(id) + ".csv"
+	title = "Attendees"
+	if rep.Meeting.Subject != "" {
+		title = "Attendees: " + rep.Meeting.Subject
+	}
+	if r := []rune(title); len(r) > 200 {
+		title = string(r[:200])
+	}
+	return name, title, buf.Bytes()
+}
+
+func safeFilename(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' {
+			return r
+		}
+		return -1
+	}, s)
+	if s == "" {
+		return "meeting"
+	}
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	return s
+}
