@@ -137,12 +137,14 @@ func utf16Len(s string) int {
 }
 
 // MaskNumber masks a call number for shared audiences. A leading '+' and the
-// first 5 and last 4 digits stay, every other digit becomes '*', so the
-// masked part is as long as what it hides: "+991116004380" → "+99111***4380".
-// Numbers of 6 to 10 digits keep only the last 2 digits ("12345678" →
-// "******78"), of up to 6 digits keep none. Separators (space, dash, dot,
-// brackets) are dropped. A string that is not mostly digits (a name, an
-// address) is masked whole, keeping its first rune. Empty stays empty.
+// last 4 digits stay, up to the first 5 digits stay, and at least 4 digits are
+// masked; every masked digit becomes one '*', so the mask is as long as what
+// it hides: "+991116004380123" → "+99111******0123" and the vendor's
+// "+991116004380" → "+9911****4380". Numbers of 7 to 10 digits keep only their
+// last 2 digits ("12345678" → "******78"), of up to 6 digits none. Separators
+// (space, dash, dot, brackets) are dropped and fullwidth digits folded. A
+// string that is not mostly digits (a name, an address) is masked whole but
+// its first rune. Empty stays empty.
 func MaskNumber(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -167,7 +169,7 @@ func MaskNumber(s string) string {
 		r, size := utf8.DecodeRuneInString(s)
 		return string(r) + strings.Repeat("*", max(3, utf8.RuneCountInString(s[size:])))
 	}
-	keepHead, keepTail := 5, 4
+	keepHead, keepTail := min(5, len(digits)-8), 4
 	switch n := len(digits); {
 	case n <= 6:
 		keepHead, keepTail = 0, 0

@@ -37,7 +37,7 @@ func ExampleSummary() {
 	// *Departments* wangyue 2
 	// ────────────────────────────────────────
 	// *user8002* — 39s · wangyue
-	// *+99111***5905* — 12s · wangyue
+	// *+9911****5905* — 12s · wangyue
 }
 
 func ExampleWriteCSV() {
@@ -61,7 +61,7 @@ func ExampleMaskNumber() {
 	fmt.Println(formatting.MaskNumber("+99111600438012"))
 	fmt.Println(formatting.MaskNumber("12345"))
 	// Output:
-	// +99111***4380
+	// +9911****4380
 	// +99111*****8012
 	// *****
 }
