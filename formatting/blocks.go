@@ -104,7 +104,7 @@ func Summary(r *Report, o MessageOptions) Message {
 	if note := strings.TrimSpace(o.FileNote); note != "" {
 		b.context(cutUTF16(note, maxFileNote))
 	}
-	text := b.l.attendance + ": " + escapeText(title, maxHeader-1, 3*maxHeader) + " — " + b.l.peopleText(len(r.People))
+	text := b.l.attendance + b.l.colon + escapeText(title, maxHeader-1, 3*maxHeader) + " — " + b.l.peopleText(len(r.People))
 	return Message{Text: text, Blocks: b.blocks, More: more}
 }
 
@@ -217,7 +217,7 @@ func (b *msgBuilder) invites() {
 			inv := &r.NoShows[i]
 			names = append(names, b.displayName(inv.Name, inv.Number))
 		}
-		s += ": " + strings.Join(names, l.sep)
+		s += l.colon + strings.Join(names, l.sep)
 		if n := len(r.NoShows) - len(names); n > 0 {
 			s += " " + l.andMore(n)
 		}

@@ -35,6 +35,7 @@ type labels struct {
 	noName      string
 	none        string
 	sep         string // between items of a list
+	colon       string // after a label, before a list
 
 	hour, min, sec string // duration units
 	unitSpace      string // between "1h" and "05m"
@@ -75,6 +76,7 @@ var labelsEN = labels{
 	noName:      "(no name)",
 	none:        "none",
 	sep:         ", ",
+	colon:       ": ",
 	hour:        "h", min: "m", sec: "s", unitSpace: " ",
 	joins: func(n int) string { return strconv.Itoa(n) + " joins" },
 	more:  func(n int) string { return "+" + strconv.Itoa(n) + " more in the attached file" },
@@ -114,6 +116,7 @@ var labelsZH = labels{
 	noName:      "(无名称)",
 	none:        "无",
 	sep:         "、",
+	colon:       ":",
 	hour:        "小时", min: "分", sec: "秒", unitSpace: "",
 	joins:      func(n int) string { return "入会 " + strconv.Itoa(n) + " 次" },
 	more:       func(n int) string { return "另有 " + strconv.Itoa(n) + " 人,见附件" },
