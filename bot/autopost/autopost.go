@@ -29,6 +29,11 @@ type Poster interface {
 	UploadCSV(ctx context.Context, channelID, threadTS, filename, title string, content []byte) error
 }
 
+// ErrPermanent, wrapped by a Poster's error, says that retrying cannot help
+// (the bot was removed from the channel, the channel is archived): the post
+// is given up at once instead of after MaxAttempts.
+var ErrPermanent = errors.New("permanent failure")
+
 // Outcomes passed to Deps.OnOutcome, one per processed post.
 const (
 	OutcomePosted    = "posted"     // the attendance summary was posted
@@ -53,6 +58,7 @@ type Config struct {
 	MaxAttempts  int            // failures before a post is given up; default 8
 	EmptyRetries int            // empty record lists tried again before posting "no attendee records"; default 3
 
+	Retention     time.Duration // Run prunes posted and failed posts older than this; default 7 days, at least 48h
 	ClaimLease    time.Duration // how long a claimed post is ours; default 10m, at least 1m
 	PollOverlap   time.Duration // polling re-reads this far before the cursor; default 10m
 	MaxDuration   time.Duration // polling also lists meetings that started this long before the cursor; default 24h
@@ -104,6 +110,10 @@ func New(cfg Config, d Deps) (*Service, error) {
 			*v = d
 		}
 	}
+	def(&cfg.Retention, 7*24*time.Hour)
+	// Pruned rows no longer refuse duplicates: keep them past the vendor's
+	// 24-hour redelivery window whatever the setting.
+	cfg.Retention = max(cfg.Retention, 48*time.Hour)
 	def(&cfg.ClaimLease, 10*time.Minute)
 	cfg.ClaimLease = max(cfg.ClaimLease, time.Minute)
 	def(&cfg.PollOverlap, 10*time.Minute)
@@ -152,6 +162,9 @@ func (s *Service) signal() {
 // so posts enqueued by other replicas are not left waiting.
 const maxIdle = 30 * time.Second
 
+// pruneEvery is how often Run deletes posts older than Retention.
+const pruneEvery = time.Hour
+
 // minIdle is the shortest sleep after a pass that delivered nothing.
 const minIdle = 100 * time.Millisecond
 
@@ -191,12 +204,21 @@ func (s *Service) pollLoop(ctx context.Context) {
 func (s *Service) workLoop(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var pruned time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-timer.C:
 		case <-s.wake:
+		}
+		if now := s.now(); now.Sub(pruned) >= pruneEvery {
+			pruned = now
+			if n, err := s.store.Prune(ctx, now.Add(-s.cfg.Retention)); err != nil {
+				s.log.LogAttrs(ctx, slog.LevelWarn, "autopost prune failed", slog.Any("err", err))
+			} else if n > 0 {
+				s.log.LogAttrs(ctx, slog.LevelInfo, "autopost pruned old posts", slog.Int64("posts", n))
+			}
 		}
 		n, err := s.Work(ctx)
 		if err != nil && ctx.Err() == nil {

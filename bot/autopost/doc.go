@@ -29,6 +29,11 @@
 // therefore cause one duplicate; it never loses a post. A failed CSV upload
 // is logged and not retried, since retrying would repeat the message.
 //
-// Retention: posted and failed rows are what refuses duplicates; prune them
-// with store.Prune well after the 24-hour redelivery window (a week).
+// A Poster error wrapping ErrPermanent (not in the channel, channel
+// archived) gives the post up at once.
+//
+// Retention: posted and failed rows are what refuses duplicates. Run prunes
+// them hourly once older than Config.Retention (default a week, never under
+// 48 hours, well past the vendor's 24-hour redelivery window); pending rows
+// are never pruned.
 package autopost

@@ -135,6 +135,7 @@ type sentFile struct {
 type fakePoster struct {
 	mu     sync.Mutex
 	fail   int
+	err    error // returned by every Post when set
 	posts  []sentPost
 	files  []sentFile
 	posted chan sentPost // optional: receives every post
@@ -145,6 +146,9 @@ var errSlackDown = errors.New("slack: service_unavailable")
 func (p *fakePoster) Post(_ context.Context, channelID string, m formatting.Message) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.err != nil {
+		return "", p.err
+	}
 	if p.fail > 0 {
 		p.fail--
 		return "", errSlackDown

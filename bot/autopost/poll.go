@@ -53,6 +53,9 @@ func (s *Service) Poll(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("poll: %w", err)
 	}
+	if len(confs) >= maxPollConferences {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "poll hit its listing cap; some concluded meetings may be missed", slog.Int("cap", maxPollConferences))
+	}
 	newest := cursor
 	var concluded []meeting.Conference
 	for _, c := range confs {
@@ -87,26 +90,20 @@ func (s *Service) Poll(ctx context.Context) error {
 // it, and reports how many were new. Posts already in the outbox (any
 // state) are left alone.
 func (s *Service) schedule(ctx context.Context, confs []meeting.Conference, subs []store.Subscription, notBefore, now time.Time) (int, error) {
-	created := 0
+	var posts []store.Post
 	for _, c := range confs {
-		uuid := normUUID(c.ConfUUID)
 		for _, ch := range s.channelsFor(c, subs) {
-			ok, err := s.store.Enqueue(ctx, store.Post{
-				ConfUUID: uuid, ChannelID: ch, MeetingID: stripSeparators(c.ConferenceID),
+			posts = append(posts, store.Post{
+				ConfUUID: normUUID(c.ConfUUID), ChannelID: ch, MeetingID: stripSeparators(c.ConferenceID),
 				Subject: c.Subject, NotBefore: notBefore, CreatedAt: now,
 			})
-			if err != nil {
-				return created, err
-			}
-			if ok {
-				created++
-			}
 		}
 	}
+	created, err := s.store.EnqueueMany(ctx, posts)
 	if created > 0 {
 		s.signal()
 	}
-	return created, nil
+	return created, err
 }
 
 // channelsFor lists the channels that want conf: the catch-all channel and

@@ -122,7 +122,7 @@ func (s *Service) postpone(ctx context.Context, log *slog.Logger, p store.Post, 
 // failed retries a post with backoff, or gives it up after MaxAttempts.
 func (s *Service) failed(ctx context.Context, log *slog.Logger, p store.Post, what string, cause error) error {
 	errText := what + ": " + cause.Error()
-	permanent := errors.Is(cause, meeting.ErrInvalidInput)
+	permanent := errors.Is(cause, meeting.ErrInvalidInput) || errors.Is(cause, ErrPermanent)
 	if permanent || p.Attempts+1 >= s.cfg.MaxAttempts {
 		if err := s.store.Fail(ctx, p.ID, s.cfg.Owner, errText); err != nil {
 			return lost(ctx, log, err)

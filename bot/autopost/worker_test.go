@@ -76,6 +76,15 @@ func TestGivesUp(t *testing.T) {
 	if p, _, _ := e.store.Get(t.Context(), uuid2, "C"); p.State != store.StateFailed || p.Attempts != 1 {
 		t.Errorf("post = %+v; want failed at once", p)
 	}
+	// Nor is a channel the bot cannot post in.
+	e.reporter.err = nil
+	e.reporter.set("cccc0000ffff0000ffff0000ffff0000", "Alice")
+	e.poster.err = fmt.Errorf("slack: not_in_channel: %w", ErrPermanent)
+	enqueueNow(t, e, "cccc0000ffff0000ffff0000ffff0000", "C")
+	e.work(t)
+	if p, _, _ := e.store.Get(t.Context(), "cccc0000ffff0000ffff0000ffff0000", "C"); p.State != store.StateFailed || p.Attempts != 1 {
+		t.Errorf("post = %+v; want failed at once", p)
+	}
 }
 
 // TestEmptyRecords: an empty list is retried Settle apart, then "no

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -67,6 +68,51 @@ func (s *Store) Enqueue(ctx context.Context, p Post) (created bool, err error) {
 		return false, fmt.Errorf("enqueue %s for %s: %w", p.ConfUUID, p.ChannelID, err)
 	}
 	return affected(res)
+}
+
+// enqueueChunk bounds the rows of one multi-row insert: 7 parameters a row
+// stay far below SQLite's 32,766 and PostgreSQL's 65,535.
+const enqueueChunk = 200
+
+// EnqueueMany is Enqueue for many posts: one multi-row statement per 200
+// posts instead of one per post, which matters when a poll finds hundreds
+// of meetings. It reports how many posts were new; each chunk is atomic,
+// and after an error the chunks before it stay enqueued (enqueueing them
+// again is harmless).
+func (s *Store) EnqueueMany(ctx context.Context, posts []Post) (created int, err error) {
+	now := s.now()
+	for len(posts) > 0 {
+		chunk := posts[:min(len(posts), enqueueChunk)]
+		posts = posts[len(chunk):]
+		var q strings.Builder
+		q.WriteString("INSERT INTO posts (conf_uuid, channel_id, meeting_id, subject, not_before, created_at, updated_at) VALUES ")
+		args := make([]any, 0, 7*len(chunk))
+		for i, p := range chunk {
+			if p.ConfUUID == "" || p.ChannelID == "" {
+				return created, fmt.Errorf("enqueue: conference and channel are required: %w", ErrInvalid)
+			}
+			at := p.CreatedAt
+			if at.IsZero() {
+				at = now
+			}
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, p.ConfUUID, p.ChannelID, p.MeetingID, p.Subject, ms(p.NotBefore), ms(at), ms(at))
+		}
+		q.WriteString(" ON CONFLICT (conf_uuid, channel_id) DO NOTHING")
+		res, err := s.exec(ctx, q.String(), args...)
+		if err != nil {
+			return created, fmt.Errorf("enqueue %d posts: %w", len(chunk), err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return created, fmt.Errorf("enqueue %d posts: %w", len(chunk), err)
+		}
+		created += int(n)
+	}
+	return created, nil
 }
 
 // Claim takes up to limit pending posts that are due (NotBefore ≤ now) and

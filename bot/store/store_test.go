@@ -450,3 +450,36 @@ func TestPendingAgeAndPrune(t *testing.T) {
 		}
 	})
 }
+
+func TestEnqueueMany(t *testing.T) {
+	eachBackend(t, func(t *testing.T, url string) {
+		s := open(t, url)
+		ctx := t.Context()
+		enqueue(t, s, Post{ConfUUID: "u7", ChannelID: "C", NotBefore: t0})
+		var posts []Post
+		for i := range 450 { // three chunks
+			posts = append(posts, Post{ConfUUID: fmt.Sprint("u", i), ChannelID: "C", Subject: "S", NotBefore: t0})
+		}
+		posts = append(posts, posts[3]) // a duplicate within the batch
+		ops := s.Ops()
+		n, err := s.EnqueueMany(ctx, posts)
+		if err != nil || n != 449 {
+			t.Fatalf("EnqueueMany = %d, %v; want 449 (u7 existed, u3 twice)", n, err)
+		}
+		if got := s.Ops() - ops; got != 3 {
+			t.Errorf("EnqueueMany used %d statements; want 3", got)
+		}
+		if n, err := s.EnqueueMany(ctx, posts); err != nil || n != 0 {
+			t.Errorf("EnqueueMany again = %d, %v; want 0", n, err)
+		}
+		if c, _ := s.Count(ctx, StatePending); c != 450 {
+			t.Errorf("pending = %d; want 450", c)
+		}
+		if _, err := s.EnqueueMany(ctx, []Post{{ConfUUID: "x"}}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("EnqueueMany without channel: %v; want ErrInvalid", err)
+		}
+		if n, err := s.EnqueueMany(ctx, nil); err != nil || n != 0 {
+			t.Errorf("EnqueueMany(nil) = %d, %v", n, err)
+		}
+	})
+}
