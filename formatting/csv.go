@@ -62,6 +62,7 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 	row := make([]string, len(CSVHeader))
 	var buf []byte
 	var ends [6]int
+	var dept, device, media cellCache
 	for pi := range r.People {
 		p := &r.People[pi]
 		// Person columns, once per person.
@@ -104,9 +105,9 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 				lastNum, lastNumCell = s.Number, csvCell(num)
 			}
 			row[3] = lastNumCell
-			row[4] = csvCell(trimSpace(s.Dept))
-			row[5] = csvCell(trimSpace(s.Device))
-			row[6] = csvCell(trimSpace(s.Media))
+			row[4] = dept.cell(s.Dept)
+			row[5] = device.cell(s.Device)
+			row[6] = media.cell(s.Media)
 			// Generated cells share one string: one allocation per row.
 			buf = buf[:0]
 			if s.Join > 0 {
@@ -143,26 +144,28 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 // "2006-01-02T15:04:05.000Z07:00" but without the generic layout parser,
 // which dominated WriteCSV's time.
 func appendISO(b []byte, ms int64, loc *time.Location) []byte {
-	t := time.UnixMilli(ms).In(loc)
-	_, off := t.Zone()
-	y, mo, d := t.Date()
-	h, mi, sec := t.Clock()
+	_, off := time.UnixMilli(ms).In(loc).Zone()
+	sec := floorDiv(ms, 1000)
+	milli := ms - sec*1000
+	sec += int64(off)
+	days := floorDiv(sec, 86400)
+	rem := sec - days*86400
+	y, mo, d := civilFromDays(days)
 	if y < 0 || y > 9999 {
-		return t.AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+		return time.UnixMilli(ms).In(loc).AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
 	}
-	b = append2(append2(b, int64(y/100)), int64(y%100))
+	b = append2(append2(b, y/100), y%100)
 	b = append(b, '-')
-	b = append2(b, int64(mo))
+	b = append2(b, mo)
 	b = append(b, '-')
-	b = append2(b, int64(d))
+	b = append2(b, d)
 	b = append(b, 'T')
-	b = append2(b, int64(h))
+	b = append2(b, rem/3600)
 	b = append(b, ':')
-	b = append2(b, int64(mi))
+	b = append2(b, rem/60%60)
 	b = append(b, ':')
-	b = append2(b, int64(sec))
-	f := int64(t.Nanosecond() / 1e6)
-	b = append(b, '.', byte('0'+f/100), byte('0'+f/10%10), byte('0'+f%10))
+	b = append2(b, rem%60)
+	b = append(b, '.', byte('0'+milli/100), byte('0'+milli/10%10), byte('0'+milli%10))
 	if off == 0 {
 		return append(b, 'Z')
 	}
@@ -174,6 +177,50 @@ func appendISO(b []byte, ms int64, loc *time.Location) []byte {
 	b = append2(b, int64(off/3600))
 	b = append(b, ':')
 	return append2(b, int64(off/60%60))
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// civilFromDays converts days since 1970-01-01 to a proleptic Gregorian
+// date (Howard Hinnant's days_from_civil inverse).
+func civilFromDays(z int64) (y, m, d int64) {
+	z += 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	if mp < 10 {
+		m = mp + 3
+	} else {
+		m = mp - 9
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+// cellCache remembers the last cell of a column: devices, media and
+// departments repeat from row to row.
+type cellCache struct {
+	raw, out string
+	set      bool
+}
+
+func (c *cellCache) cell(raw string) string {
+	if raw != c.raw || !c.set {
+		c.raw, c.out, c.set = raw, csvCell(trimSpace(raw)), true
+	}
+	return c.out
 }
 
 func csvName(name string, shared bool) string {

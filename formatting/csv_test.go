@@ -80,7 +80,11 @@ func TestWriteCSVOpenAndZone(t *testing.T) {
 
 func TestAppendISO(t *testing.T) {
 	zones := []*time.Location{time.UTC, time.FixedZone("A", 8*3600), time.FixedZone("B", -(3*3600 + 1800)), time.FixedZone("C", 45*60)}
-	for _, ms := range []int64{0, 1574119917872, 1796362290001, -1, 253402300799999, 253402300800000, -62135596800001} {
+	ms := []int64{0, 1574119917872, 1796362290001, -1, -999, -1000, -1001, 951782400000, 4107542400000, 253402300799999, 253402300800000, -62135596800001, -62167219200000}
+	for i := range 2000 {
+		ms = append(ms, int64(i)*7_919_000_001-5_000_000_000_000)
+	}
+	for _, ms := range ms {
 		for _, loc := range zones {
 			want := time.UnixMilli(ms).In(loc).Format("2006-01-02T15:04:05.000Z07:00")
 			if got := string(appendISO(nil, ms, loc)); got != want {

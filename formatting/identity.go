@@ -45,23 +45,29 @@ func keyPart(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `|`, `\|`).Replace(s)
 }
 
-// trimSpace is strings.TrimSpace with a fast path for text that starts and
-// ends with a visible ASCII character, which is nearly all of it.
+// trimSpace is strings.TrimSpace with a fast path: text whose first and last
+// runes cannot be white space (judged from their lead byte) is returned as is,
+// which is nearly all names, departments and device types.
 func trimSpace(s string) string {
 	if s == "" {
 		return s
 	}
-	if c := s[0]; c <= ' ' || c >= utf8.RuneSelf && unicode.IsSpace(firstRune(s)) {
-		return strings.TrimSpace(s)
+	i := len(s) - 1
+	for i > 0 && i > len(s)-4 && s[i]&0xC0 == 0x80 {
+		i-- // back to the lead byte of the last rune
 	}
-	if c := s[len(s)-1]; c <= ' ' || c >= utf8.RuneSelf && unicode.IsSpace(lastRune(s)) {
+	if maybeSpaceLead(s[0]) || maybeSpaceLead(s[i]) {
 		return strings.TrimSpace(s)
 	}
 	return s
 }
 
-func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
-func lastRune(s string) rune  { r, _ := utf8.DecodeLastRuneInString(s); return r }
+// maybeSpaceLead reports whether a rune starting with byte c may be white
+// space: ASCII space and controls, or the lead bytes of U+0085, U+00A0,
+// U+1680, U+2000–U+205F and U+3000.
+func maybeSpaceLead(c byte) bool {
+	return c <= ' ' || c == 0xC2 || c >= 0xE1 && c <= 0xE3
+}
 
 // foldRune folds fullwidth ASCII (U+FF01–U+FF5E) and the ideographic space to
 // ASCII: the narrow part of Unicode width folding that matters for names typed

@@ -1,6 +1,9 @@
 package formatting
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestNormNumber(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -52,6 +55,14 @@ func TestIdentityKey(t *testing.T) {
 	for _, tt := range tests {
 		if got := identityOf(&tt.r, tt.i).key(); got != tt.want {
 			t.Errorf("identityOf(%+v).key() = %q; want %q", tt.r, got, tt.want)
+		}
+	}
+}
+
+func TestTrimSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a ", "\u3000张三\u3000", "张三", "\u00a0x\u00a0", "x\u2003", "\u1680y", "软终端", "é", "\x80", "a\xff", "\t\n", "a b"} {
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Errorf("trimSpace(%q) = %q; want %q", s, got, want)
 		}
 	}
 }
