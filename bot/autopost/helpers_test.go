@@ -94,12 +94,16 @@ type fakeReporter struct {
 	records map[string][]formatting.Record
 	err     error
 	calls   int
+	during  func() // called inside Report, before it answers
 }
 
 func (r *fakeReporter) Report(_ context.Context, conf meeting.Conference, _ string) (*formatting.Report, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
+	if r.during != nil {
+		r.during()
+	}
 	if r.err != nil {
 		return nil, r.err
 	}

@@ -20,6 +20,10 @@ const (
 	retryMax  = 30 * time.Minute
 )
 
+// recordTimeout bounds recording a post's outcome in the store, which
+// goes ahead even during shutdown.
+const recordTimeout = 30 * time.Second
+
 // minEmptyWait spaces empty-record retries when Settle is shorter.
 const minEmptyWait = 30 * time.Second
 
@@ -51,25 +55,32 @@ func (s *Service) Work(ctx context.Context) (int, error) {
 // deliver makes one claimed post and records the outcome. Its error is the
 // store's.
 func (s *Service) deliver(ctx context.Context, p store.Post) error {
-	wctx, cancel := context.WithTimeout(ctx, s.cfg.ClaimLease/2)
+	work, cancel := context.WithTimeout(ctx, s.cfg.ClaimLease/2)
 	defer cancel()
+	// The outcome is recorded even when shutdown cancels ctx mid-delivery:
+	// an unrecorded post that Slack accepted would be posted again.
+	record, cancelRecord := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancelRecord()
 	log := s.log.With(slog.Int64("post", p.ID), slog.String("conf_uuid", p.ConfUUID), slog.String("channel", p.ChannelID))
 
 	conf := meeting.Conference{ConfUUID: p.ConfUUID, ConferenceID: p.MeetingID, Subject: p.Subject}
-	rep, err := s.reporter.Report(wctx, conf, "")
-	if err != nil {
-		if errors.Is(err, meeting.ErrNotFound) && p.Attempts < s.cfg.EmptyRetries {
-			// Records can lag the conclude event; the API then says the
-			// conference does not exist yet.
-			return s.postpone(ctx, log, p, "conference not found yet")
-		}
-		return s.failed(ctx, log, p, "meeting api", err)
+	rep, err := s.reporter.Report(work, conf, "")
+	switch {
+	case ctx.Err() != nil:
+		// Shutting down: hand the post back untouched for the next owner.
+		return lost(record, log, s.store.Release(record, p.ID, s.cfg.Owner))
+	case errors.Is(err, meeting.ErrNotFound) && p.Attempts < s.cfg.EmptyRetries:
+		// Records can lag the conclude event; the API then says the
+		// conference does not exist yet.
+		return s.postpone(record, log, p, "conference not found yet")
+	case err != nil:
+		return s.failed(record, log, p, "meeting api", err)
 	}
 	var msg formatting.Message
 	long := false
 	if len(rep.Meeting.Records) == 0 {
 		if p.Attempts < s.cfg.EmptyRetries {
-			return s.postpone(ctx, log, p, "no attendee records yet")
+			return s.postpone(record, log, p, "no attendee records yet")
 		}
 		msg = noRecords(p)
 	} else {
@@ -80,32 +91,53 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 		}
 		msg = formatting.Summary(rep, opts)
 	}
-	ts, err := s.poster.Post(wctx, p.ChannelID, msg)
+	ts, err := s.poster.Post(work, p.ChannelID, msg)
 	if err != nil {
-		return s.failed(ctx, log, p, "slack", err)
+		return s.failed(record, log, p, "slack", err)
 	}
 	// From here the message exists: never retry the post itself.
 	if long {
 		name, title, content := csvFile(rep, s.cfg.Location)
-		if err := s.poster.UploadCSV(wctx, p.ChannelID, ts, name, title, content); err != nil {
-			log.LogAttrs(ctx, slog.LevelWarn, "autopost CSV upload failed; the summary is posted without it", slog.Any("err", err))
+		if err := s.poster.UploadCSV(work, p.ChannelID, ts, name, title, content); err != nil {
+			log.LogAttrs(record, slog.LevelWarn, "autopost CSV upload failed; the summary is posted without it", slog.Any("err", err))
 		}
 	}
 	outcome := OutcomePosted
 	if len(rep.Meeting.Records) == 0 {
 		outcome = OutcomeNoRecords
 	}
-	if err := s.store.Done(ctx, p.ID, s.cfg.Owner, ts); err != nil {
+	if err := s.done(record, p.ID, ts); err != nil {
 		if errors.Is(err, store.ErrLeaseLost) {
 			s.onOutcome(OutcomeLost)
-			log.LogAttrs(ctx, slog.LevelError, "autopost claim lost after posting; the meeting may be posted twice", slog.String("ts", ts), slog.Any("err", err))
+			log.LogAttrs(record, slog.LevelError, "autopost claim lost after posting; the meeting may be posted twice", slog.String("ts", ts), slog.Any("err", err))
 			return nil
 		}
+		log.LogAttrs(record, slog.LevelError, "autopost posted but could not record it; it will be posted again after the claim expires", slog.String("ts", ts), slog.Any("err", err))
 		return err
 	}
 	s.onOutcome(outcome)
-	log.LogAttrs(ctx, slog.LevelInfo, "autopost posted", slog.String("outcome", outcome), slog.String("ts", ts), slog.Int("people", len(rep.People)))
+	log.LogAttrs(record, slog.LevelInfo, "autopost posted", slog.String("outcome", outcome), slog.String("ts", ts), slog.Int("people", len(rep.People)))
 	return nil
+}
+
+// done records a posted message. The message exists now, so a store hiccup
+// here is the one thing that would post it twice (after the lease expires):
+// try a few times before giving up on recording it.
+func (s *Service) done(ctx context.Context, id int64, ts string) error {
+	var err error
+	for wait := time.Second; ; wait *= 2 {
+		err = s.store.Done(ctx, id, s.cfg.Owner, ts)
+		if err == nil || errors.Is(err, store.ErrLeaseLost) || wait > 8*time.Second {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
 }
 
 // postpone puts a post back for an empty or missing record list.

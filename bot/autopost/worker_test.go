@@ -203,3 +203,26 @@ func TestRun(t *testing.T) {
 		t.Errorf("Run = %v; want nil after cancel", err)
 	}
 }
+
+// TestShutdownMidDelivery: a post interrupted by shutdown goes back to the
+// outbox, due at once and with no attempt counted.
+func TestShutdownMidDelivery(t *testing.T) {
+	e := newEnv(t, storetest.SQLiteURL(t), Config{})
+	enqueueNow(t, e, uuid1, "C")
+	ctx, cancel := context.WithCancel(t.Context())
+	e.reporter.during = cancel
+	e.reporter.err = context.Canceled
+	if _, err := e.svc.Work(ctx); err != nil {
+		t.Fatalf("Work = %v", err)
+	}
+	p, _, _ := e.store.Get(t.Context(), uuid1, "C")
+	if p.State != store.StatePending || p.Attempts != 0 {
+		t.Fatalf("post = %+v; want pending with no attempt", p)
+	}
+	e.reporter.during, e.reporter.err = nil, nil
+	e.reporter.set(uuid1, "Alice")
+	e.work(t)
+	if len(e.poster.Posts()) != 1 {
+		t.Errorf("posts = %v; want the post after restart", e.poster.Posts())
+	}
+}

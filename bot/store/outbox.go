@@ -179,6 +179,14 @@ func (s *Store) Fail(ctx context.Context, id int64, owner, errText string) error
 	return s.settle(ctx, "fail", id, owner, `state = 'failed', attempts = attempts + 1, last_error = ?`, errText)
 }
 
+// Release hands a claimed post back without counting an attempt, for an
+// owner that stops (shutdown) before finishing it: the post is due again at
+// once instead of when the lease expires. It fails with ErrLeaseLost unless
+// owner still holds the claim.
+func (s *Store) Release(ctx context.Context, id int64, owner string) error {
+	return s.settle(ctx, "release", id, owner, "state = 'pending'")
+}
+
 // settle ends owner's claim on a post with the update set. The claim is
 // checked by owner alone, not by lease time: a slow owner whose lease ran
 // out is still the right one to record the outcome as long as nobody else

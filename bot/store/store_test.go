@@ -378,6 +378,17 @@ func TestRetryAndFail(t *testing.T) {
 		if p.Attempts != 1 || p.LastError != "slack: ratelimited" || p.State != StatePending {
 			t.Errorf("after Retry: %+v; want 1 attempt with the error", p)
 		}
+		// Released (shutdown): due again at once, no attempt counted.
+		if err := s.Release(ctx, p.ID, "w"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Release(ctx, p.ID, "w"); !errors.Is(err, ErrLeaseLost) {
+			t.Errorf("second Release = %v; want ErrLeaseLost", err)
+		}
+		p = claim(t0.Add(10 * time.Second))
+		if p.Attempts != 1 {
+			t.Errorf("after Release: %d attempts; want still 1", p.Attempts)
+		}
 		if err := s.Fail(ctx, p.ID, "w", "gave up"); err != nil {
 			t.Fatal(err)
 		}
