@@ -17,12 +17,19 @@ func msTime(ms int64) time.Time {
 	return time.UnixMilli(ms).UTC()
 }
 
-func msOf(t time.Time) int64 {
-	if t.IsZero() {
-		return noTime
-	}
-	return t.UnixMilli()
+// maxMs bounds the times Analyze trusts (2200-01-01): later values, like
+// values ≤ 0, are unknown. It keeps every duration within time.Duration and
+// sums of a million people's times within int64, whatever the input.
+const maxMs = 7258118400000
+
+func validMs(ms int64) bool { return ms > 0 && ms <= maxMs }
+
+func validTime(t time.Time) bool {
+	return !t.IsZero() && t.Year() >= 1970 && t.Year() < 2200 && validMs(t.UnixMilli())
 }
+
+// isOpen reports whether a record has no known end.
+func isOpen(r *Record) bool { return !validMs(r.Leave) || r.Leave < r.Join }
 
 // Analyze groups records into people and computes every figure. now is used
 // only to tell "still in the meeting" from "end unknown" and to end open
@@ -35,24 +42,24 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 
 	// Span.
 	start, end := noTime, noTime
-	if !m.Start.IsZero() && !m.End.IsZero() && m.End.After(m.Start) {
+	if validTime(m.Start) && validTime(m.End) && m.End.After(m.Start) {
 		start, end = m.Start.UnixMilli(), m.End.UnixMilli()
 		rep.Scheduled = true
 	} else {
 		for i := range recs {
 			r := &recs[i]
-			if r.Join > 0 && (start == noTime || r.Join < start) {
-				start = r.Join
+			j := effectiveJoin(r)
+			if j == 0 {
+				continue
 			}
-			last := r.Join
-			if r.Leave > r.Join {
-				last = r.Leave
-			} else if r.Join <= 0 && r.Leave > 0 {
-				last = r.Leave
+			if start == noTime || j < start {
+				start = j
 			}
-			if last > 0 && last > end {
-				end = last
+			last := j
+			if !isOpen(r) {
+				last = max(last, r.Leave)
 			}
+			end = max(end, last)
 		}
 		if start == noTime || end < start {
 			start, end = noTime, noTime
@@ -173,11 +180,11 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 
 	// Per meeting.
 	if n := len(people); n > 0 {
-		var sum time.Duration
+		var sum int64 // ms: cannot overflow, see maxMs
 		for _, d := range totals {
-			sum += d
+			sum += d.Milliseconds()
 		}
-		rep.Average = sum / time.Duration(n)
+		rep.Average = time.Duration(sum/int64(n)) * time.Millisecond
 		slices.Sort(totals)
 		if n%2 == 1 {
 			rep.Median = totals[n/2]
@@ -234,7 +241,7 @@ func analyzePerson(per *Person, ss []Session, start, end, openEnd int64, events 
 	}
 	for i := range ss {
 		s := &ss[i]
-		s.Open = s.Leave <= 0 || s.Leave < s.Join
+		s.Open = isOpen(&s.Record)
 		join := effectiveJoin(&s.Record)
 		if join > 0 && (first == noTime || join < first) {
 			first = join
@@ -357,10 +364,10 @@ func compareJoin(a, b Session) int { return cmp.Compare(a.Join, b.Join) }
 // closed record without one its leave (a session with no time); 0 when
 // unknown.
 func effectiveJoin(r *Record) int64 {
-	if r.Join > 0 {
+	if validMs(r.Join) {
 		return r.Join
 	}
-	if r.Leave > 0 && r.Leave >= r.Join {
+	if r.Join <= 0 && !isOpen(r) {
 		return r.Leave
 	}
 	return 0

@@ -218,3 +218,26 @@ func TestAnalyzeDoesNotModifyInput(t *testing.T) {
 		t.Error("Analyze reordered its input")
 	}
 }
+
+func TestAnalyzeAbsurdTimes(t *testing.T) {
+	huge := int64(1) << 62
+	m := Meeting{
+		Start: time.Date(5000, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(5001, 1, 1, 0, 0, 0, 0, time.UTC),
+		Records: []Record{
+			{Number: "1", Join: 1, Leave: huge},
+			{Number: "2", Join: huge, Leave: huge + 1},
+			{Number: "3", Join: -huge, Leave: 5},
+			{Number: "4", Join: at(0), Leave: at(10)},
+		},
+	}
+	r := Analyze(m, Thresholds{}, time.Unix(0, huge))
+	checkReport(t, r)
+	if r.Scheduled || r.Span <= 0 || r.Average < 0 || r.Median < 0 {
+		t.Errorf("scheduled %v span %v average %v median %v", r.Scheduled, r.Span, r.Average, r.Median)
+	}
+	for _, p := range r.People {
+		if p.Key == "n:1" && !p.Open {
+			t.Error("leave far in the future not treated as unknown")
+		}
+	}
+}

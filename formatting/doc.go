@@ -24,7 +24,8 @@
 // "end unknown" otherwise). For the arithmetic it ends at the span end, or at
 // now when now falls inside a scheduled span; it never ends at the epoch and
 // never yields a negative duration. A record without a join time counts as a
-// session with no time.
+// session with no time. Epoch times ≤ 0 or after 2200 are treated as unknown,
+// so absurd input cannot overflow a duration.
 //
 // Time in meeting. The union of a person's session intervals clipped to the
 // span, so two devices at once count once and time is never longer than the
