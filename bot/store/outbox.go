@@ -33,9 +33,9 @@ type Post struct {
 	CreatedAt time.Time // when it was enqueued
 }
 
-// ErrLeaseLost is returned by Done, Retry and Fail when the caller no longer
-// holds the post's claim: its lease expired and another owner claimed it, or
-// the post is no longer pending.
+// ErrLeaseLost is returned by Done, Retry, Fail and Release when the caller
+// no longer holds the post's claim: its lease expired and another owner
+// claimed it, or the post is no longer pending.
 var ErrLeaseLost = errors.New("post claim lost")
 
 const postColumns = "id, conf_uuid, channel_id, meeting_id, subject, not_before, attempts, state, last_error, posted_ts, created_at"
