@@ -165,9 +165,9 @@ func FuzzSummary(f *testing.F) {
 }
 
 func FuzzAnalyze(f *testing.F) {
-	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8}, int64(0), int64(0))
-	f.Add([]byte("some records with times"), int64(1000), int64(900000))
-	f.Fuzz(func(t *testing.T, data []byte, start, end int64) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8}, int64(0), int64(0), int64(0), int64(0))
+	f.Add([]byte("some records with times"), int64(1000), int64(900000), int64(1)<<62, int64(-1)<<62)
+	f.Fuzz(func(t *testing.T, data []byte, start, end, join, leave int64) {
 		m := Meeting{}
 		if start != 0 && end != 0 {
 			m.Start, m.End = time.UnixMilli(start), time.UnixMilli(end)
@@ -180,7 +180,12 @@ func FuzzAnalyze(f *testing.F) {
 				Leave:  int64(data[i+2])*1000 - 5000*int64(data[i+3]%3),
 			})
 		}
-		checkReport(t, Analyze(m, Thresholds{}, time.UnixMilli(int64(len(data))*1000)))
+		m.Records = append(m.Records, Record{Number: "x", Join: join, Leave: leave}, Record{Number: "1", Join: join, Leave: 4000})
+		r := Analyze(m, Thresholds{}, time.UnixMilli(int64(len(data))*1000))
+		checkReport(t, r)
+		if r.Average < 0 || r.Median < 0 || r.Span < 0 {
+			t.Errorf("span %v average %v median %v", r.Span, r.Average, r.Median)
+		}
 	})
 }
 
