@@ -21,6 +21,7 @@ type Metrics struct {
 	meetingRequests *prometheus.CounterVec
 	meetingDuration *prometheus.HistogramVec
 	cacheLookups    *prometheus.CounterVec
+	autoposts       *prometheus.CounterVec
 }
 
 // NewMetrics registers every metric, plus the Go and process collectors.
@@ -51,8 +52,11 @@ func NewMetrics() *Metrics {
 		cacheLookups: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "attendees_meeting_cache_lookups_total", Help: "Attendee-record cache lookups, by result (hit or miss).",
 		}, []string{"result"}),
+		autoposts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attendees_autopost_posts_total", Help: "Automatic posts processed, by outcome (posted, no_records, deferred, retry, failed, lost).",
+		}, []string{"outcome"}),
 	}
-	m.Registry.MustRegister(m.commands, m.ackLatency, m.commandDuration, m.inflight,
+	m.Registry.MustRegister(m.autoposts, m.commands, m.ackLatency, m.commandDuration, m.inflight,
 		m.meetingRequests, m.meetingDuration, m.cacheLookups,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -82,4 +86,21 @@ func (m *Metrics) command(outcome string, d time.Duration) {
 	if d > 0 {
 		m.commandDuration.Observe(d.Seconds())
 	}
+}
+
+// AutopostOutcome counts one processed automatic post.
+func (m *Metrics) AutopostOutcome(outcome string) { m.autoposts.WithLabelValues(outcome).Inc() }
+
+// WatchPendingAge exports the age of the oldest pending automatic post,
+// read from the store at each scrape (alert when it grows).
+func (m *Metrics) WatchPendingAge(age func() (time.Duration, error)) {
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "attendees_autopost_pending_age_seconds", Help: "Age of the oldest automatic post not yet sent (0 when none).",
+	}, func() float64 {
+		d, err := age()
+		if err != nil {
+			return -1
+		}
+		return d.Seconds()
+	}))
 }

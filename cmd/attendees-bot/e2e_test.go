@@ -117,6 +117,7 @@ func startSystem(t testing.TB, envMod func(map[string]string), meetMod func(*mee
 	env["SLACK_API_URL"] = sl.APIURL()
 	env["HTTP_ADDR"] = addr
 	env["STORE_URL"] = filepath.Join(t.TempDir(), "attendees.db")
+	env["AUTOPOST_POLL_INTERVAL"] = "0" // tests of polling turn it on
 	if envMod != nil {
 		envMod(env)
 	}

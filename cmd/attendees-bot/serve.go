@@ -2,17 +2,23 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strconv"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/attendees-bot/attendees-bot/bot"
+	"github.com/attendees-bot/attendees-bot/bot/autopost"
+	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
 func runBot(ctx context.Context, args []string, getenv func(string) (string, bool), stderr io.Writer) error {
-	fs := newFlags("run", "run\n\nRuns the Slack Socket Mode bot and the HTTP server (/healthz, /readyz, /metrics) until SIGTERM.", stderr)
+	fs := newFlags("run", "run\n\nRuns the Slack Socket Mode bot, automatic posts and the HTTP server (/healthz, /readyz, /metrics, /webhooks/meeting) until SIGTERM.", stderr)
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
@@ -29,21 +35,67 @@ func runBot(ctx context.Context, args []string, getenv func(string) (string, boo
 	return serve(ctx, cfg, mc, metrics, log)
 }
 
-// serve runs the Slack bot and the HTTP server until ctx is done or one fails.
+// serve runs the Slack bot, automatic posts and the HTTP server until ctx
+// is done or one of them fails.
 func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bot.Metrics, log *slog.Logger) error {
+	st, err := store.Open(ctx, cfg.StoreURL)
+	if err != nil {
+		return fmt.Errorf("open the store (STORE_URL): %w", err)
+	}
+	defer st.Close()
+
 	api := bot.NewSlack(cfg)
 	looker := bot.NewLooker(mc, thresholds(cfg), nil, log)
 	h := bot.NewHandler(cfg, looker, bot.NewSlackResponder(api), log)
+	h.SetSubscriptions(st)
 	b := bot.NewBot(cfg, api, h, metrics, log)
+
+	posts, err := newAutopost(cfg, mc, looker, bot.NewAutopostPoster(api), st, metrics, log)
+	if err != nil {
+		return err
+	}
 	mux := bot.NewMux(metrics, b.SlackCheck(), bot.Check{Name: "meeting", Fn: mc.Ping})
+	if cfg.WebhookKey != "" {
+		mux.Handle("POST /webhooks/meeting", posts.WebhookHandler())
+	}
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return bot.Serve(gctx, cfg.HTTPAddr, mux, nil) })
 	g.Go(func() error { return b.Run(gctx) })
-	log.Info("attendees-bot started", slog.String("version", version), slog.String("http_addr", cfg.HTTPAddr), slog.String("command", cfg.SlackCommand))
+	g.Go(func() error { return posts.Run(gctx) })
+	log.Info("attendees-bot started", slog.String("version", version), slog.String("http_addr", cfg.HTTPAddr),
+		slog.String("command", cfg.SlackCommand), slog.String("store", st.Dialect()),
+		slog.Bool("webhook", cfg.WebhookKey != ""), slog.Duration("poll_interval", cfg.AutopostPollInterval))
 	if err := g.Wait(); err != nil {
 		return err
 	}
 	log.Info("attendees-bot stopped")
 	return nil
+}
+
+// newAutopost builds the automatic post engine on st.
+func newAutopost(cfg *bot.Config, mc *meeting.Client, looker *bot.Looker, poster autopost.Poster, st *store.Store, metrics *bot.Metrics, log *slog.Logger) (*autopost.Service, error) {
+	metrics.WatchPendingAge(func() (time.Duration, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		return st.PendingAge(ctx, time.Now())
+	})
+	svc, err := autopost.New(autopost.Config{
+		ChannelID: cfg.AutopostChannelID, PollInterval: cfg.AutopostPollInterval, Settle: cfg.AutopostSettle,
+		WebhookKey: cfg.WebhookKey, SubscriberID: cfg.WebhookSubscriberID,
+		InlineLimit: cfg.InlineLimit, Lang: cfg.MeetingLanguage, Location: cfg.Location,
+		Owner: owner(),
+	}, autopost.Deps{
+		History: mc, Reporter: looker, Poster: poster, Store: st, Log: log, OnOutcome: metrics.AutopostOutcome,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("automatic posts: %w", err)
+	}
+	return svc, nil
+}
+
+// owner names this process among replicas sharing a store.
+func owner() string {
+	host, _ := os.Hostname()
+	return host + "-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
 }
