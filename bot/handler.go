@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -203,13 +202,13 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 		return Result{}, err
 	}
 	res := resultOf(rep)
-	var note string
-	if wantCSV || len(rep.People) > h.inline {
-		note = h.csvToDM(ctx, req, rep, formatting.Private)
+	opts := formatting.MessageOptions{Audience: formatting.Private, Lang: h.lang, InlineLimit: h.inline, Location: h.loc}
+	msg := formatting.Summary(rep, opts)
+	if wantCSV || msg.More > 0 {
+		// Send the file first so the reply says truly where it went.
+		opts.FileNote = h.csvToDM(ctx, req, rep, formatting.Private)
+		msg = formatting.Summary(rep, opts)
 	}
-	msg := formatting.Summary(rep, formatting.MessageOptions{
-		Audience: formatting.Private, Lang: h.lang, InlineLimit: h.inline, Location: h.loc, FileNote: note,
-	})
 	ref := lookupRef{ConfUUID: conf.ConfUUID, Search: search}
 	msg.Blocks = append(msg.Blocks, instancesBlocks(others, search, h.loc)...)
 	msg.Blocks = append(msg.Blocks, lookupActions(ref))
@@ -244,8 +243,8 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	res := resultOf(rep)
-	long := len(rep.People) > h.inline
 	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.lang, InlineLimit: h.inline, Location: h.loc}
+	long := formatting.Summary(rep, opts).More > 0
 	if long {
 		opts.FileNote = "📎 The full list (CSV) is in this message's thread."
 	}
@@ -296,21 +295,8 @@ func (h *Handler) csvToDM(ctx context.Context, req Request, rep *formatting.Repo
 }
 
 func (h *Handler) csvUpload(rep *formatting.Report, aud formatting.Audience, channel, ts string) Upload {
-	var buf bytes.Buffer
-	// Writing to memory cannot fail; the CSV of 100,000 records is ~20 MB at most.
-	_ = formatting.WriteCSV(&buf, rep, formatting.CSVOptions{Audience: aud, Location: h.loc})
-	name := rep.Meeting.MeetingID
-	if name == "" {
-		name = rep.Meeting.ConfUUID
-	}
-	title := "Attendees"
-	if rep.Meeting.Subject != "" {
-		title = "Attendees: " + rep.Meeting.Subject
-	}
-	return Upload{
-		ChannelID: channel, ThreadTS: ts, Content: buf.Bytes(),
-		Filename: "attendees-" + safeFilename(name) + ".csv", Title: truncateRunes(title, 200),
-	}
+	f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: aud, Location: h.loc})
+	return Upload{ChannelID: channel, ThreadTS: ts, Filename: f.Name, Title: f.Title, Content: f.Content}
 }
 
 func resultOf(rep *formatting.Report) Result {

@@ -106,17 +106,3 @@ func truncateRunes(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
-
-// safeFilename keeps letters, digits and dashes.
-func safeFilename(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' {
-			return r
-		}
-		return -1
-	}, s)
-	if s == "" {
-		return "meeting"
-	}
-	return truncateRunes(s, 64)
-}

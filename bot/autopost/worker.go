@@ -1,12 +1,10 @@
 package autopost
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
@@ -84,8 +82,8 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 		}
 		msg = noRecords(p)
 	} else {
-		long = len(rep.People) > s.cfg.InlineLimit
 		opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: s.cfg.Lang, InlineLimit: s.cfg.InlineLimit, Location: s.cfg.Location}
+		long = formatting.Summary(rep, opts).More > 0
 		if long {
 			opts.FileNote = "📎 The full list (CSV) is in this message's thread."
 		}
@@ -97,8 +95,8 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	}
 	// From here the message exists: never retry the post itself.
 	if long {
-		name, title, content := csvFile(rep, s.cfg.Location)
-		if err := s.poster.UploadCSV(work, p.ChannelID, ts, name, title, content); err != nil {
+		f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location})
+		if err := s.poster.UploadCSV(work, p.ChannelID, ts, f.Name, f.Title, f.Content); err != nil {
 			log.LogAttrs(record, slog.LevelWarn, "autopost CSV upload failed; the summary is posted without it", slog.Any("err", err))
 		}
 	}
@@ -206,40 +204,4 @@ func noRecords(p store.Post) formatting.Message {
 	}
 	text := fmt.Sprintf("No attendee records for %s.", formatting.Escape(name))
 	return formatting.Message{Text: text}
-}
-
-// csvFile is the shared CSV of rep with its file name and title.
-func csvFile(rep *formatting.Report, loc *time.Location) (name, title string, content []byte) {
-	var buf bytes.Buffer
-	// Writing to memory cannot fail.
-	_ = formatting.WriteCSV(&buf, rep, formatting.CSVOptions{Audience: formatting.Shared, Location: loc})
-	id := rep.Meeting.MeetingID
-	if id == "" {
-		id = rep.Meeting.ConfUUID
-	}
-	name = "attendees-" + safeFilename(id) + ".csv"
-	title = "Attendees"
-	if rep.Meeting.Subject != "" {
-		title = "Attendees: " + rep.Meeting.Subject
-	}
-	if r := []rune(title); len(r) > 200 {
-		title = string(r[:200])
-	}
-	return name, title, buf.Bytes()
-}
-
-func safeFilename(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' {
-			return r
-		}
-		return -1
-	}, s)
-	if s == "" {
-		return "meeting"
-	}
-	if len(s) > 64 {
-		s = s[:64]
-	}
-	return s
 }

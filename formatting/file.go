@@ -1,0 +1,48 @@
+package formatting
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+)
+
+// File is a rendered CSV ready to upload: a safe file name, a title and the
+// bytes.
+type File struct {
+	Name    string // attendees-<meeting ID or confUUID>.csv, letters, digits and dashes only
+	Title   string // "Attendees: <subject>", at most 200 characters
+	Content []byte
+}
+
+// CSVFile renders the whole CSV of r in memory, named after its meeting.
+func CSVFile(r *Report, o CSVOptions) File {
+	var buf bytes.Buffer
+	// Writing to memory cannot fail.
+	_ = WriteCSV(&buf, r, o)
+	id := r.Meeting.MeetingID
+	if id == "" {
+		id = r.Meeting.ConfUUID
+	}
+	title := "Attendees"
+	if r.Meeting.Subject != "" {
+		title = "Attendees: " + r.Meeting.Subject
+	}
+	if utf8.RuneCountInString(title) > 200 {
+		title = string([]rune(title)[:199]) + "…"
+	}
+	return File{Name: "attendees-" + fileSafe(id) + ".csv", Title: title, Content: buf.Bytes()}
+}
+
+// fileSafe keeps letters, digits and dashes of s (at most 64).
+func fileSafe(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' {
+			return r
+		}
+		return -1
+	}, s)
+	if s == "" {
+		return "meeting"
+	}
+	return s[:min(len(s), 64)]
+}
