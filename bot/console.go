@@ -60,12 +60,19 @@ func (c *Console) print(who string, m formatting.Message) {
 }
 
 // ReadCommands feeds every line of r to h as a slash command from a demo
-// user, one after another, until r ends or ctx is done. Lines may be
-// "/attendees <text>" or just "<text>".
-func ReadCommands(ctx context.Context, r io.Reader, h *Handler, command string, log func(Request, Result)) error {
+// user, one after another, until r ends, a line says quit or ctx is done.
+// Lines may be "/attendees <text>" or just "<text>". prompt, when set, is
+// called before each line is read (for a person at a terminal).
+func ReadCommands(ctx context.Context, r io.Reader, h *Handler, command string, prompt func(), log func(Request, Result)) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 64*1024)
-	for sc.Scan() {
+	for {
+		if prompt != nil {
+			prompt()
+		}
+		if !sc.Scan() {
+			break
+		}
 		if ctx.Err() != nil {
 			return nil
 		}

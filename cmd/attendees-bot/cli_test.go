@@ -106,13 +106,16 @@ func TestDemoReadsCommands(t *testing.T) {
 		meetingfake.SampleTownHallUUID,
 		"/attendees " + meetingfake.SampleHostileUUID + " csv",
 		"!!!",
+		"watch 960 123 4501",
+		"watching",
 	}, "\n")
 	var stdout, stderr bytes.Buffer
 	if err := run(t.Context(), []string{"demo"}, getenv(nil), strings.NewReader(in), &stdout, &stderr); err != nil {
 		t.Fatalf("demo: %v\n%s", err, stderr.String())
 	}
 	out := stdout.String()
-	mustContain(t, out, "Who was in that meeting?", "Recent meetings", "Company town hall Q4", "couldn't read a meeting")
+	mustContain(t, out, "Who was in that meeting?", "Recent meetings", "Company town hall Q4", "couldn't read a meeting",
+		"subscribed this channel", "with meeting ID 9601234501")
 	paths := regexp.MustCompile(`file sent to \S+: (\S+\.csv)`).FindAllStringSubmatch(out, -1)
 	if len(paths) != 2 {
 		t.Fatalf("CSV files reported = %d; want 2\n%s", len(paths), out)

@@ -6,9 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot"
+	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/meeting"
 	"github.com/attendees-bot/attendees-bot/meeting/meetingfake"
 )
@@ -81,7 +83,21 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 	}
 	fmt.Fprintf(stdout, "CSV files are written to %s\n\n", dir)
 	h := bot.NewHandler(cfg, bot.NewLooker(mc, thresholds(cfg), nil, log), bot.NewConsole(stdout, dir), log)
-	return bot.ReadCommands(ctx, stdin, h, cfg.SlackCommand, func(req bot.Request, res bot.Result) {
+	// Subscriptions work in the demo too, kept beside the CSV files.
+	st, err := store.Open(ctx, filepath.Join(dir, "demo.db"))
+	if err != nil {
+		return fmt.Errorf("open the demo store: %w", err)
+	}
+	defer st.Close()
+	h.SetSubscriptions(st)
+	var prompt func()
+	if f, ok := stdin.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			prompt = func() { fmt.Fprint(stdout, cfg.SlackCommand+" ") }
+			fmt.Fprintln(stdout, "(type quit or press Ctrl-D to stop)")
+		}
+	}
+	return bot.ReadCommands(ctx, stdin, h, cfg.SlackCommand, prompt, func(req bot.Request, res bot.Result) {
 		log.Info("command", slog.String("text", req.Text), slog.String("outcome", res.Outcome))
 	})
 }
@@ -95,5 +111,6 @@ func demoExamples() []string {
 		meetingfake.SampleTownHallUUID + "  (a town hall with 1,234 records: CSV file)",
 		meetingfake.SampleStandupID + "                        (a meeting ID that ran twice)",
 		meetingfake.SampleHostileUUID + " csv",
+		"watch weekly sync                  (then: watching)",
 	}
 }
