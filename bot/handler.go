@@ -215,13 +215,18 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg})
 }
 
-// csv answers the CSV button: the file goes to the requester's DM.
-func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
+// buttonReport is the report a pressed button refers to.
+func (h *Handler) buttonReport(ctx context.Context, req Request) (*formatting.Report, error) {
 	ref, err := parseRef(req.Value)
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
-	rep, err := h.looker.Report(ctx, meeting.Conference{ConfUUID: ref.ConfUUID}, ref.Search)
+	return h.looker.Report(ctx, meeting.Conference{ConfUUID: ref.ConfUUID}, ref.Search)
+}
+
+// csv answers the CSV button: the file goes to the requester's DM.
+func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
+	rep, err := h.buttonReport(ctx, req)
 	if err != nil {
 		return Result{}, err
 	}
@@ -234,11 +239,7 @@ func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
 // it shares through the command's response_url and sends the CSV to the
 // requester's DM, and says so.
 func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
-	ref, err := parseRef(req.Value)
-	if err != nil {
-		return Result{}, err
-	}
-	rep, err := h.looker.Report(ctx, meeting.Conference{ConfUUID: ref.ConfUUID}, ref.Search)
+	rep, err := h.buttonReport(ctx, req)
 	if err != nil {
 		return Result{}, err
 	}
