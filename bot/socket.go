@@ -90,7 +90,7 @@ loop:
 			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 				err = nil
 			} else if err != nil {
-				err = fmt.Errorf("slack socket mode: %w", err)
+				err = fmt.Errorf("slack refused the Socket Mode connection (check SLACK_APP_TOKEN, its connections:write scope and that Socket Mode is on): %w", err)
 			}
 			break loop
 		case evt := <-b.sm.Events:

@@ -511,3 +511,27 @@ func TestRunCSVUploadFailureIsReported(t *testing.T) {
 	_, rs := s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleTownHallUUID}, 1)
 	mustContain(t, text(rs...), "couldn't send the CSV file", "Company town hall Q4")
 }
+
+func TestRunStopsOnRevokedAppToken(t *testing.T) {
+	sl, err := slackfake.Start(slackfake.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sl.Close()
+	m := fakeMeeting(t, nil)
+	env := meetingEnv(m)
+	env["SLACK_APP_TOKEN"] = "xapp-1-revoked"
+	env["SLACK_BOT_TOKEN"] = sl.Config().BotToken
+	env["SLACK_API_URL"] = sl.APIURL()
+	env["HTTP_ADDR"] = freeAddr(t)
+	env["STORE_URL"] = filepath.Join(t.TempDir(), "a.db")
+	env["AUTOPOST_POLL_INTERVAL"] = "0"
+	var logs syncBuffer
+	err = run(ctxT(t), []string{"run"}, getenv(env), nil, io.Discard, &logs)
+	if err == nil || !strings.Contains(err.Error(), "check SLACK_APP_TOKEN") || !strings.Contains(err.Error(), "invalid_auth") {
+		t.Errorf("run = %v; want it to stop and name SLACK_APP_TOKEN", err)
+	}
+	if strings.Contains(err.Error()+logs.String(), "xapp-1-revoked") {
+		t.Errorf("the token appears in the error or logs")
+	}
+}
