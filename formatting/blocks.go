@@ -258,24 +258,150 @@ func (b *msgBuilder) breakdown() {
 // displayName is the escaped name to show for a person or invitee: the name,
 // else the number; number-like names and numbers masked for Shared.
 func (b *msgBuilder) displayName(name, number string) string {
+	raw := b.rawName(name, number)
+	if raw == "" {
+		return b.l.noName
+	}
+	return escapeText(raw, nameRunes, nameOut)
+}
+
+// rawName is displayName before escaping; "" for no name.
+func (b *msgBuilder) rawName(name, number string) string {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		name = strings.TrimSpace(number)
 	}
 	if name == "" {
-		return b.l.noName
+		return ""
 	}
 	if b.o.Audience == Shared && looksLikeNumber(name) || name == strings.TrimSpace(number) && b.o.Audience == Shared {
 		name = MaskNumber(name)
 	}
-	return escapeText(name, nameRunes, nameOut)
+	return name
 }
 
-func (b *msgBuilder) personLine(p *Person) string {
+// nameTags returns, for people listed inline together, a short distinguisher
+// for each person who shares the shown name with another of them (names
+// compared as identity compares them: trimmed, case- and width-insensitive,
+// and cut where the line cuts them), else "". Nil when no shown name repeats.
+//
+// A person's distinguisher is the first of these that is known and that no
+// other person of the same name has: the last 4 digits of the call number as
+// "(…4380)" (with Audience Shared only digits MaskNumber leaves visible), the
+// number as the audience may see it (masked for Shared), the department
+// "(Sales)". Failing all, the second, third… person of that name in display
+// order gets "#2", "#3"…
+func (b *msgBuilder) nameTags(ps []Person) []string {
+	if len(ps) < 2 {
+		return nil
+	}
+	keys := make([]string, len(ps))
+	seen := make(map[string]int, len(ps))
+	dup := false
+	for i := range ps {
+		raw := b.rawName(ps[i].Name, ps[i].Number)
+		if n := 0; len(raw) > nameRunes {
+			for j := range raw {
+				if n == nameRunes {
+					raw = raw[:j] + "…"
+					break
+				}
+				n++
+			}
+		}
+		keys[i] = foldText(raw)
+		seen[keys[i]]++
+		dup = dup || seen[keys[i]] > 1
+	}
+	if !dup {
+		return nil
+	}
+	const tiers = 3
+	type cand [tiers]string
+	cands := make([]cand, len(ps))
+	// uses counts each (tier, value) within a name.
+	type use struct {
+		key  string
+		tier int
+		val  string
+	}
+	uses := map[use]int{}
+	for i := range ps {
+		if seen[keys[i]] < 2 {
+			continue
+		}
+		p := &ps[i]
+		c := &cands[i]
+		if d := b.numberTail(p.Number); d != "" {
+			c[0] = "(…" + d + ")"
+			num := strings.TrimSpace(p.Number)
+			if b.o.Audience == Shared {
+				num = MaskNumber(num)
+			}
+			c[1] = "(" + escapeText(num, nameRunes, nameOut) + ")"
+		}
+		if dept := escapeText(p.Dept, deptRunes, deptOut); dept != "" {
+			c[2] = "(" + dept + ")"
+		}
+		for t, v := range c {
+			if v != "" {
+				uses[use{keys[i], t, v}]++
+			}
+		}
+	}
+	tags := make([]string, len(ps))
+	pos := make(map[string]int, len(ps))
+	for i := range ps {
+		if seen[keys[i]] < 2 {
+			continue
+		}
+		pos[keys[i]]++
+		for t, v := range cands[i] {
+			if v != "" && uses[use{keys[i], t, v}] == 1 {
+				tags[i] = v
+				break
+			}
+		}
+		if tags[i] == "" && pos[keys[i]] > 1 {
+			tags[i] = "#" + strconv.Itoa(pos[keys[i]])
+		}
+	}
+	return tags
+}
+
+// numberTail is the last (up to) 4 digits of a call number that the audience
+// may see: for Shared only the trailing digits MaskNumber keeps.
+func (b *msgBuilder) numberTail(number string) string {
+	number = strings.TrimSpace(number)
+	if b.o.Audience == Shared {
+		number = MaskNumber(number)
+	}
+	var tail [4]byte
+	n := 0
+	for _, r := range number {
+		r = foldRune(r)
+		switch {
+		case r >= '0' && r <= '9':
+			copy(tail[:], tail[1:])
+			tail[3] = byte(r)
+			n++
+		case r == '*' && b.o.Audience == Shared:
+			n = 0
+		}
+	}
+	n = min(n, 4)
+	return string(tail[4-n:])
+}
+
+func (b *msgBuilder) personLine(p *Person, tag string) string {
 	l := b.l
 	var s strings.Builder
 	s.WriteString("*")
 	s.WriteString(b.displayName(p.Name, p.Number))
+	if tag != "" {
+		s.WriteString(" ")
+		s.WriteString(tag)
+	}
 	s.WriteString("* — ")
 	s.WriteString(b.dur(p.InMeeting))
 	if p.Joins > 1 {
@@ -325,10 +451,32 @@ func (b *msgBuilder) people() int {
 	if limit <= 0 {
 		limit = defaultInline
 	}
+	b.blocks = append(b.blocks, slack.NewDividerBlock())
+	// Distinguishers depend on who is listed, and who fits depends on the
+	// lines: list the first k, and if fewer fit, list those again.
+	k := min(len(ps), limit)
+	nblocks, total := len(b.blocks), b.total
+	for {
+		shown := b.peopleLines(ps[:k], b.nameTags(ps[:k]))
+		if shown == k {
+			break
+		}
+		b.blocks, b.total = b.blocks[:nblocks], total
+		k = shown
+	}
+	n := len(ps) - k
+	if n > 0 {
+		b.context(b.l.more(n))
+	}
+	return n
+}
+
+// peopleLines adds sections for as many of ps as the budgets allow and
+// returns how many it added.
+func (b *msgBuilder) peopleLines(ps []Person, tags []string) int {
 	// Room kept for the "+N more" and FileNote context blocks.
 	const reserveText = maxFileNote + 200
 	reserveBlocks := 2
-	b.blocks = append(b.blocks, slack.NewDividerBlock())
 	var sec strings.Builder
 	lines, secLen, shown := 0, 0, 0
 	flush := func() {
@@ -338,8 +486,12 @@ func (b *msgBuilder) people() int {
 		sec.Reset()
 		lines, secLen = 0, 0
 	}
-	for i := range ps[:min(len(ps), limit)] {
-		line := b.personLine(&ps[i])
+	for i := range ps {
+		tag := ""
+		if tags != nil {
+			tag = tags[i]
+		}
+		line := b.personLine(&ps[i], tag)
 		n := utf16Len(line)
 		if lines == linesPerSection || lines > 0 && secLen+1+n > maxSectionText {
 			flush()
@@ -362,11 +514,7 @@ func (b *msgBuilder) people() int {
 		shown++
 	}
 	flush()
-	n := len(ps) - shown
-	if n > 0 {
-		b.context(b.l.more(n))
-	}
-	return n
+	return shown
 }
 
 // cutUTF16 cuts trusted text to at most n UTF-16 units at a rune boundary.

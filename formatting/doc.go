@@ -59,9 +59,17 @@
 // cannot reorder the rest of its line.
 //
 // Numbers. Inline lines never show call numbers, except as the name of a
-// person who has none; Shared masks those, number-like names (dial-in users
-// whose name is their number) and no-show numbers with MaskNumber, and the
-// CSV masks every number and replaces number-based keys with "person-N".
+// person who has none or to tell apart people listed under the same name;
+// Shared masks those, number-like names (dial-in users whose name is their
+// number) and no-show numbers with MaskNumber, and the CSV masks every number
+// and replaces number-based keys with "person-N".
+//
+// Same names. When two or more people listed inline share a name (compared
+// like identity compares names), each gets a short distinguisher after it:
+// the last 4 digits of the call number, "Bob Li (…4380)" (Shared: only
+// digits MaskNumber shows); if those are shared too, the number as the
+// audience may see it; else the department, "Ann (Sales)"; else "#2", "#3"
+// in display order.
 //
 // Language. Labels and durations are localized: en-US "1h 05m", "5m 03s",
 // "42s"; zh-CN "1小时05分", "5分03秒", "42秒". Any tag starting with "zh"
