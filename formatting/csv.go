@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
+	"math"
 	"strconv"
 	"time"
 )
@@ -59,84 +60,190 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 		loc = time.UTC
 	}
 	shared := o.Audience == Shared
-	row := make([]string, len(CSVHeader))
-	var buf []byte
-	var ends [6]int
-	var dept, device, media cellCache
+	// Every cell is encoded by encoding/csv, whose quoting depends on the
+	// cell alone, so a row may be joined from pieces encoded apart: the
+	// person's cells once per person, the cells that repeat from row to row
+	// (record name, number, dept, device, media) once per value, and the
+	// generated cells of each record with the person's other records.
+	enc := newCellEncoder()
+	var (
+		cells               [2]string
+		fields              []string
+		buf, pre, suf, gen  []byte
+		one                 []byte
+		ends                []int32
+		nameCell, numCell   []byte
+		dept, device, media cellCache
+		zone                zoneCache
+		lastName, lastNum   string
+	)
 	for pi := range r.People {
 		p := &r.People[pi]
-		// Person columns, once per person.
+		// The person's cells and the generated cells of all the person's
+		// records in one string: one allocation per person.
+		buf, ends = buf[:0], ends[:0]
 		if shared {
-			row[0] = "person-" + strconv.Itoa(pi+1)
+			buf = strconv.AppendInt(append(buf, "person-"...), int64(pi+1), 10)
 		} else {
-			row[0] = csvCell(p.Key)
+			buf = append(buf, csvCell(p.Key)...)
 		}
-		row[1] = csvCell(csvName(p.Name, shared))
-		// Most records of a person repeat the same name and number: work
-		// them out once.
-		lastName, lastNameCell := p.Name, row[1]
-		lastNum, lastNumCell := "", ""
-		buf = appendSeconds(buf[:0], p.InMeeting)
-		ends[0] = len(buf)
+		ends = append(ends, int32(len(buf)))
+		buf = appendSeconds(buf, p.InMeeting)
+		ends = append(ends, int32(len(buf)))
 		buf = appendHMS(buf, p.InMeeting)
-		ends[1] = len(buf)
+		ends = append(ends, int32(len(buf)))
 		buf = strconv.AppendInt(buf, int64(p.Joins), 10)
-		ends[2] = len(buf)
+		ends = append(ends, int32(len(buf)))
 		buf = strconv.AppendFloat(buf, p.Share*100, 'f', 1, 64)
-		ends[3] = len(buf)
+		ends = append(ends, int32(len(buf)))
 		buf = append(buf, p.Level...)
-		ends[4] = len(buf)
+		ends = append(ends, int32(len(buf)))
 		buf = appendFlags(buf, p)
-		ps := string(buf)
-		row[13], row[14], row[15] = ps[:ends[0]], ps[ends[0]:ends[1]], ps[ends[1]:ends[2]]
-		row[16], row[17], row[18] = ps[ends[2]:ends[3]], ps[ends[3]:ends[4]], ps[ends[4]:]
+		ends = append(ends, int32(len(buf)))
+		for si := range p.Sessions {
+			s := &p.Sessions[si]
+			if s.Join > 0 {
+				buf = zone.appendISO(buf, s.Join, loc)
+			}
+			ends = append(ends, int32(len(buf)))
+			if !s.Open && s.Leave > 0 {
+				buf = zone.appendISO(buf, s.Leave, loc)
+			}
+			ends = append(ends, int32(len(buf)))
+			buf = strconv.AppendInt(buf, s.Join, 10)
+			ends = append(ends, int32(len(buf)))
+			if s.Leave != 0 {
+				buf = strconv.AppendInt(buf, s.Leave, 10)
+			}
+			ends = append(ends, int32(len(buf)))
+			buf = appendSeconds(buf, s.Length)
+			ends = append(ends, int32(len(buf)))
+			buf = strconv.AppendBool(buf, s.Open)
+			ends = append(ends, int32(len(buf)))
+		}
+		gs := string(buf)
+		fields = fields[:0]
+		from := int32(0)
+		for _, to := range ends {
+			fields = append(fields, gs[from:to])
+			from = to
+		}
 
+		cells[0], cells[1] = fields[0], csvCell(csvName(p.Name, shared))
+		pre = enc.append(pre[:0], cells[:2])
+		lastName = p.Name
+		nameCell = enc.append(nameCell[:0], cells[1:2])
+		lastNum = ""
+		suf = enc.append(suf[:0], fields[1:7])
+
+		// Every record's generated cells in one Write. When no cell needed
+		// quoting, which the length shows, row i's cells are a slice of
+		// the result; else each row is encoded on its own below.
+		rowCells := fields[7:]
+		gen = enc.append(gen[:0], rowCells)
+		batched := len(gen) == len(gs)-int(ends[6])+len(rowCells)-1
 		for si := range p.Sessions {
 			s := &p.Sessions[si]
 			if s.Name != lastName {
-				lastName, lastNameCell = s.Name, csvCell(csvName(s.Name, shared))
+				lastName = s.Name
+				cells[0] = csvCell(csvName(s.Name, shared))
+				nameCell = enc.append(nameCell[:0], cells[:1])
 			}
-			row[2] = lastNameCell
 			if s.Number != lastNum || si == 0 {
 				num := trimSpace(s.Number)
 				if shared {
 					num = MaskNumber(num)
 				}
-				lastNum, lastNumCell = s.Number, csvCell(num)
+				lastNum, cells[0] = s.Number, csvCell(num)
+				numCell = enc.append(numCell[:0], cells[:1])
 			}
-			row[3] = lastNumCell
-			row[4] = dept.cell(s.Dept)
-			row[5] = device.cell(s.Device)
-			row[6] = media.cell(s.Media)
-			// Generated cells share one string: one allocation per row.
-			buf = buf[:0]
-			if s.Join > 0 {
-				buf = appendISO(buf, s.Join, loc)
+			var g []byte
+			if batched {
+				// Row si starts after its raw cells and 6*si commas.
+				a := int(ends[6+6*si]) - int(ends[6]) + 6*si
+				b := int(ends[6+6*si+6]) - int(ends[6]) + 6*si + 5
+				g = gen[a:b]
+			} else {
+				one = enc.append(one[:0], rowCells[6*si:6*si+6])
+				g = one
 			}
-			ends[0] = len(buf)
-			if !s.Open && s.Leave > 0 {
-				buf = appendISO(buf, s.Leave, loc)
-			}
-			ends[1] = len(buf)
-			buf = strconv.AppendInt(buf, s.Join, 10)
-			ends[2] = len(buf)
-			if s.Leave != 0 {
-				buf = strconv.AppendInt(buf, s.Leave, 10)
-			}
-			ends[3] = len(buf)
-			buf = appendSeconds(buf, s.Length)
-			ends[4] = len(buf)
-			buf = strconv.AppendBool(buf, s.Open)
-			rs := string(buf)
-			row[7], row[8], row[9] = rs[:ends[0]], rs[ends[0]:ends[1]], rs[ends[1]:ends[2]]
-			row[10], row[11], row[12] = rs[ends[2]:ends[3]], rs[ends[3]:ends[4]], rs[ends[4]:]
-			if err := cw.Write(row); err != nil {
+
+			row := bw.AvailableBuffer()
+			row = append(row, pre...)
+			row = append(row, ',')
+			row = append(row, nameCell...)
+			row = append(row, ',')
+			row = append(row, numCell...)
+			row = append(row, ',')
+			row = append(row, dept.cell(enc, s.Dept)...)
+			row = append(row, ',')
+			row = append(row, device.cell(enc, s.Device)...)
+			row = append(row, ',')
+			row = append(row, media.cell(enc, s.Media)...)
+			row = append(row, ',')
+			row = append(row, g...)
+			row = append(row, ',')
+			row = append(row, suf...)
+			row = append(row, '\n')
+			if _, err := bw.Write(row); err != nil {
 				return err
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return bw.Flush()
+}
+
+// cellEncoder encodes cells with encoding/csv into a byte slice.
+type cellEncoder struct {
+	w   *csv.Writer
+	out []byte
+}
+
+func newCellEncoder() *cellEncoder {
+	e := &cellEncoder{}
+	e.w = csv.NewWriter(e)
+	return e
+}
+
+// Write receives what e.w writes.
+func (e *cellEncoder) Write(p []byte) (int, error) {
+	e.out = append(e.out, p...)
+	return len(p), nil
+}
+
+// append appends cells to dst as encoding/csv writes them in a record
+// (quoted when needed, separated by commas), without the record's newline.
+func (e *cellEncoder) append(dst []byte, cells []string) []byte {
+	e.out = dst
+	// Neither can fail: the delimiter is valid and Write above never fails.
+	e.w.Write(cells)
+	e.w.Flush()
+	dst = e.out
+	e.out = nil
+	return dst[:len(dst)-1]
+}
+
+// zoneCache remembers the offset of the zone period last looked up.
+type zoneCache struct {
+	lo, hi int64 // ms, [lo, hi)
+	off    int
+	set    bool
+}
+
+func (z *zoneCache) offset(ms int64, loc *time.Location) int {
+	if !z.set || ms < z.lo || ms >= z.hi {
+		t := time.UnixMilli(ms).In(loc)
+		_, z.off = t.Zone()
+		z.lo, z.hi, z.set = math.MinInt64, math.MaxInt64, true
+		start, end := t.ZoneBounds()
+		if !start.IsZero() {
+			z.lo = start.UnixMilli()
+		}
+		if !end.IsZero() {
+			z.hi = end.UnixMilli()
+		}
+	}
+	return z.off
 }
 
 // appendISO appends epoch ms as ISO 8601 with milliseconds and the offset of
@@ -144,7 +251,12 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 // "2006-01-02T15:04:05.000Z07:00" but without the generic layout parser,
 // which dominated WriteCSV's time.
 func appendISO(b []byte, ms int64, loc *time.Location) []byte {
-	_, off := time.UnixMilli(ms).In(loc).Zone()
+	var z zoneCache
+	return z.appendISO(b, ms, loc)
+}
+
+func (z *zoneCache) appendISO(b []byte, ms int64, loc *time.Location) []byte {
+	off := z.offset(ms, loc)
 	sec := floorDiv(ms, 1000)
 	milli := ms - sec*1000
 	sec += int64(off)
@@ -209,18 +321,30 @@ func civilFromDays(z int64) (y, m, d int64) {
 	return y, m, d
 }
 
-// cellCache remembers the last cell of a column: devices, media and
-// departments repeat from row to row.
+// cellCache remembers the encoded cells of a column's recent values:
+// devices, media and departments repeat from row to row.
 type cellCache struct {
-	raw, out string
-	set      bool
+	raw  [8]string
+	out  [8][]byte
+	n    int // entries used
+	next int // entry to replace
 }
 
-func (c *cellCache) cell(raw string) string {
-	if raw != c.raw || !c.set {
-		c.raw, c.out, c.set = raw, csvCell(trimSpace(raw)), true
+func (c *cellCache) cell(e *cellEncoder, raw string) []byte {
+	for i := range c.n {
+		if c.raw[i] == raw {
+			return c.out[i]
+		}
 	}
-	return c.out
+	i := c.next
+	if c.n < len(c.raw) {
+		i = c.n
+		c.n++
+	}
+	c.next = (i + 1) % len(c.raw)
+	c.raw[i] = raw
+	c.out[i] = e.append(c.out[i][:0], []string{csvCell(trimSpace(raw))})
+	return c.out[i]
 }
 
 func csvName(name string, shared bool) string {
