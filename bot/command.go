@@ -5,6 +5,7 @@ import (
 	"html"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -44,11 +45,23 @@ func (e *InputError) Error() string { return e.Msg }
 
 const exampleUsage = "Try `/attendees 987 654 3210` (a meeting ID), `/attendees 9a0fa6d10a5b11eaae5e191763c22c0e` (a conference UUID), `/attendees weekly sync` (subject words) or just `/attendees` for recent meetings."
 
+// Input bounds: Slack allows 4,000 characters of command text, far more
+// than any meeting reference needs, and a search travels in every button's
+// value (at most 2,000 bytes, URL-encoded).
+const (
+	maxCommandText = 500
+	maxSearch      = 100
+	maxSubject     = 100
+)
+
 // ParseCommand understands the text after the slash command. Options may
 // stand anywhere: "csv" and "search:<text>" (quote text with spaces).
 func ParseCommand(text string) (Command, error) {
 	// Slack escapes &, < and > in command text.
 	text = html.UnescapeString(text)
+	if utf8.RuneCountInString(text) > maxCommandText {
+		return Command{}, &InputError{Msg: "That is too long for me to read. " + exampleUsage}
+	}
 	var cmd Command
 	var rest []string
 	for tok := range tokens(text) {
@@ -60,23 +73,29 @@ func ParseCommand(text string) (Command, error) {
 			if cmd.Search == "" {
 				return Command{}, &InputError{Msg: "`search:` needs some text after it, like `search:alice` or `search:\"Li Wei\"`."}
 			}
+			if utf8.RuneCountInString(cmd.Search) > maxSearch {
+				return Command{}, &InputError{Msg: "That `search:` is too long: a name or part of one is enough."}
+			}
 		default:
 			rest = append(rest, tok)
 		}
 	}
 	if len(rest) > 0 {
-		switch strings.ToLower(rest[0]) {
-		case "watching", "subscriptions":
+		switch verb := strings.ToLower(rest[0]); verb {
+		case "watching", "subscriptions", "watch", "unwatch":
+			if cmd.CSV || cmd.Search != "" {
+				return Command{}, &InputError{Msg: "`" + verb + "` takes no `csv` or `search:` option."}
+			}
+			if verb == "watch" || verb == "unwatch" {
+				return parseWatch(verb, rest[1:])
+			}
 			if len(rest) > 1 {
 				return Command{}, &InputError{Msg: "`watching` lists this channel's subscriptions; it takes nothing after it."}
 			}
 			return Command{Kind: KindWatching}, nil
-		case "watch", "unwatch":
-			return parseWatch(strings.ToLower(rest[0]), strings.Join(rest[1:], " "))
 		}
 	}
-	arg := strings.Join(rest, " ")
-	switch strings.ToLower(arg) {
+	switch strings.ToLower(strings.Join(rest, " ")) {
 	case "", "recent", "latest", "list":
 		cmd.Kind = KindRecent
 		return cmd, nil
@@ -84,49 +103,84 @@ func ParseCommand(text string) (Command, error) {
 		cmd.Kind = KindHelp
 		return cmd, nil
 	}
+	kind, target, err := classify(rest)
+	if err != nil {
+		return Command{}, err
+	}
+	cmd.Kind, cmd.Target = kind, target
+	return cmd, nil
+}
+
+// classify says which meeting the words name: a meeting ID, a conference
+// UUID or subject words.
+func classify(words []string) (Kind, string, error) {
+	arg := strings.Join(words, " ")
 	compact := strings.NewReplacer(" ", "", "-", "").Replace(arg)
 	switch {
 	case isDigits(compact):
 		id, err := meeting.NormalizeMeetingID(arg)
 		if err != nil {
-			return Command{}, &InputError{Msg: "A meeting ID is 6 to 20 digits (spaces and dashes are fine), like `987 654 3210`."}
+			return 0, "", &InputError{Msg: "A meeting ID is 6 to 20 digits (spaces and dashes are fine), like `987 654 3210`."}
 		}
-		cmd.Kind, cmd.Target = KindMeetingID, id
+		return KindMeetingID, id, nil
 	case meeting.ValidateConfUUID(arg) == nil:
-		cmd.Kind, cmd.Target = KindConfUUID, arg
-	case len(rest) == 1 && len(compact) >= 16 && isHex(compact):
-		return Command{}, &InputError{Msg: "That looks like a conference UUID but is not complete: it has 32 hexadecimal characters, like `9a0fa6d10a5b11eaae5e191763c22c0e`."}
-	case !strings.ContainsFunc(arg, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
-		return Command{}, &InputError{Msg: "I couldn't read a meeting in that. " + exampleUsage}
-	default:
-		if n := len([]rune(arg)); n > 100 {
-			return Command{}, &InputError{Msg: "That search is too long: use a few words of the meeting's subject."}
-		}
-		cmd.Kind, cmd.Target = KindSubject, arg
+		return KindConfUUID, arg, nil
+	case len(words) == 1 && len(compact) >= 16 && isHex(compact):
+		return 0, "", &InputError{Msg: "That looks like a conference UUID but is not complete: it has 32 hexadecimal characters, like `9a0fa6d10a5b11eaae5e191763c22c0e`."}
+	case !strings.ContainsFunc(arg, isWordRune):
+		return 0, "", &InputError{Msg: "I couldn't read a meeting in that. " + exampleUsage}
+	case utf8.RuneCountInString(arg) > maxSubject:
+		return 0, "", &InputError{Msg: "That search is too long: use a few words of the meeting's subject."}
 	}
-	return cmd, nil
+	return KindSubject, arg, nil
 }
 
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
 // parseWatch reads "watch <meeting ID | subject words>" and its unwatch twin.
-func parseWatch(verb, arg string) (Command, error) {
+func parseWatch(verb string, words []string) (Command, error) {
 	kind := KindWatch
 	if verb == "unwatch" {
 		kind = KindUnwatch
 	}
-	if strings.TrimSpace(arg) == "" {
-		return Command{}, &InputError{Msg: "`" + verb + "` needs a meeting ID or subject words, like `" + verb + " 987 654 3210` or `" + verb + " weekly sync`."}
+	usage := "`" + verb + "` needs a meeting ID or subject words, like `" + verb + " 987 654 3210` or `" + verb + " weekly sync`."
+	if len(words) == 0 {
+		return Command{}, &InputError{Msg: usage}
 	}
-	target, err := ParseCommand(arg)
+	switch strings.ToLower(strings.Join(words, " ")) {
+	case "recent", "latest", "list", "help":
+		return Command{}, &InputError{Msg: usage}
+	}
+	of, target, err := classify(words)
 	if err != nil {
 		return Command{}, err
 	}
-	switch target.Kind {
-	case KindMeetingID, KindSubject:
-		return Command{Kind: kind, Of: target.Kind, Target: target.Target}, nil
+	switch of {
 	case KindConfUUID:
 		return Command{}, &InputError{Msg: "A conference UUID is one past meeting, so there is nothing to " + verb + ". Use its meeting ID or subject words, like `" + verb + " 987 654 3210`."}
+	case KindSubject:
+		// A word or two of letters would match nearly every meeting and
+		// flood the channel; Chinese, Japanese and Korean words are dense.
+		if kind == KindWatch && wordWeight(target) < 3 {
+			return Command{}, &InputError{Msg: "Those words would match too many meetings. Use a more specific part of the subject, like `watch weekly sync`."}
+		}
 	}
-	return Command{}, &InputError{Msg: "`" + verb + "` needs a meeting ID or subject words, like `" + verb + " 987 654 3210` or `" + verb + " weekly sync`."}
+	return Command{Kind: kind, Of: of, Target: target}, nil
+}
+
+// wordWeight counts letters and digits, with ideographs and syllables
+// counting double.
+func wordWeight(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+			n += 2
+		case isWordRune(r):
+			n++
+		}
+	}
+	return n
 }
 
 // tokens splits on white space, keeping "quoted text" (straight or curly

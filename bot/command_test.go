@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"html"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -32,6 +34,9 @@ func TestParseCommand(t *testing.T) {
 		{"WATCH weekly sync", Command{Kind: KindWatch, Of: KindSubject, Target: "weekly sync"}},
 		{"unwatch weekly sync", Command{Kind: KindUnwatch, Of: KindSubject, Target: "weekly sync"}},
 		{"watching", Command{Kind: KindWatching}},
+		{"watch a &amp;lt;b sync", Command{Kind: KindWatch, Of: KindSubject, Target: "a &lt;b sync"}},
+		{"watch 周会", Command{Kind: KindWatch, Of: KindSubject, Target: "周会"}},
+		{"unwatch ab", Command{Kind: KindUnwatch, Of: KindSubject, Target: "ab"}},
 		{"watchdog review", Command{Kind: KindSubject, Target: "watchdog review"}},
 	}
 	for _, tt := range tests {
@@ -65,6 +70,11 @@ func TestParseCommandErrors(t *testing.T) {
 		{"watch recent", "needs a meeting ID or subject words"},
 		{"watch !!!", "couldn't read"},
 		{"watching extra", "takes nothing"},
+		{"watch weekly csv", "takes no `csv`"},
+		{"watch ab", "match too many meetings"},
+		{"watch " + strings.Repeat("watch ", 2000), "too long for me"},
+		{"9a0fa6d10a5b11eaae5e191763c22c0e search:" + strings.Repeat("李", 101), "`search:` is too long"},
+		{strings.Repeat("x", 501), "too long for me"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -88,6 +98,9 @@ func FuzzParseCommand(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		cmd, err := ParseCommand(text)
+		if utf8.RuneCountInString(html.UnescapeString(text)) > maxCommandText && err == nil {
+			t.Fatalf("ParseCommand accepted %d characters; the bound is %d", len(text), maxCommandText)
+		}
 		if err != nil {
 			if !errInvalid(err) || err.Error() == "" {
 				t.Fatalf("ParseCommand(%q) error %v is not a user-facing input error", text, err)

@@ -48,6 +48,7 @@ var errorTable = []struct {
 	{is(meeting.ErrUnauthorized), outcomeForbidden, constant("The bot can't sign in to the meeting service right now. Please tell your Slack admin; its meeting credentials need checking.")},
 	{is(meeting.ErrTooManyRecords), outcomeTooLarge, constant("That meeting has more attendee records than the bot is set to read. Ask your admin to raise MEETING_MAX_RECORDS.")},
 	{is(context.DeadlineExceeded), outcomeTimeout, constant("That took too long: the meeting service is slow right now. Please try again in a minute.")},
+	{is(context.Canceled), outcomeUnavailable, constant("I'm restarting and couldn't finish this. Please try again in a minute.")},
 	{is(meeting.ErrRateLimited), outcomeUnavailable, constant("The meeting service is busy right now. Please try again in a minute.")},
 	{is(meeting.ErrUnavailable), outcomeUnavailable, constant("The meeting service is unavailable right now. Please try again in a minute.")},
 	{isSlack, outcomeSlack, func(err error) string {

@@ -105,14 +105,29 @@ func NewHandler(cfg *Config, looker *Looker, out responder, log *slog.Logger) *H
 // Handle answers req. It never panics on bad input and always tells the user
 // something, even when ctx has expired.
 func (h *Handler) Handle(ctx context.Context, req Request) Result {
+	if res, ok := h.admit(ctx, req); !ok {
+		return res
+	}
+	return h.serve(ctx, req)
+}
+
+// admit applies the access rules and the per-user rate limit, answering
+// refused requests at once: they never wait for a worker or reach the
+// meeting API.
+func (h *Handler) admit(ctx context.Context, req Request) (Result, bool) {
 	if !h.access.allowed(req.UserID, req.ChannelID, req.TeamID) {
 		h.tell(ctx, req, "Sorry, you don't have access to the attendance bot here. Ask your Slack admin if you need it.")
-		return Result{Outcome: outcomeRefused}
+		return Result{Outcome: outcomeRefused}, false
 	}
 	if !h.access.take(req.UserID, h.now()) {
 		h.tell(ctx, req, "You're asking faster than I can answer. Please wait a few seconds and try again.")
-		return Result{Outcome: outcomeThrottled}
+		return Result{Outcome: outcomeThrottled}, false
 	}
+	return Result{}, true
+}
+
+// serve answers an admitted request.
+func (h *Handler) serve(ctx context.Context, req Request) Result {
 	var res Result
 	var err error
 	switch req.Action {

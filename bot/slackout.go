@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/slack-go/slack"
 
@@ -27,7 +28,7 @@ func (s slackOut) Respond(ctx context.Context, responseURL string, r Reply) erro
 		slack.MsgOptionText(r.Message.Text, false),
 		slack.MsgOptionBlocks(r.Message.Blocks...))
 	if err != nil {
-		return fmt.Errorf("respond: %w", err)
+		return fmt.Errorf("respond: %w", scrubURLs(err))
 	}
 	return nil
 }
@@ -37,7 +38,7 @@ func (s slackOut) Post(ctx context.Context, channelID string, m formatting.Messa
 		slack.MsgOptionText(m.Text, false),
 		slack.MsgOptionBlocks(m.Blocks...))
 	if err != nil {
-		return "", fmt.Errorf("post to %s: %w", channelID, err)
+		return "", fmt.Errorf("post to %s: %w", channelID, scrubURLs(err))
 	}
 	return ts, nil
 }
@@ -45,7 +46,7 @@ func (s slackOut) Post(ctx context.Context, channelID string, m formatting.Messa
 func (s slackOut) OpenDM(ctx context.Context, userID string) (string, error) {
 	ch, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
 	if err != nil {
-		return "", fmt.Errorf("open DM with %s: %w", userID, err)
+		return "", fmt.Errorf("open DM with %s: %w", userID, scrubURLs(err))
 	}
 	return ch.ID, nil
 }
@@ -61,7 +62,30 @@ func (s slackOut) Upload(ctx context.Context, f Upload) error {
 		ThreadTimestamp: f.ThreadTS,
 	})
 	if err != nil {
-		return fmt.Errorf("upload %s to %s: %w", f.Filename, f.ChannelID, err)
+		return fmt.Errorf("upload %s to %s: %w", f.Filename, f.ChannelID, scrubURLs(err))
 	}
 	return nil
+}
+
+// urlPath matches the path and query of URLs in error text. A response_url
+// lets anyone post in its channel for 30 minutes and an upload URL carries
+// a grant, so neither may reach a log.
+var urlPath = regexp.MustCompile(`(https?://[^/\s"']+)/[^\s"']*`)
+
+// scrubbed keeps the error for errors.Is/As and hides URL paths in its text.
+type scrubbed struct {
+	err error
+	msg string
+}
+
+func (s *scrubbed) Error() string { return s.msg }
+func (s *scrubbed) Unwrap() error { return s.err }
+
+func scrubURLs(err error) error {
+	msg := err.Error()
+	clean := urlPath.ReplaceAllString(msg, "$1/…")
+	if clean == msg {
+		return err
+	}
+	return &scrubbed{err: err, msg: clean}
 }

@@ -90,7 +90,7 @@ loop:
 			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 				err = nil
 			} else if err != nil {
-				err = fmt.Errorf("slack refused the Socket Mode connection (check SLACK_APP_TOKEN, its connections:write scope and that Socket Mode is on): %w", err)
+				err = socketError(err)
 			}
 			break loop
 		case evt := <-b.sm.Events:
@@ -115,6 +115,15 @@ loop:
 	stopRun()
 	b.drain(stopWork)
 	return err
+}
+
+// socketError explains why the Socket Mode client gave up.
+func socketError(err error) error {
+	switch err.Error() {
+	case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired":
+		return fmt.Errorf("slack refused the Socket Mode connection (check SLACK_APP_TOKEN, its connections:write scope and that Socket Mode is on): %w", err)
+	}
+	return fmt.Errorf("slack socket mode: %w", err)
 }
 
 // drain waits for commands in flight, then cancels the stragglers.
@@ -216,19 +225,27 @@ func (b *Bot) spawn(ctx context.Context, received time.Time, req Request) {
 		defer cancel()
 		ids := &meeting.RequestIDs{}
 		ctx = meeting.WithRequestIDs(ctx, ids)
-		var res Result
-		select {
-		case b.slots <- struct{}{}:
-			res = b.handler.Handle(ctx, req)
-			<-b.slots
-		case <-ctx.Done():
-			res = Result{Outcome: outcomeTimeout, Err: ctx.Err()}
-			b.handler.tell(ctx, req, "I'm very busy right now and couldn't get to your request in time. Please try again in a minute.")
-		}
+		res := b.work1(ctx, req)
 		took := b.now().Sub(received)
 		b.metrics.command(res.Outcome, took)
 		logResult(ctx, b.log, req, res, took, ids.List())
 	}()
+}
+
+// work1 admits req, waits for a free worker and serves it. Refused and
+// throttled requests are answered without waiting for a worker.
+func (b *Bot) work1(ctx context.Context, req Request) Result {
+	if res, ok := b.handler.admit(ctx, req); !ok {
+		return res
+	}
+	select {
+	case b.slots <- struct{}{}:
+		defer func() { <-b.slots }()
+		return b.handler.serve(ctx, req)
+	case <-ctx.Done():
+		b.handler.tell(ctx, req, "I'm very busy right now and couldn't get to your request in time. Please try again in a minute.")
+		return Result{Outcome: outcomeTimeout, Err: ctx.Err()}
+	}
 }
 
 // logResult writes the one log line of a command.
