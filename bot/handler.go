@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
@@ -14,9 +15,10 @@ import (
 
 // Button action IDs. Their values carry the conference (see lookupRef).
 const (
-	actionShare = "attendees_share" // post the shared version in the channel
-	actionCSV   = "attendees_csv"   // send the CSV to the requester's DM
-	actionOpen  = "attendees_open"  // look up another conference
+	actionShare   = "attendees_share"   // post the shared version in the channel
+	actionCSV     = "attendees_csv"     // send the CSV to the requester's DM
+	actionOpen    = "attendees_open"    // look up another conference
+	actionUnwatch = "attendees_unwatch" // stop one of the channel's subscriptions
 )
 
 // Request is one thing a user asked: a slash command or a button press.
@@ -73,6 +75,33 @@ type Handler struct {
 	now       func() time.Time
 	log       *slog.Logger
 	subs      subscriptions // nil: automatic posts are not set up
+	shares    recentShares
+}
+
+// recentShares remembers what was shared where in the last minute, so a
+// double tap on "Share in channel" posts once. Safe for concurrent use.
+type recentShares struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+// first records key at now and reports whether it is new within a minute.
+func (r *recentShares) first(key string, now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = make(map[string]time.Time)
+	}
+	for k, t := range r.seen {
+		if now.Sub(t) > time.Minute {
+			delete(r.seen, k)
+		}
+	}
+	if t, ok := r.seen[key]; ok && now.Sub(t) <= time.Minute {
+		return false
+	}
+	r.seen[key] = now
+	return true
 }
 
 // subscriptions keeps which channels want automatic posts.
@@ -139,6 +168,8 @@ func (h *Handler) serve(ctx context.Context, req Request) Result {
 		res, err = h.share(ctx, req)
 	case actionCSV:
 		res, err = h.csv(ctx, req)
+	case actionUnwatch:
+		res, err = h.unwatchButton(ctx, req)
 	default:
 		return Result{Outcome: "ignored"}
 	}
@@ -254,6 +285,9 @@ func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
 // it shares through the command's response_url and sends the CSV to the
 // requester's DM, and says so.
 func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
+	if !h.shares.first(req.ChannelID+"|"+req.Value, h.now()) {
+		return Result{Outcome: outcomeDuplicate}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("That was shared in this channel a moment ago.")})
+	}
 	rep, err := h.buttonReport(ctx, req)
 	if err != nil {
 		return Result{}, err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/attendees-bot/attendees-bot/bot/slackfake"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -77,11 +78,23 @@ type fakeOut struct {
 	postedIn []string
 }
 
+// checkMessage holds every message to the limits real Slack enforces.
+func checkMessage(m formatting.Message) error {
+	b, err := json.Marshal(m.Blocks)
+	if err != nil {
+		return err
+	}
+	return slackfake.CheckMessage(m.Text, b)
+}
+
 func (o *fakeOut) Respond(_ context.Context, url string, r Reply) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if url == "" {
 		return errors.New("no response_url")
+	}
+	if err := checkMessage(r.Message); err != nil {
+		return fmt.Errorf("slack would refuse this reply: %w", err)
 	}
 	o.replies = append(o.replies, r)
 	return nil
@@ -92,6 +105,9 @@ func (o *fakeOut) Post(_ context.Context, ch string, m formatting.Message) (stri
 	defer o.mu.Unlock()
 	if o.postErr != nil {
 		return "", o.postErr
+	}
+	if err := checkMessage(m); err != nil {
+		return "", fmt.Errorf("slack would refuse this post: %w", err)
 	}
 	o.posts = append(o.posts, m)
 	o.postedIn = append(o.postedIn, ch)
@@ -142,6 +158,10 @@ func people(n int) []meeting.Attendee {
 			DeviceType: "PC", MediaType: "video", DeptName: "Eng",
 			JoinTime: t0.UnixMilli(), LeftTime: t0.Add(time.Hour).UnixMilli(),
 		}
+	}
+	if n > 1 {
+		// As in the vendor's example: a dial-in whose name is its number.
+		out[1].DisplayName = out[1].CallNumber
 	}
 	return out
 }
@@ -281,7 +301,7 @@ func TestHandleLookup(t *testing.T) {
 				t.Fatalf("replies = %d (first in channel: %v); want one private reply", len(out.replies), len(out.replies) > 0 && out.replies[0].InChannel)
 			}
 			got := out.text(0)
-			for _, want := range []string{actionShare, actionCSV, "c=" + uuidA, tt.wantNote} {
+			for _, want := range []string{actionShare, actionCSV, "c=" + uuidA, tt.wantNote, "+991116000001"} {
 				if !strings.Contains(got, want) {
 					t.Errorf("reply lacks %q:\n%s", want, got)
 				}
@@ -397,11 +417,32 @@ func TestHandleShare(t *testing.T) {
 			if !strings.Contains(all.String(), tt.wantText) {
 				t.Errorf("replies lack %q:\n%s", tt.wantText, all.String())
 			}
+			shown := 0
 			for _, p := range out.posts {
 				b, _ := json.Marshal(p.Blocks)
-				if strings.Contains(string(b), "+991116000001") {
+				shown++
+				if strings.Contains(p.Text+string(b), "+991116000001") {
 					t.Errorf("shared post shows a full phone number")
 				}
+			}
+			for _, r := range out.replies {
+				if r.InChannel {
+					b, _ := json.Marshal(r.Message.Blocks)
+					shown++
+					if strings.Contains(r.Message.Text+string(b), "+991116000001") {
+						t.Errorf("in-channel reply shows a full phone number")
+					}
+				}
+			}
+			if shown != 1 {
+				t.Errorf("channel saw %d summaries; want 1", shown)
+			}
+			// A second tap a moment later posts nothing more.
+			if res := h.Handle(t.Context(), req); res.Outcome != outcomeDuplicate {
+				t.Errorf("second tap outcome = %q; want %q", res.Outcome, outcomeDuplicate)
+			}
+			if len(out.posts) != tt.wantPosts {
+				t.Errorf("posts after a double tap = %d; want %d", len(out.posts), tt.wantPosts)
 			}
 			if tt.wantUploadIn == "" {
 				if len(out.uploads) != 0 {

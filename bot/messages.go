@@ -30,6 +30,7 @@ func helpMessage(command string) formatting.Message {
 		c + " 9a0fa6d10a5b11eaae5e191763c22c0e` looks up one conference UUID.",
 		c + " weekly sync` searches meeting subjects.",
 		"Add `csv` to always get the full list as a file, or `search:alice` to show only matching people.",
+		c + " watch 987 654 3210` (or subject words) posts every future run's attendance in this channel; `" + command + " watching` lists them, `" + command + " unwatch …` stops one.",
 		"Replies are private to you; *Share in channel* posts a copy with phone numbers masked.",
 	}, "\n")
 	return textMessage(text)
@@ -77,8 +78,11 @@ func instancesBlocks(others []meeting.Conference, search string, loc *time.Locat
 	if len(others) == 0 {
 		return nil
 	}
-	n := min(len(others), 3)
+	n := min(len(others), maxChoices-1)
 	text := fmt.Sprintf("This meeting ID ran %d more time(s); this is the newest. Earlier:", len(others))
+	if len(others) > n {
+		text = fmt.Sprintf("This meeting ID ran %d more time(s); this is the newest. The %d before it:", len(others), n)
+	}
 	blocks := []slack.Block{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false))}
 	for _, c := range others[:n] {
 		blocks = append(blocks, conferenceLine(c, search, loc))

@@ -180,7 +180,7 @@ func (b *Bot) dispatch(evt socketmode.Event, jobs []job) []job {
 		}
 		for _, a := range cb.ActionCallback.BlockActions {
 			switch a.ActionID {
-			case actionShare, actionCSV, actionOpen:
+			case actionShare, actionCSV, actionOpen, actionUnwatch:
 				jobs = append(jobs, job{received, Request{
 					UserID: cb.User.ID, ChannelID: cb.Channel.ID, TeamID: cb.Team.ID,
 					ResponseURL: cb.ResponseURL, Action: a.ActionID, Value: a.Value,

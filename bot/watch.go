@@ -3,7 +3,10 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
+
+	"github.com/slack-go/slack"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/formatting"
@@ -15,12 +18,18 @@ func (h *Handler) watch(ctx context.Context, req Request, cmd Command) error {
 	if h.subs == nil {
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("Automatic attendance posts are not set up on this bot. Ask your Slack admin.")})
 	}
-	kind, label := store.KindSubject, "with “"+formatting.Escape(cmd.Target)+"” in the subject"
+	kind := store.KindSubject
 	if cmd.Of == KindMeetingID {
-		kind, label = store.KindMeetingID, "with meeting ID "+cmd.Target
+		kind = store.KindMeetingID
 	}
+	label := subscriptionLabel(kind, cmd.Target)
 	switch cmd.Kind {
 	case KindWatch:
+		if have, err := h.subs.Watching(ctx, req.ChannelID); err != nil {
+			return fmt.Errorf("watch: %w", err)
+		} else if len(have) >= maxWatches {
+			return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(fmt.Sprintf("This channel already watches %d meetings, the most I keep per channel. Unwatch one first (`%s watching` lists them).", len(have), h.slashName))})
+		}
 		created, err := h.subs.Watch(ctx, store.Subscription{ChannelID: req.ChannelID, Kind: kind, Value: cmd.Target, CreatedBy: req.UserID})
 		if err != nil {
 			return fmt.Errorf("watch: %w", err)
@@ -49,13 +58,49 @@ func (h *Handler) watch(ctx context.Context, req Request, cmd Command) error {
 	if len(subs) == 0 {
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("This channel has no automatic attendance posts. Add one with `" + h.slashName + " watch 987 654 3210` or `" + h.slashName + " watch weekly sync`.")})
 	}
-	lines := []string{"This channel gets the attendance of meetings:"}
-	for _, s := range subs {
-		what := "with “" + formatting.Escape(s.Value) + "” in the subject"
-		if s.Kind == store.KindMeetingID {
-			what = "with meeting ID " + formatting.Escape(s.Value)
+	return h.out.Respond(ctx, req.ResponseURL, Reply{Message: watchingMessage(subs)})
+}
+
+// maxWatches bounds a channel's subscriptions: each is one line with a
+// button, and a channel getting more meetings wants the catch-all instead.
+const maxWatches = 25
+
+// watchingMessage lists subscriptions one per line, each with a button to
+// stop it (a phone user taps instead of typing the value again).
+func watchingMessage(subs []store.Subscription) formatting.Message {
+	title := "This channel gets the attendance of meetings:"
+	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, title, false, false), nil, nil)}
+	lines := []string{title}
+	for i, s := range subs {
+		if i == maxWatches {
+			break
 		}
-		lines = append(lines, "• "+what+" (since "+s.CreatedAt.Format("2006-01-02")+")")
+		line := subscriptionLabel(s.Kind, s.Value) + " (since " + s.CreatedAt.UTC().Format("2006-01-02") + ")"
+		lines = append(lines, "• "+line)
+		value := url.Values{"k": {s.Kind}, "v": {s.Value}}.Encode()
+		btn := slack.NewButtonBlockElement(actionUnwatch, value, slack.NewTextBlockObject(slack.PlainTextType, "Unwatch", false, false))
+		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "• "+line, false, false), nil, slack.NewAccessory(btn)))
 	}
-	return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(strings.Join(lines, "\n"))})
+	return formatting.Message{Text: strings.Join(lines, "\n"), Blocks: blocks}
+}
+
+// subscriptionLabel says what a subscription matches, escaped for mrkdwn.
+func subscriptionLabel(kind, value string) string {
+	if kind == store.KindMeetingID {
+		return "with meeting ID " + formatting.Escape(value)
+	}
+	return "with “" + formatting.Escape(value) + "” in the subject"
+}
+
+// unwatchButton answers the Unwatch button of a watching list.
+func (h *Handler) unwatchButton(ctx context.Context, req Request) (Result, error) {
+	v, err := url.ParseQuery(req.Value)
+	if err != nil || v.Get("v") == "" || (v.Get("k") != store.KindMeetingID && v.Get("k") != store.KindSubject) {
+		return Result{}, &InputError{Msg: "That button is out of date. Please run the command again."}
+	}
+	cmd := Command{Kind: KindUnwatch, Of: KindSubject, Target: v.Get("v")}
+	if v.Get("k") == store.KindMeetingID {
+		cmd.Of = KindMeetingID
+	}
+	return Result{}, h.watch(ctx, req, cmd)
 }

@@ -1,9 +1,12 @@
 package bot
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/slack-go/slack"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
 )
@@ -54,5 +57,48 @@ func TestWatchWithoutStore(t *testing.T) {
 	h.Handle(t.Context(), slash("watch weekly sync"))
 	if !strings.Contains(out.text(0), "not set up") {
 		t.Errorf("reply = %q", out.text(0))
+	}
+}
+
+func TestWatchListIsBoundedAndTappable(t *testing.T) {
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h, out := newTestHandler(t, &fakeSource{}, nil)
+	h.SetSubscriptions(st)
+	long := strings.Repeat("quarterly planning review ", 3)
+	for i := range maxWatches + 1 {
+		h.Handle(t.Context(), slash(fmt.Sprintf("watch %s %03d", long, i)))
+	}
+	if got := out.text(maxWatches); !strings.Contains(got, "the most I keep per channel") {
+		t.Errorf("watch number %d: %q; want a refusal", maxWatches+1, got)
+	}
+	out.replies = nil
+	if res := h.Handle(t.Context(), slash("watching")); res.Outcome != outcomeOK {
+		t.Fatalf("watching: %q (%v)", res.Outcome, res.Err)
+	}
+	if n := strings.Count(out.text(0), actionUnwatch); n != maxWatches {
+		t.Errorf("unwatch buttons = %d; want %d", n, maxWatches)
+	}
+	var value string
+	for _, b := range out.replies[0].Message.Blocks {
+		if s, ok := b.(*slack.SectionBlock); ok && s.Accessory != nil && s.Accessory.ButtonElement != nil {
+			value = s.Accessory.ButtonElement.Value
+			break
+		}
+	}
+	req := slash("")
+	req.Action, req.Value = actionUnwatch, value
+	if res := h.Handle(t.Context(), req); res.Outcome != outcomeOK {
+		t.Fatalf("unwatch button: %q (%v)", res.Outcome, res.Err)
+	}
+	if got := out.text(1); !strings.Contains(got, "stopped the automatic attendance posts") {
+		t.Errorf("unwatch button reply = %q", got)
+	}
+	subs, _ := st.Watching(t.Context(), "C1")
+	if len(subs) != maxWatches-1 {
+		t.Errorf("subscriptions after unwatch = %d; want %d", len(subs), maxWatches-1)
 	}
 }

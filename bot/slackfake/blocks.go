@@ -20,6 +20,8 @@ const (
 	MaxContextElems   = 10
 	MaxActionElements = 25
 	MaxBlockIDLen     = 255
+	MaxButtonText     = 75
+	MaxButtonValue    = 2000
 )
 
 // normalizeBlocks returns nil for an absent, null or empty blocks value.
@@ -110,19 +112,56 @@ func checkBlock(b slack.Block) error {
 		}
 		for _, e := range b.Elements.ElementSet {
 			if btn, ok := e.(*slack.ButtonBlockElement); ok {
-				if btn.Text == nil || btn.Text.Text == "" {
-					return fmt.Errorf("button %q has no text", btn.ActionID)
-				}
-				if btn.ActionID == "" {
-					return fmt.Errorf("button %q has no action_id", btn.Text.Text)
+				if err := checkButton(btn); err != nil {
+					return err
 				}
 			}
+		}
+	}
+	if sec, ok := b.(*slack.SectionBlock); ok && sec.Accessory != nil && sec.Accessory.ButtonElement != nil {
+		if err := checkButton(sec.Accessory.ButtonElement); err != nil {
+			return fmt.Errorf("accessory: %v", err)
 		}
 	}
 	if v, ok := b.(interface{ Validate() error }); ok {
 		return v.Validate()
 	}
 	return nil
+}
+
+// checkButton applies Slack's button limits: text of 1–75 characters, an
+// action_id of at most 255 and a value of at most 2,000.
+func checkButton(btn *slack.ButtonBlockElement) error {
+	if btn.Text == nil || btn.Text.Text == "" {
+		return fmt.Errorf("button %q has no text", btn.ActionID)
+	}
+	if n := utf8.RuneCountInString(btn.Text.Text); n > MaxButtonText {
+		return fmt.Errorf("button text has %d characters; Slack allows %d", n, MaxButtonText)
+	}
+	if btn.ActionID == "" || len(btn.ActionID) > MaxBlockIDLen {
+		return fmt.Errorf("button %q needs an action_id of 1 to %d characters", btn.Text.Text, MaxBlockIDLen)
+	}
+	if n := len(btn.Value); n > MaxButtonValue {
+		return fmt.Errorf("button %q value has %d bytes; Slack allows %d", btn.ActionID, n, MaxButtonValue)
+	}
+	return nil
+}
+
+// CheckMessage applies the checks the fake makes to every message it is
+// sent (text length, blocks that decode, Slack's block, text and button
+// limits) and returns the first problem, or nil. Unit tests of code that
+// builds messages can use it without a server.
+func CheckMessage(text string, blocks json.RawMessage) error {
+	if err := checkText(text); err != nil {
+		return err
+	}
+	if blocks = normalizeBlocks(blocks); blocks == nil {
+		if text == "" {
+			return fmt.Errorf("a message needs text or blocks")
+		}
+		return nil
+	}
+	return checkBlocks(blocks)
 }
 
 func checkTextObject(t *slack.TextBlockObject, max int) error {
