@@ -47,7 +47,7 @@ type Config struct {
 	AllowedChannelIDs []string `env:"ALLOWED_CHANNEL_IDS"`
 	AllowedTeamIDs    []string `env:"ALLOWED_TEAM_IDS"`
 
-	StoreURL             string         `env:"STORE_URL, default=attendees.db"`
+	StoreURL             meeting.Secret `env:"STORE_URL, default=attendees.db"` // a postgres:// URL may hold a password
 	AutopostChannelID    string         `env:"AUTOPOST_CHANNEL_ID"`
 	AutopostPollInterval time.Duration  `env:"AUTOPOST_POLL_INTERVAL, default=5m"`
 	AutopostSettle       time.Duration  `env:"AUTOPOST_SETTLE, default=60s"`
@@ -241,7 +241,7 @@ func (c *Config) validate(needs Needs) []string {
 	if c.WebhookSubscriberID != "" && c.WebhookKey == "" {
 		add("MEETING_WEBHOOK_KEY is missing (MEETING_WEBHOOK_SUBSCRIBER_ID is set)")
 	}
-	if strings.TrimSpace(c.StoreURL) == "" {
+	if strings.TrimSpace(c.StoreURL.Reveal()) == "" {
 		add("STORE_URL must be a SQLite file path or a postgres:// URL")
 	}
 	switch strings.ToLower(c.LogLevel) {

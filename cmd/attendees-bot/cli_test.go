@@ -52,6 +52,7 @@ func TestLookup(t *testing.T) {
 		{"no target", []string{"lookup"}, nil, 2, "needs a conference UUID"},
 		{"bad format", []string{"lookup", "--format", "xml", meetingfake.SampleSyncUUID}, nil, 2, "--format must be"},
 		{"unknown command", []string{"frobnicate"}, nil, 2, "unknown command"},
+		{"watch is for Slack", []string{"lookup", "watch", "960 123 4501"}, nil, 2, "needs a conference UUID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,13 +87,24 @@ func TestLookupKeepsErrorKinds(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"version"}, {"lookup", "--help"}, {"demo", "--help"}, {"run", "--help"}} {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help"}, "attendees-bot lookup [--format text|csv|json]"},
+		{[]string{"--help"}, "attendees-bot demo"},
+		{[]string{"version"}, "attendees-bot " + version + "\n"},
+		{[]string{"lookup", "--help"}, "-format"},
+		{[]string{"demo", "--help"}, "built-in sample meeting service"},
+		{[]string{"run", "--help"}, "/webhooks/meeting"},
+	}
+	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
-		if err := run(t.Context(), args, getenv(nil), nil, &stdout, &stderr); err != nil {
-			t.Errorf("run(%q) = %v", args, err)
+		if err := run(t.Context(), tt.args, getenv(nil), nil, &stdout, &stderr); err != nil {
+			t.Errorf("run(%q) = %v", tt.args, err)
 		}
-		if stdout.Len()+stderr.Len() == 0 {
-			t.Errorf("run(%q) printed nothing", args)
+		if got := stdout.String() + stderr.String(); !strings.Contains(got, tt.want) {
+			t.Errorf("run(%q) printed %q; want it to contain %q", tt.args, got, tt.want)
 		}
 	}
 }

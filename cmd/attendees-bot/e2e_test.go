@@ -426,6 +426,13 @@ func TestRunShutdownFinishesLookupInFlight(t *testing.T) {
 	if err := s.slack.WaitLiveConnections(ctx, 0); err != nil {
 		t.Errorf("socket still open after SIGTERM: %v", err)
 	}
+	// While it drains, the process is alive but takes no new work.
+	if got := get(t, s.http+"/healthz"); strings.TrimSpace(got) != "ok" {
+		t.Errorf("/healthz during the drain = %q", got)
+	}
+	if code := status(t, s.http+"/readyz"); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz during the drain = %d; want 503", code)
+	}
 	close(release)
 	select {
 	case err := <-s.done:
@@ -464,6 +471,17 @@ func TestRunRefusesBadConfig(t *testing.T) {
 	if strings.Contains(err.Error(), "xoxp-secret-user-token") {
 		t.Errorf("error echoes the token: %v", err)
 	}
+}
+
+func status(t *testing.T, url string) int {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctxT(t), http.MethodGet, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 func get(t *testing.T, url string) string {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/attendees-bot/attendees-bot/bot"
 	"github.com/attendees-bot/attendees-bot/formatting"
@@ -46,7 +47,9 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 	if err != nil {
 		return plainError(err)
 	}
-	if cmd.Kind == bot.KindHelp || cmd.Kind == bot.KindRecent {
+	switch cmd.Kind {
+	case bot.KindConfUUID, bot.KindMeetingID, bot.KindSubject:
+	default:
 		return &usageError{"lookup needs a conference UUID, a meeting ID or subject words"}
 	}
 	if search == "" {
@@ -60,7 +63,7 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 		var b strings.Builder
 		fmt.Fprintf(&b, "%d meetings match %q; look one up by its conference UUID:", len(others), cmd.Target)
 		for _, c := range others {
-			fmt.Fprintf(&b, "\n  %s  %s  %s", c.ConfUUID, c.Start.Format(time.DateTime), c.Subject)
+			fmt.Fprintf(&b, "\n  %s  %s  %s", c.ConfUUID, c.Start.Format(time.DateTime), printable(c.Subject))
 		}
 		return &usageError{b.String()}
 	}
@@ -88,6 +91,17 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 	}
 	_, err = io.WriteString(stdout, out)
 	return err
+}
+
+// printable drops control characters (escape sequences could rewrite the
+// terminal) from meeting-provided text.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // plainError keeps err for errors.Is but prints the user's sentence.

@@ -38,7 +38,7 @@ func runBot(ctx context.Context, args []string, getenv func(string) (string, boo
 // serve runs the Slack bot, automatic posts and the HTTP server until ctx
 // is done or one of them fails.
 func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bot.Metrics, log *slog.Logger) error {
-	st, err := store.Open(ctx, cfg.StoreURL)
+	st, err := store.Open(ctx, cfg.StoreURL.Reveal())
 	if err != nil {
 		return fmt.Errorf("open the store (STORE_URL): %w", err)
 	}
@@ -59,10 +59,19 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 		mux.Handle("POST /webhooks/meeting", posts.WebhookHandler())
 	}
 
+	// The HTTP server (webhook, metrics, probes) outlives the drain of
+	// commands in flight; /readyz reports not ready meanwhile.
+	httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopHTTP()
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return bot.Serve(gctx, cfg.HTTPAddr, mux, nil) })
-	g.Go(func() error { return b.Run(gctx) })
-	g.Go(func() error { return posts.Run(gctx) })
+	g.Go(func() error { return bot.Serve(httpCtx, cfg.HTTPAddr, mux, nil) })
+	g.Go(func() error {
+		defer stopHTTP()
+		w, wctx := errgroup.WithContext(gctx)
+		w.Go(func() error { return b.Run(wctx) })
+		w.Go(func() error { return posts.Run(wctx) })
+		return w.Wait()
+	})
 	log.Info("attendees-bot started", slog.String("version", version), slog.String("http_addr", cfg.HTTPAddr),
 		slog.String("command", cfg.SlackCommand), slog.String("store", st.Dialect()),
 		slog.Bool("webhook", cfg.WebhookKey != ""), slog.Duration("poll_interval", cfg.AutopostPollInterval))
