@@ -78,83 +78,130 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	}
 
 	// Group: person index per record, then a counting sort into one backing
-	// array of sessions so each person's sessions are a sub-slice.
-	idx := make(map[identity]int32, len(recs)/2+1)
+	// array of sessions so each person's sessions are a sub-slice. Numbers
+	// and names go to maps of their own: a string-keyed map hashes one
+	// string, not a whole identity.
 	owner := make([]int32, len(recs))
-	var ids []identity
+	var byNum map[string]int32
+	var byName map[[2]string]int32
+	// Person.Key of each group, appended to kb in group order.
+	var kb []byte
+	var kends []int32
 	var counts []int32
 	for i := range recs {
 		id := identityOf(&recs[i], i)
-		p, ok := idx[id]
-		if !ok {
-			p = int32(len(ids))
-			idx[id] = p
-			ids = append(ids, id)
+		p := int32(len(counts))
+		switch id.kind {
+		case 'n':
+			if byNum == nil {
+				byNum = make(map[string]int32, len(recs)/4+1)
+			}
+			if q, ok := byNum[id.a]; ok {
+				p = q
+			} else {
+				byNum[id.a] = p
+			}
+		case 'p':
+			k := [2]string{id.a, id.b}
+			if byName == nil {
+				byName = make(map[[2]string]int32, len(recs)/8+1)
+			}
+			if q, ok := byName[k]; ok {
+				p = q
+			} else {
+				byName[k] = p
+			}
+		}
+		if int(p) == len(counts) {
 			counts = append(counts, 0)
+			kb = id.appendKey(kb)
+			kends = append(kends, int32(len(kb)))
 		}
 		owner[i] = p
 		counts[p]++
 	}
-	people := make([]Person, len(ids))
+	groups := len(counts)
+	keys := make([]string, groups)
+	if groups > 0 {
+		ks := string(kb) // one allocation for every key
+		from := int32(0)
+		for g, to := range kends {
+			keys[g] = ks[from:to]
+			from = to
+		}
+	}
+	people := make([]Person, groups)
 	sessions := make([]Session, len(recs))
-	offs := make([]int32, len(ids)+1)
+	offs := make([]int32, groups+1)
 	for p, c := range counts {
 		offs[p+1] = offs[p] + c
 	}
+	// Record indices by group (a counting sort, stable), then by join
+	// within each group, so each Session is written once, in place.
+	perm := owner  // each owner is read once before its slot is written
 	fill := counts // reuse as the fill cursor
 	for p := range fill {
 		fill[p] = offs[p]
 	}
+	perm = make([]int32, len(recs))
 	for i := range recs {
 		p := owner[i]
-		sessions[fill[p]].Record = recs[i]
+		perm[fill[p]] = int32(i)
 		fill[p]++
+	}
+	for g := range groups {
+		sortByJoin(perm[offs[g]:offs[g+1]], recs)
+	}
+	for k, i := range perm {
+		sessions[k].Record = recs[i]
 	}
 
 	strs := make([]string, 2*len(recs)) // backing for Devices and Media
 	events := intervals{make([]int64, 0, len(recs)), make([]int64, 0, len(recs))}
 	var totals []time.Duration
-	if len(ids) > 0 {
-		totals = make([]time.Duration, len(ids))
+	if groups > 0 {
+		totals = make([]time.Duration, groups)
 	}
 	// Order the groups for display before building any Person, so no
 	// Person is moved afterwards: first join (unknown last), name, key.
-	order := make([]groupOrder, len(ids))
-	for g := range ids {
+	// Keys are unique, so the order is total and the sort need not be
+	// stable; it moves 16-byte items and looks at names and keys only on
+	// equal joins.
+	order := make([]groupOrder, groups)
+	texts := make([]string, 3*groups) // name, number, dept per group
+	for g := range groups {
 		ss := sessions[offs[g]:offs[g+1]:offs[g+1]]
-		if !slices.IsSortedFunc(ss, compareJoin) {
-			slices.SortStableFunc(ss, compareJoin)
-		}
 		first := int64(math.MaxInt64)
 		for i := range ss {
 			if j := effectiveJoin(&ss[i].Record); j > 0 {
 				first = min(first, j)
 			}
 		}
-		order[g] = groupOrder{first, mostFrequent(ss, func(r *Record) string { return r.Name }), ids[g].key(), int32(g)}
+		order[g] = groupOrder{first, int32(g)}
+		texts[3*g], texts[3*g+1], texts[3*g+2] = personTexts(ss)
 	}
 	slices.SortFunc(order, func(a, b groupOrder) int {
-		if c := cmp.Compare(a.join, b.join); c != 0 {
+		if a.join != b.join {
+			return cmp.Compare(a.join, b.join)
+		}
+		if c := strings.Compare(texts[3*a.g], texts[3*b.g]); c != 0 {
 			return c
 		}
-		if c := strings.Compare(a.name, b.name); c != 0 {
-			return c
-		}
-		return strings.Compare(a.key, b.key)
+		return strings.Compare(keys[a.g], keys[b.g])
 	})
 	for p, o := range order {
 		g := o.g
 		per := &people[p]
 		ss := sessions[offs[g]:offs[g+1]:offs[g+1]]
-		per.Key = o.key
-		per.Name = o.name
+		per.Key = keys[g]
+		per.Name = texts[3*g]
 		per.Sessions = ss
 		per.Joins = len(ss)
 		ds := strs[2*offs[g] : 2*offs[g] : 2*offs[g]+int32(len(ss))]
 		ms := strs[2*offs[g]+int32(len(ss)) : 2*offs[g]+int32(len(ss)) : 2*offs[g+1]]
 		events = analyzePerson(per, ss, start, end, openEnd, events, ds, ms)
-		per.Number = mostFrequent(ss, func(r *Record) string { return r.Number })
-		per.Dept = mostFrequent(ss, func(r *Record) string { return r.Dept })
+		per.Number = texts[3*g+1]
+		per.Dept = texts[3*g+2]
 
 		if rep.Span > 0 {
 			per.Share = float64(per.InMeeting) / float64(rep.Span)
@@ -351,14 +398,83 @@ func mostFrequent(ss []Session, field func(*Record) string) string {
 	return best
 }
 
-// groupOrder is the display order key of one group of records.
+// groupOrder is the display order key of one group of records: the first
+// join (MaxInt64 when unknown), then the name and key of group g.
 type groupOrder struct {
-	join      int64 // first join; MaxInt64 when unknown
-	name, key string
-	g         int32
+	join int64
+	g    int32
 }
 
-func compareJoin(a, b Session) int { return cmp.Compare(a.Join, b.Join) }
+// personTexts returns the most frequent name, number and department of the
+// sessions, like mostFrequent for each, in one pass when each field has one
+// distinct non-empty value, the common case.
+func personTexts(ss []Session) (name, number, dept string) {
+	n, u, d := "", "", ""
+	sn, su, sd := true, true, true
+	for i := range ss {
+		r := &ss[i].Record
+		if r.Name != "" {
+			if n == "" {
+				n = r.Name
+			} else if r.Name != n {
+				sn = false
+			}
+		}
+		if r.Number != "" {
+			if u == "" {
+				u = r.Number
+			} else if r.Number != u {
+				su = false
+			}
+		}
+		if r.Dept != "" {
+			if d == "" {
+				d = r.Dept
+			} else if r.Dept != d {
+				sd = false
+			}
+		}
+	}
+	if sn {
+		name = trimSpace(n)
+	} else {
+		name = mostFrequent(ss, func(r *Record) string { return r.Name })
+	}
+	if su {
+		number = trimSpace(u)
+	} else {
+		number = mostFrequent(ss, func(r *Record) string { return r.Number })
+	}
+	if sd {
+		dept = trimSpace(d)
+	} else {
+		dept = mostFrequent(ss, func(r *Record) string { return r.Dept })
+	}
+	return name, number, dept
+}
+
+// sortByJoin sorts record indices by the records' Join, stably.
+func sortByJoin(idx []int32, recs []Record) {
+	for k := 1; k < len(idx); k++ {
+		if recs[idx[k-1]].Join > recs[idx[k]].Join {
+			goto unsorted
+		}
+	}
+	return
+unsorted:
+	if len(idx) > 12 {
+		slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(recs[a].Join, recs[b].Join) })
+		return
+	}
+	for k := 1; k < len(idx); k++ {
+		x := idx[k]
+		j := k
+		for ; j > 0 && recs[idx[j-1]].Join > recs[x].Join; j-- {
+			idx[j] = idx[j-1]
+		}
+		idx[j] = x
+	}
+}
 
 // effectiveJoin is the join time a record counts from: its join, or for a
 // closed record without one its leave (a session with no time); 0 when
@@ -394,20 +510,61 @@ func peak(ev intervals) (int, time.Time) {
 }
 
 func breakdowns(people []Person) (devices, media, depts []Count) {
-	dn, mn, pn := map[string]int{}, map[string]int{}, map[string]int{}
+	var dn, mn, pn counter
 	for i := range people {
 		p := &people[i]
 		for _, d := range p.Devices {
-			dn[d]++
+			dn.add(d)
 		}
 		for _, d := range p.Media {
-			mn[d]++
+			mn.add(d)
 		}
 		if p.Dept != "" {
-			pn[p.Dept]++
+			pn.add(p.Dept)
 		}
 	}
-	return sortCounts(dn), sortCounts(mn), sortCounts(pn)
+	return dn.sorted(), mn.sorted(), pn.sorted()
+}
+
+// counter counts strings: in a short list while there are few distinct
+// ones (device and media types, most departments), then in a map.
+type counter struct {
+	few []Count
+	m   map[string]int
+}
+
+func (c *counter) add(s string) {
+	if c.m != nil {
+		c.m[s]++
+		return
+	}
+	for i := range c.few {
+		if c.few[i].Name == s {
+			c.few[i].N++
+			return
+		}
+	}
+	if len(c.few) < 16 {
+		c.few = append(c.few, Count{s, 1})
+		return
+	}
+	c.m = make(map[string]int, 2*len(c.few))
+	for _, x := range c.few {
+		c.m[x.Name] = x.N
+	}
+	c.m[s]++
+}
+
+func (c *counter) sorted() []Count {
+	if c.m == nil {
+		out := slices.Clip(c.few)
+		if out == nil {
+			out = []Count{}
+		}
+		sortCountsSlice(out)
+		return out
+	}
+	return sortCounts(c.m)
 }
 
 func sortCounts(n map[string]int) []Count {
@@ -415,11 +572,15 @@ func sortCounts(n map[string]int) []Count {
 	for k, v := range n {
 		out = append(out, Count{k, v})
 	}
+	sortCountsSlice(out)
+	return out
+}
+
+func sortCountsSlice(out []Count) {
 	slices.SortFunc(out, func(a, b Count) int {
 		if c := cmp.Compare(b.N, a.N); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-	return out
 }

@@ -38,6 +38,28 @@ func (id identity) key() string {
 	return "r:" + strconv.Itoa(id.i)
 }
 
+// appendKey appends id.key() to b.
+func (id identity) appendKey(b []byte) []byte {
+	switch id.kind {
+	case 'n':
+		return append(append(b, "n:"...), id.a...)
+	case 'p':
+		b = appendKeyPart(append(b, "p:"...), id.a)
+		return appendKeyPart(append(b, '|'), id.b)
+	}
+	return strconv.AppendInt(append(b, "r:"...), int64(id.i), 10)
+}
+
+func appendKeyPart(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '|' || s[i] == '\\' {
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return b
+}
+
 func keyPart(s string) string {
 	if !strings.ContainsAny(s, `|\`) {
 		return s
