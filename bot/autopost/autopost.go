@@ -189,6 +189,15 @@ func (s *Service) Run(ctx context.Context) error {
 func (s *Service) pollLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.PollInterval)
 	defer t.Stop()
+	// Hand the poll lease over at once, so a restarted or other replica
+	// polls on its next tick instead of after the lease runs out.
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		defer cancel()
+		if err := s.store.ReleaseLease(rctx, pollLease, s.cfg.Owner); err != nil {
+			s.log.LogAttrs(rctx, slog.LevelWarn, "autopost poll lease not released", slog.Any("err", err))
+		}
+	}()
 	for {
 		if err := s.Poll(ctx); err != nil && ctx.Err() == nil {
 			s.log.LogAttrs(ctx, slog.LevelWarn, "autopost poll failed", slog.Any("err", err))

@@ -137,6 +137,7 @@ type sentFile struct {
 
 // fakePoster records posts; fail makes the next calls fail.
 type fakePoster struct {
+	during func() // called inside Post, before it answers
 	mu     sync.Mutex
 	fail   int
 	err    error // returned by every Post when set
@@ -147,7 +148,13 @@ type fakePoster struct {
 
 var errSlackDown = errors.New("slack: service_unavailable")
 
-func (p *fakePoster) Post(_ context.Context, channelID string, m formatting.Message) (string, error) {
+func (p *fakePoster) Post(ctx context.Context, channelID string, m formatting.Message) (string, error) {
+	if p.during != nil {
+		p.during() // e.g. a shutdown arriving while Slack handles the post
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err // an HTTP client gives up when its context ends
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.err != nil {

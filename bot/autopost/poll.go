@@ -140,14 +140,29 @@ func Matches(sub store.Subscription, conf meeting.Conference) bool {
 		if len(words) == 0 {
 			return false
 		}
+		inSubject := make(map[string]bool)
+		for _, w := range strings.FieldsFunc(subject, notWordRune) {
+			inSubject[w] = true
+		}
 		for _, w := range words {
-			if !strings.Contains(subject, w) {
+			// Whole words, so "sync" does not match "async"; scripts written
+			// without spaces (Chinese, Japanese) match as a substring.
+			if !inSubject[strings.TrimFunc(w, notWordRune)] && !(dense(w) && strings.Contains(subject, w)) {
 				return false
 			}
 		}
 		return true
 	}
 	return false
+}
+
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// dense reports whether w is written without spaces between words.
+func dense(w string) bool {
+	return strings.ContainsFunc(w, func(r rune) bool {
+		return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai)
+	})
 }
 
 func hasKind(subs []store.Subscription, kind string) bool {

@@ -25,6 +25,10 @@ func TestMatches(t *testing.T) {
 		{store.KindSubject, "sync planning", true}, // every word, any order
 		{store.KindSubject, "周会", true},
 		{store.KindSubject, "weekly retro", false},
+		{store.KindSubject, "ync", false},  // whole words only
+		{store.KindSubject, "plan", false}, // not a prefix either
+		{store.KindSubject, "q4", true},
+		{store.KindSubject, "周", true}, // written without spaces: a substring
 		{store.KindSubject, "", false},
 		{"room", "x", false},
 	}
@@ -184,4 +188,25 @@ func TestPollMeetingAPI(t *testing.T) {
 	if n, _ := st.Count(t.Context(), store.StatePending); n != want || want == 0 {
 		t.Errorf("pending = %d; want %d concluded sample meetings", n, want)
 	}
+}
+
+// TestPollLeaseReleasedOnStop: a replica that stops hands the poll lease
+// over, so another polls at once instead of after the lease runs out.
+func TestPollLeaseReleasedOnStop(t *testing.T) {
+	eachBackend(t, func(t *testing.T, url string) {
+		a := newEnv(t, url, Config{Owner: "a", PollInterval: 5 * time.Minute})
+		b := newEnv(t, url, Config{Owner: "b", PollInterval: 5 * time.Minute})
+		if err := a.svc.Poll(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		stopped, cancel := context.WithCancel(t.Context())
+		cancel()
+		a.svc.pollLoop(stopped) // returns at once, releasing the lease
+		if err := b.svc.Poll(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if b.history.Calls() != 1 {
+			t.Errorf("b's history calls = %d; want 1 right after a stopped", b.history.Calls())
+		}
+	})
 }

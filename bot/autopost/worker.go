@@ -50,6 +50,9 @@ func (s *Service) Work(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// sendTimeout bounds posting one message and its CSV to Slack.
+const sendTimeout = time.Minute
+
 // deliver makes one claimed post and records the outcome. Its error is the
 // store's.
 func (s *Service) deliver(ctx context.Context, p store.Post) error {
@@ -89,14 +92,18 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 		}
 		msg = formatting.Summary(rep, opts)
 	}
-	ts, err := s.poster.Post(work, p.ChannelID, msg)
+	// Sending is not interrupted by a shutdown: a post cancelled after Slack
+	// accepted it would look failed and be posted again.
+	send, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancelSend()
+	ts, err := s.poster.Post(send, p.ChannelID, msg)
 	if err != nil {
 		return s.failed(record, log, p, "slack", err)
 	}
 	// From here the message exists: never retry the post itself.
 	if long {
 		f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location})
-		if err := s.poster.UploadCSV(work, p.ChannelID, ts, f.Name, f.Title, f.Content); err != nil {
+		if err := s.poster.UploadCSV(send, p.ChannelID, ts, f.Name, f.Title, f.Content); err != nil {
 			log.LogAttrs(record, slog.LevelWarn, "autopost CSV upload failed; the summary is posted without it", slog.Any("err", err))
 		}
 	}

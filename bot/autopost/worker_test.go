@@ -226,3 +226,27 @@ func TestShutdownMidDelivery(t *testing.T) {
 		t.Errorf("posts = %v; want the post after restart", e.poster.Posts())
 	}
 }
+
+// TestShutdownDuringPost: a shutdown that arrives while Slack is accepting
+// the post does not cut the request short, so the post is recorded once and
+// never repeated.
+func TestShutdownDuringPost(t *testing.T) {
+	e := newEnv(t, storetest.SQLiteURL(t), Config{})
+	enqueueNow(t, e, uuid1, "C")
+	e.reporter.set(uuid1, "Alice")
+	ctx, cancel := context.WithCancel(t.Context())
+	e.poster.during = cancel
+	if _, err := e.svc.Work(ctx); err != nil {
+		t.Fatalf("Work = %v", err)
+	}
+	p, _, _ := e.store.Get(t.Context(), uuid1, "C")
+	if p.State != store.StatePosted {
+		t.Fatalf("post = %+v; want posted", p)
+	}
+	e.poster.during = nil
+	e.clock.Advance(time.Hour)
+	e.work(t)
+	if n := len(e.poster.Posts()); n != 1 {
+		t.Errorf("posts = %d; want exactly 1", n)
+	}
+}
