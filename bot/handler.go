@@ -294,24 +294,26 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 	}
 	res := resultOf(rep)
 	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.lang, InlineLimit: h.inline, Location: h.loc}
-	long := formatting.Summary(rep, opts).More > 0
-	if long {
-		opts.FileNote = "📎 The full list (CSV) is in this message's thread."
-	}
-	ts, err := h.out.Post(ctx, req.ChannelID, formatting.Summary(rep, opts))
+	// The file goes into the post's thread after the post exists, so the
+	// post itself promises nothing about it.
+	msg := formatting.Summary(rep, opts)
+	long := msg.More > 0
+	ts, err := h.out.Post(ctx, req.ChannelID, msg)
 	switch {
 	case notMember(err):
 		h.log.LogAttrs(ctx, slog.LevelInfo, "cannot post in channel, sharing via response_url", slog.String("channel", req.ChannelID), slog.Any("err", err))
-		opts.FileNote = ""
-		if long {
-			opts.FileNote = "📎 The full list (CSV) was sent to the person who shared this."
-		}
-		if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: formatting.Summary(rep, opts), InChannel: true}); err != nil {
-			return res, fmt.Errorf("share via response_url: %w", err)
-		}
 		text := "I'm not a member of this channel, so I shared the summary through your command."
 		if long {
-			text += " " + h.csvToDM(ctx, req, rep, formatting.Shared)
+			// Send the file first, so the shared note is true.
+			sentence, sent := h.sendCSVToDM(ctx, req, rep, formatting.Shared)
+			text += " " + sentence
+			if sent {
+				opts.FileNote = "📎 The full list (CSV) was sent to the person who shared this."
+				msg = formatting.Summary(rep, opts)
+			}
+		}
+		if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg, InChannel: true}); err != nil {
+			return res, fmt.Errorf("share via response_url: %w", err)
 		}
 		text += " Invite me to the channel to have files attached there."
 		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)})
@@ -320,7 +322,9 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 	}
 	text := "Shared in the channel (phone numbers masked)."
 	if long {
-		if err := h.out.Upload(ctx, h.csvUpload(rep, formatting.Shared, req.ChannelID, ts)); err != nil {
+		up := h.csvUpload(rep, formatting.Shared, req.ChannelID, ts)
+		up.Comment = "📎 The full list (CSV, phone numbers masked)."
+		if err := h.out.Upload(ctx, up); err != nil {
 			h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload to channel failed", slog.String("channel", req.ChannelID), slog.Any("err", err))
 			text += " I couldn't attach the CSV in the thread (" + slackReason(err) + "). " + h.csvToDM(ctx, req, rep, formatting.Shared)
 		}
@@ -332,16 +336,22 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 // tells them where it went (or why it did not). A file cannot be ephemeral,
 // so the DM is the private place for it.
 func (h *Handler) csvToDM(ctx context.Context, req Request, rep *formatting.Report, aud formatting.Audience) string {
+	sentence, _ := h.sendCSVToDM(ctx, req, rep, aud)
+	return sentence
+}
+
+// sendCSVToDM is csvToDM that also reports whether the file was sent.
+func (h *Handler) sendCSVToDM(ctx context.Context, req Request, rep *formatting.Report, aud formatting.Audience) (string, bool) {
 	channel, err := h.out.OpenDM(ctx, req.UserID)
 	if err != nil {
 		h.log.LogAttrs(ctx, slog.LevelWarn, "open DM failed", slog.String("user", req.UserID), slog.Any("err", err))
-		return "I couldn't open a direct message with you to send the CSV (" + slackReason(err) + ")."
+		return "I couldn't open a direct message with you to send the CSV (" + slackReason(err) + ").", false
 	}
 	if err := h.out.Upload(ctx, h.csvUpload(rep, aud, channel, "")); err != nil {
 		h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload failed", slog.String("channel", channel), slog.Any("err", err))
-		return "I couldn't send the CSV file (" + slackReason(err) + "). Please try the CSV button again."
+		return "I couldn't send the CSV file (" + slackReason(err) + "). Please try the CSV button again.", false
 	}
-	return fmt.Sprintf("📎 The full list (CSV, %d records) is in your direct messages with me.", len(rep.Meeting.Records))
+	return fmt.Sprintf("📎 The full list (CSV, %d records) is in your direct messages with me.", len(rep.Meeting.Records)), true
 }
 
 func (h *Handler) csvUpload(rep *formatting.Report, aud formatting.Audience, channel, ts string) Upload {

@@ -86,11 +86,10 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 		msg = noRecords(p)
 	} else {
 		opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: s.cfg.Lang, InlineLimit: s.cfg.InlineLimit, Location: s.cfg.Location}
-		long = formatting.Summary(rep, opts).More > 0
-		if long {
-			opts.FileNote = "📎 The full list (CSV) is in this message's thread."
-		}
+		// The CSV goes into the thread once the post exists; the post
+		// promises nothing about it, so a failed upload leaves no false note.
 		msg = formatting.Summary(rep, opts)
+		long = msg.More > 0
 	}
 	// Sending is not interrupted by a shutdown: a post cancelled after Slack
 	// accepted it would look failed and be posted again.
