@@ -67,15 +67,14 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 	// generated cells of each record with the person's other records.
 	enc := newCellEncoder()
 	var (
-		cells               [2]string
 		fields              []string
-		buf, pre, suf, gen  []byte
-		one                 []byte
+		starts              []int
+		buf, all, one       []byte
+		preBuf, sufBuf      []byte
+		nameBuf, numBuf     []byte
 		ends                []int32
-		nameCell, numCell   []byte
 		dept, device, media cellCache
 		zone                zoneCache
-		lastName, lastNum   string
 	)
 	for pi := range r.People {
 		p := &r.People[pi]
@@ -85,8 +84,16 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 		if shared {
 			buf = strconv.AppendInt(append(buf, "person-"...), int64(pi+1), 10)
 		} else {
-			buf = append(buf, csvCell(p.Key)...)
+			buf = appendCell(buf, p.Key)
 		}
+		ends = append(ends, int32(len(buf)))
+		buf = appendNameCell(buf, p.Name, shared)
+		ends = append(ends, int32(len(buf)))
+		lastName, lastNum := p.Name, ""
+		if len(p.Sessions) > 0 {
+			lastNum = p.Sessions[0].Number
+		}
+		buf = appendNumberCell(buf, lastNum, shared)
 		ends = append(ends, int32(len(buf)))
 		buf = appendSeconds(buf, p.InMeeting)
 		ends = append(ends, int32(len(buf)))
@@ -122,51 +129,51 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 			ends = append(ends, int32(len(buf)))
 		}
 		gs := string(buf)
+
+		// fields: key, name, the first record's number, the six totals,
+		// then six generated cells per record.
 		fields = fields[:0]
 		from := int32(0)
 		for _, to := range ends {
 			fields = append(fields, gs[from:to])
 			from = to
 		}
-
-		cells[0], cells[1] = fields[0], csvCell(csvName(p.Name, shared))
-		pre = enc.append(pre[:0], cells[:2])
-		lastName = p.Name
-		nameCell = enc.append(nameCell[:0], cells[1:2])
-		lastNum = ""
-		suf = enc.append(suf[:0], fields[1:7])
-
-		// Every record's generated cells in one Write. When no cell needed
-		// quoting, which the length shows, row i's cells are a slice of
-		// the result; else each row is encoded on its own below.
-		rowCells := fields[7:]
-		gen = enc.append(gen[:0], rowCells)
-		batched := len(gen) == len(gs)-int(ends[6])+len(rowCells)-1
+		// One Write for all of them. When no cell needed quoting, which the
+		// length shows, each piece is a slice of the result; else each
+		// piece is encoded on its own.
+		all = enc.append(all[:0], fields)
+		starts = starts[:0]
+		n := 0
+		for _, f := range fields {
+			starts = append(starts, n)
+			n += len(f) + 1
+		}
+		starts = append(starts, n) // one past the comma after the last cell
+		plain := len(all) == n-1
+		piece := func(i, j int, dst *[]byte) []byte {
+			if plain {
+				return all[starts[i] : starts[j]-1]
+			}
+			*dst = enc.append((*dst)[:0], fields[i:j])
+			return *dst
+		}
+		pre := piece(0, 2, &preBuf)
+		nameCell := piece(1, 2, &nameBuf)
+		numCell := piece(2, 3, &numBuf)
+		suf := piece(3, 9, &sufBuf)
 		for si := range p.Sessions {
 			s := &p.Sessions[si]
 			if s.Name != lastName {
 				lastName = s.Name
-				cells[0] = csvCell(csvName(s.Name, shared))
-				nameCell = enc.append(nameCell[:0], cells[:1])
+				nameBuf = enc.append(nameBuf[:0], []string{csvCell(csvName(s.Name, shared))})
+				nameCell = nameBuf
 			}
-			if s.Number != lastNum || si == 0 {
-				num := trimSpace(s.Number)
-				if shared {
-					num = MaskNumber(num)
-				}
-				lastNum, cells[0] = s.Number, csvCell(num)
-				numCell = enc.append(numCell[:0], cells[:1])
+			if s.Number != lastNum {
+				lastNum = s.Number
+				numBuf = enc.append(numBuf[:0], []string{numberCell(s.Number, shared)})
+				numCell = numBuf
 			}
-			var g []byte
-			if batched {
-				// Row si starts after its raw cells and 6*si commas.
-				a := int(ends[6+6*si]) - int(ends[6]) + 6*si
-				b := int(ends[6+6*si+6]) - int(ends[6]) + 6*si + 5
-				g = gen[a:b]
-			} else {
-				one = enc.append(one[:0], rowCells[6*si:6*si+6])
-				g = one
-			}
+			g := piece(9+6*si, 15+6*si, &one)
 
 			row := bw.AvailableBuffer()
 			row = append(row, pre...)
@@ -347,6 +354,53 @@ func (c *cellCache) cell(e *cellEncoder, raw string) []byte {
 	return c.out[i]
 }
 
+// numberCell is the number cell of a record.
+func numberCell(number string, shared bool) string {
+	num := trimSpace(number)
+	if shared {
+		num = MaskNumber(num)
+	}
+	return csvCell(num)
+}
+
+// appendNumberCell appends numberCell(number, shared) to b.
+func appendNumberCell(b []byte, number string, shared bool) []byte {
+	num := trimSpace(number)
+	if shared {
+		return appendMaskedCell(b, num)
+	}
+	return appendCell(b, num)
+}
+
+// appendNameCell appends csvCell(csvName(name, shared)) to b.
+func appendNameCell(b []byte, name string, shared bool) []byte {
+	name = trimSpace(name)
+	if shared && looksLikeNumber(name) {
+		return appendMaskedCell(b, name)
+	}
+	return appendCell(b, name)
+}
+
+// appendMaskedCell appends csvCell(MaskNumber(s)) to b.
+func appendMaskedCell(b []byte, s string) []byte {
+	start := len(b)
+	b = appendMaskNumber(b, s)
+	if needsApostrophe(b[start:]) {
+		b = append(b, 0)
+		copy(b[start+1:], b[start:])
+		b[start] = '\''
+	}
+	return b
+}
+
+// appendCell appends csvCell(s) to b.
+func appendCell(b []byte, s string) []byte {
+	if needsApostrophe(s) {
+		b = append(b, '\'')
+	}
+	return append(b, s...)
+}
+
 func csvName(name string, shared bool) string {
 	name = trimSpace(name)
 	if shared && looksLikeNumber(name) {
@@ -388,26 +442,32 @@ func appendFlags(b []byte, p *Person) []byte {
 // "+991116004380" and "-5" stay readable while "=HYPERLINK(…)" and
 // "+1+cmd|' /C calc'!A0" do not run.
 func csvCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '@', '\t', '\r':
+	if needsApostrophe(s) {
 		return "'" + s
-	case '+', '-':
-		if !plainNumber(s) {
-			return "'" + s
-		}
 	}
 	return s
 }
 
+// needsApostrophe reports whether csvCell adds an apostrophe to s.
+func needsApostrophe[T string | []byte](s T) bool {
+	if len(s) == 0 {
+		return false
+	}
+	switch s[0] {
+	case '=', '@', '\t', '\r':
+		return true
+	case '+', '-':
+		return !plainNumber(s)
+	}
+	return false
+}
+
 // plainNumber matches ^[+-]?[0-9][0-9 ().-]*$.
-func plainNumber(s string) bool {
-	if s != "" && (s[0] == '+' || s[0] == '-') {
+func plainNumber[T string | []byte](s T) bool {
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
 		s = s[1:]
 	}
-	if s == "" || s[0] < '0' || s[0] > '9' {
+	if len(s) == 0 || s[0] < '0' || s[0] > '9' {
 		return false
 	}
 	for i := 1; i < len(s); i++ {

@@ -146,11 +146,18 @@ func utf16Len(s string) int {
 // string that is not mostly digits (a name, an address) is masked whole but
 // its first rune. Empty stays empty.
 func MaskNumber(s string) string {
+	var arr [40]byte
+	return string(appendMaskNumber(arr[:0], s))
+}
+
+// appendMaskNumber appends MaskNumber(s) to b.
+func appendMaskNumber(b []byte, s string) []byte {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return ""
+		return b
 	}
-	var digits []byte
+	var arr [32]byte
+	digits := arr[:0]
 	plus := false
 	other := 0
 	for i, r := range s {
@@ -167,7 +174,11 @@ func MaskNumber(s string) string {
 	}
 	if len(digits) == 0 || other > len(digits)/4 {
 		r, size := utf8.DecodeRuneInString(s)
-		return string(r) + strings.Repeat("*", max(3, utf8.RuneCountInString(s[size:])))
+		b = utf8.AppendRune(b, r)
+		for range max(3, utf8.RuneCountInString(s[size:])) {
+			b = append(b, '*')
+		}
+		return b
 	}
 	keepHead, keepTail := min(5, len(digits)-8), 4
 	switch n := len(digits); {
@@ -176,18 +187,17 @@ func MaskNumber(s string) string {
 	case n <= 10:
 		keepHead, keepTail = 0, 2
 	}
-	out := make([]byte, 0, len(digits)+1)
 	if plus {
-		out = append(out, '+')
+		b = append(b, '+')
 	}
 	for i, d := range digits {
 		if i < keepHead || i >= len(digits)-keepTail {
-			out = append(out, d)
+			b = append(b, d)
 		} else {
-			out = append(out, '*')
+			b = append(b, '*')
 		}
 	}
-	return string(out)
+	return b
 }
 
 // looksLikeNumber reports whether a display name is really a phone number

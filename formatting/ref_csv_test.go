@@ -9,8 +9,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func writeCSVRef(w io.Writer, r *Report, o CSVOptions) error {
@@ -189,4 +191,66 @@ func TestWriteCSVSameAsRef(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestMaskNumberSameAsRef(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ins := append([]string{"", " ", "+", "１２３４５６７８９０１２", "+99 (111) 600-4380 123", "\xff", "abc", "12345678901234567890123456789012345678901234"}, hostile...)
+	for range 3000 {
+		var b []byte
+		for range rng.IntN(30) {
+			b = append(b, "0123456789+- .()x\xff"[rng.IntN(18)])
+		}
+		ins = append(ins, string(b), randomText(rng, 20))
+	}
+	for _, in := range ins {
+		if got, want := MaskNumber(in), maskNumberRef(in); got != want {
+			t.Fatalf("MaskNumber(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
+func maskNumberRef(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	var digits []byte
+	plus := false
+	other := 0
+	for i, r := range s {
+		r = foldRune(r)
+		switch {
+		case r >= '0' && r <= '9':
+			digits = append(digits, byte(r))
+		case r == '+' && i == 0:
+			plus = true
+		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
+		default:
+			other++
+		}
+	}
+	if len(digits) == 0 || other > len(digits)/4 {
+		r, size := utf8.DecodeRuneInString(s)
+		return string(r) + strings.Repeat("*", max(3, utf8.RuneCountInString(s[size:])))
+	}
+	keepHead, keepTail := min(5, len(digits)-8), 4
+	switch n := len(digits); {
+	case n <= 6:
+		keepHead, keepTail = 0, 0
+	case n <= 10:
+		keepHead, keepTail = 0, 2
+	}
+	out := make([]byte, 0, len(digits)+1)
+	if plus {
+		out = append(out, '+')
+	}
+	for i, d := range digits {
+		if i < keepHead || i >= len(digits)-keepTail {
+			out = append(out, d)
+		} else {
+			out = append(out, '*')
+		}
+	}
+	return string(out)
 }
