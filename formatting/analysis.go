@@ -131,37 +131,23 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		}
 	}
 	people := make([]Person, groups)
-	sessions := make([]Session, len(recs))
 	offs := make([]int32, groups+1)
 	for p, c := range counts {
 		offs[p+1] = offs[p] + c
 	}
 	// Record indices by group (a counting sort, stable), then by join
-	// within each group, so each Session is written once, in place.
-	perm := owner  // each owner is read once before its slot is written
+	// within each group.
 	fill := counts // reuse as the fill cursor
 	for p := range fill {
 		fill[p] = offs[p]
 	}
-	perm = make([]int32, len(recs))
+	perm := make([]int32, len(recs))
 	for i := range recs {
 		p := owner[i]
 		perm[fill[p]] = int32(i)
 		fill[p]++
 	}
-	for g := range groups {
-		sortByJoin(perm[offs[g]:offs[g+1]], recs)
-	}
-	for k, i := range perm {
-		sessions[k].Record = recs[i]
-	}
 
-	strs := make([]string, 2*len(recs)) // backing for Devices and Media
-	events := intervals{make([]int64, 0, len(recs)), make([]int64, 0, len(recs))}
-	var totals []time.Duration
-	if groups > 0 {
-		totals = make([]time.Duration, groups)
-	}
 	// Order the groups for display before building any Person, so no
 	// Person is moved afterwards: first join (unknown last), name, key.
 	// Keys are unique, so the order is total and the sort need not be
@@ -170,15 +156,16 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	order := make([]groupOrder, groups)
 	texts := make([]string, 3*groups) // name, number, dept per group
 	for g := range groups {
-		ss := sessions[offs[g]:offs[g+1]:offs[g+1]]
+		idx := perm[offs[g]:offs[g+1]]
+		sortByJoin(idx, recs)
 		first := int64(math.MaxInt64)
-		for i := range ss {
-			if j := effectiveJoin(&ss[i].Record); j > 0 {
+		for _, i := range idx {
+			if j := effectiveJoin(&recs[i]); j > 0 {
 				first = min(first, j)
 			}
 		}
 		order[g] = groupOrder{first, int32(g)}
-		texts[3*g], texts[3*g+1], texts[3*g+2] = personTexts(ss)
+		texts[3*g], texts[3*g+1], texts[3*g+2] = personTexts(recs, idx)
 	}
 	slices.SortFunc(order, func(a, b groupOrder) int {
 		if a.join != b.join {
@@ -189,16 +176,33 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		}
 		return strings.Compare(keys[a.g], keys[b.g])
 	})
+
+	// Sessions are laid out in display order, so every later pass (here
+	// and in WriteCSV) reads them front to back.
+	sessions := make([]Session, len(recs))
+	strs := make([]string, 2*len(recs)) // backing for Devices and Media
+	events := intervals{make([]int64, 0, len(recs)), make([]int64, 0, len(recs))}
+	var totals []time.Duration
+	if groups > 0 {
+		totals = make([]time.Duration, groups)
+	}
+	k := 0
 	for p, o := range order {
 		g := o.g
 		per := &people[p]
-		ss := sessions[offs[g]:offs[g+1]:offs[g+1]]
+		idx := perm[offs[g]:offs[g+1]]
+		n := len(idx)
+		ss := sessions[k : k+n : k+n]
+		for j, i := range idx {
+			ss[j].Record = recs[i]
+		}
+		ds := strs[2*k : 2*k : 2*k+n]
+		ms := strs[2*k+n : 2*k+n : 2*k+2*n]
+		k += n
 		per.Key = keys[g]
 		per.Name = texts[3*g]
 		per.Sessions = ss
 		per.Joins = len(ss)
-		ds := strs[2*offs[g] : 2*offs[g] : 2*offs[g]+int32(len(ss))]
-		ms := strs[2*offs[g]+int32(len(ss)) : 2*offs[g]+int32(len(ss)) : 2*offs[g+1]]
 		events = analyzePerson(per, ss, start, end, openEnd, events, ds, ms)
 		per.Number = texts[3*g+1]
 		per.Dept = texts[3*g+2]
@@ -336,12 +340,12 @@ func analyzePerson(per *Person, ss []Session, start, end, openEnd int64, events 
 }
 
 // mostFrequent returns the most frequent non-empty trimmed value of field
-// over the sessions, the earliest on a tie.
-func mostFrequent(ss []Session, field func(*Record) string) string {
+// over the records idx of recs, the earliest on a tie.
+func mostFrequent(recs []Record, idx []int32, field func(*Record) string) string {
 	// Fast path: one distinct non-empty value, the common case.
 	first, same := "", true
-	for i := range ss {
-		v := field(&ss[i].Record)
+	for _, i := range idx {
+		v := field(&recs[i])
 		if v == "" {
 			continue
 		}
@@ -355,11 +359,11 @@ func mostFrequent(ss []Session, field func(*Record) string) string {
 	if same {
 		return trimSpace(first)
 	}
-	if len(ss) > 16 {
+	if len(idx) > 16 {
 		n := make(map[string]int)
 		best, bestN := "", 0
-		for i := range ss {
-			v := trimSpace(field(&ss[i].Record))
+		for _, i := range idx {
+			v := trimSpace(field(&recs[i]))
 			if v == "" {
 				continue
 			}
@@ -371,8 +375,8 @@ func mostFrequent(ss []Session, field func(*Record) string) string {
 		// A later value reaching the same count does not replace an earlier
 		// one above, but an earlier value may have reached it first only if
 		// counted first, so resolve ties by first appearance.
-		for i := range ss {
-			v := trimSpace(field(&ss[i].Record))
+		for _, i := range idx {
+			v := trimSpace(field(&recs[i]))
 			if v != "" && n[v] == bestN {
 				return v
 			}
@@ -380,14 +384,14 @@ func mostFrequent(ss []Session, field func(*Record) string) string {
 		return best
 	}
 	best, bestN := "", 0
-	for i := range ss {
-		v := trimSpace(field(&ss[i].Record))
+	for _, i := range idx {
+		v := trimSpace(field(&recs[i]))
 		if v == "" || v == best {
 			continue
 		}
 		c := 0
-		for j := range ss {
-			if trimSpace(field(&ss[j].Record)) == v {
+		for _, j := range idx {
+			if trimSpace(field(&recs[j])) == v {
 				c++
 			}
 		}
@@ -406,13 +410,13 @@ type groupOrder struct {
 }
 
 // personTexts returns the most frequent name, number and department of the
-// sessions, like mostFrequent for each, in one pass when each field has one
+// records idx of recs (in join order), like mostFrequent for each, in one pass when each field has one
 // distinct non-empty value, the common case.
-func personTexts(ss []Session) (name, number, dept string) {
+func personTexts(recs []Record, idx []int32) (name, number, dept string) {
 	n, u, d := "", "", ""
 	sn, su, sd := true, true, true
-	for i := range ss {
-		r := &ss[i].Record
+	for _, i := range idx {
+		r := &recs[i]
 		if r.Name != "" {
 			if n == "" {
 				n = r.Name
@@ -438,17 +442,17 @@ func personTexts(ss []Session) (name, number, dept string) {
 	if sn {
 		name = trimSpace(n)
 	} else {
-		name = mostFrequent(ss, func(r *Record) string { return r.Name })
+		name = mostFrequent(recs, idx, func(r *Record) string { return r.Name })
 	}
 	if su {
 		number = trimSpace(u)
 	} else {
-		number = mostFrequent(ss, func(r *Record) string { return r.Number })
+		number = mostFrequent(recs, idx, func(r *Record) string { return r.Number })
 	}
 	if sd {
 		dept = trimSpace(d)
 	} else {
-		dept = mostFrequent(ss, func(r *Record) string { return r.Dept })
+		dept = mostFrequent(recs, idx, func(r *Record) string { return r.Dept })
 	}
 	return name, number, dept
 }
