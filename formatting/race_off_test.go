@@ -1,0 +1,5 @@
+//go:build !race
+
+package formatting
+
+const raceEnabled = false
