@@ -3,6 +3,7 @@ package formatting
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -496,8 +497,9 @@ func effectiveJoin(r *Record) int64 {
 // peak sweeps the merged intervals of every person. At equal times leaves
 // come first, so back-to-back intervals do not overlap.
 func peak(ev intervals) (int, time.Time) {
-	slices.Sort(ev.starts)
-	slices.Sort(ev.ends)
+	tmp := make([]int64, len(ev.starts))
+	sortInt64s(ev.starts, tmp)
+	sortInt64s(ev.ends, tmp)
 	cur, best, at := 0, 0, noTime
 	e := 0
 	for _, s := range ev.starts {
@@ -511,6 +513,44 @@ func peak(ev intervals) (int, time.Time) {
 		}
 	}
 	return best, msTime(at)
+}
+
+// sortInt64s sorts a in increasing order with tmp (at least as long) as
+// scratch: an LSD radix sort on the offset from the minimum, 8 bits a pass
+// and only as many passes as the range needs, so times within a meeting
+// (hours, in ms) take three passes. Short slices use slices.Sort.
+func sortInt64s(a, tmp []int64) {
+	if len(a) < 256 {
+		slices.Sort(a)
+		return
+	}
+	lo, hi := a[0], a[0]
+	for _, v := range a {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	passes := (bits.Len64(uint64(hi)-uint64(lo)) + 7) / 8
+	src, dst := a, tmp[:len(a)]
+	for p := range passes {
+		shift := uint(8 * p)
+		var count [256]int
+		for _, v := range src {
+			count[(uint64(v)-uint64(lo))>>shift&0xff]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, v := range src {
+			d := (uint64(v) - uint64(lo)) >> shift & 0xff
+			dst[count[d]] = v
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if passes%2 == 1 {
+		copy(a, src)
+	}
 }
 
 func breakdowns(people []Person) (devices, media, depts []Count) {

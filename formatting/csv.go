@@ -230,11 +230,17 @@ func (e *cellEncoder) append(dst []byte, cells []string) []byte {
 	return dst[:len(dst)-1]
 }
 
-// zoneCache remembers the offset of the zone period last looked up.
+// zoneCache remembers the offset of the zone period last looked up, and the
+// last date.
 type zoneCache struct {
 	lo, hi int64 // ms, [lo, hi)
 	off    int
 	set    bool
+	// The date of the last time appended: days since the epoch, in the
+	// zone, and its YYYY-MM-DD.
+	days    int64
+	date    [10]byte
+	dateSet bool
 }
 
 func (z *zoneCache) offset(ms int64, loc *time.Location) int {
@@ -269,15 +275,19 @@ func (z *zoneCache) appendISO(b []byte, ms int64, loc *time.Location) []byte {
 	sec += int64(off)
 	days := floorDiv(sec, 86400)
 	rem := sec - days*86400
-	y, mo, d := civilFromDays(days)
-	if y < 0 || y > 9999 {
-		return time.UnixMilli(ms).In(loc).AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	if !z.dateSet || days != z.days {
+		y, mo, d := civilFromDays(days)
+		if y < 0 || y > 9999 {
+			return time.UnixMilli(ms).In(loc).AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+		}
+		date := append2(append2(z.date[:0], y/100), y%100)
+		date = append(date, '-')
+		date = append2(date, mo)
+		date = append(date, '-')
+		append2(date, d)
+		z.days, z.dateSet = days, true
 	}
-	b = append2(append2(b, y/100), y%100)
-	b = append(b, '-')
-	b = append2(b, mo)
-	b = append(b, '-')
-	b = append2(b, d)
+	b = append(b, z.date[:]...)
 	b = append(b, 'T')
 	b = append2(b, rem/3600)
 	b = append(b, ':')

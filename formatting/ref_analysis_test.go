@@ -429,3 +429,29 @@ func TestAnalyzeSameAsRef(t *testing.T) {
 	check("bench, ongoing", m, m.Start.Add(time.Hour))
 }
 func compareJoin(a, b Session) int { return cmp.Compare(a.Join, b.Join) }
+
+func TestSortInt64s(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, n := range []int{0, 1, 255, 256, 257, 1000, 5000} {
+		for _, spread := range []int64{0, 1, 300, 7_200_000, 1 << 40, math.MaxInt64} {
+			a := make([]int64, n)
+			for i := range a {
+				switch {
+				case spread == math.MaxInt64:
+					a[i] = int64(rng.Uint64())
+				case spread > 0:
+					a[i] = 1_777_000_000_000 + rng.Int64N(spread) - spread/2
+				}
+			}
+			if n > 2 && spread == math.MaxInt64 {
+				a[0], a[1] = math.MinInt64, math.MaxInt64
+			}
+			want := slices.Clone(a)
+			slices.Sort(want)
+			sortInt64s(a, make([]int64, n))
+			if !slices.Equal(a, want) {
+				t.Fatalf("n %d spread %d: not sorted", n, spread)
+			}
+		}
+	}
+}
