@@ -76,129 +76,151 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 		dept, device, media cellCache
 		zone                zoneCache
 	)
+	var pre, suf, nameCell, numCell []byte
+	var lastName, lastNum string
 	for pi := range r.People {
 		p := &r.People[pi]
-		// The person's cells and the generated cells of all the person's
-		// records in one string: one allocation per person.
-		buf, ends = buf[:0], ends[:0]
-		if shared {
-			buf = strconv.AppendInt(append(buf, "person-"...), int64(pi+1), 10)
-		} else {
-			buf = appendCell(buf, p.Key)
-		}
-		ends = append(ends, int32(len(buf)))
-		buf = appendNameCell(buf, p.Name, shared)
-		ends = append(ends, int32(len(buf)))
-		lastName, lastNum := p.Name, ""
-		if len(p.Sessions) > 0 {
-			lastNum = p.Sessions[0].Number
-		}
-		buf = appendNumberCell(buf, lastNum, shared)
-		ends = append(ends, int32(len(buf)))
-		buf = appendSeconds(buf, p.InMeeting)
-		ends = append(ends, int32(len(buf)))
-		buf = appendHMS(buf, p.InMeeting)
-		ends = append(ends, int32(len(buf)))
-		buf = strconv.AppendInt(buf, int64(p.Joins), 10)
-		ends = append(ends, int32(len(buf)))
-		buf = strconv.AppendFloat(buf, p.Share*100, 'f', 1, 64)
-		ends = append(ends, int32(len(buf)))
-		buf = append(buf, p.Level...)
-		ends = append(ends, int32(len(buf)))
-		buf = appendFlags(buf, p)
-		ends = append(ends, int32(len(buf)))
-		for si := range p.Sessions {
-			s := &p.Sessions[si]
-			if s.Join > 0 {
-				buf = zone.appendISO(buf, s.Join, loc)
+		// The person's cells and the generated cells of up to csvWindow
+		// of the person's records go in one string (one allocation) and
+		// through encoding/csv in one Write, so memory use stays bounded
+		// even for a person with thousands of records.
+		for w0 := 0; w0 < len(p.Sessions); w0 += csvWindow {
+			w1 := min(len(p.Sessions), w0+csvWindow)
+			head := w0 == 0
+			buf, ends = buf[:0], ends[:0]
+			if head {
+				if shared {
+					buf = strconv.AppendInt(append(buf, "person-"...), int64(pi+1), 10)
+				} else {
+					buf = appendCell(buf, p.Key)
+				}
+				ends = append(ends, int32(len(buf)))
+				buf = appendNameCell(buf, p.Name, shared)
+				ends = append(ends, int32(len(buf)))
+				lastName, lastNum = p.Name, p.Sessions[0].Number
+				buf = appendNumberCell(buf, lastNum, shared)
+				ends = append(ends, int32(len(buf)))
+				buf = appendSeconds(buf, p.InMeeting)
+				ends = append(ends, int32(len(buf)))
+				buf = appendHMS(buf, p.InMeeting)
+				ends = append(ends, int32(len(buf)))
+				buf = strconv.AppendInt(buf, int64(p.Joins), 10)
+				ends = append(ends, int32(len(buf)))
+				buf = strconv.AppendFloat(buf, p.Share*100, 'f', 1, 64)
+				ends = append(ends, int32(len(buf)))
+				buf = append(buf, p.Level...)
+				ends = append(ends, int32(len(buf)))
+				buf = appendFlags(buf, p)
+				ends = append(ends, int32(len(buf)))
 			}
-			ends = append(ends, int32(len(buf)))
-			if !s.Open && s.Leave > 0 {
-				buf = zone.appendISO(buf, s.Leave, loc)
+			for si := w0; si < w1; si++ {
+				s := &p.Sessions[si]
+				if s.Join > 0 {
+					buf = zone.appendISO(buf, s.Join, loc)
+				}
+				ends = append(ends, int32(len(buf)))
+				if !s.Open && s.Leave > 0 {
+					buf = zone.appendISO(buf, s.Leave, loc)
+				}
+				ends = append(ends, int32(len(buf)))
+				buf = strconv.AppendInt(buf, s.Join, 10)
+				ends = append(ends, int32(len(buf)))
+				if s.Leave != 0 {
+					buf = strconv.AppendInt(buf, s.Leave, 10)
+				}
+				ends = append(ends, int32(len(buf)))
+				buf = appendSeconds(buf, s.Length)
+				ends = append(ends, int32(len(buf)))
+				buf = strconv.AppendBool(buf, s.Open)
+				ends = append(ends, int32(len(buf)))
 			}
-			ends = append(ends, int32(len(buf)))
-			buf = strconv.AppendInt(buf, s.Join, 10)
-			ends = append(ends, int32(len(buf)))
-			if s.Leave != 0 {
-				buf = strconv.AppendInt(buf, s.Leave, 10)
-			}
-			ends = append(ends, int32(len(buf)))
-			buf = appendSeconds(buf, s.Length)
-			ends = append(ends, int32(len(buf)))
-			buf = strconv.AppendBool(buf, s.Open)
-			ends = append(ends, int32(len(buf)))
-		}
-		gs := string(buf)
+			gs := string(buf)
 
-		// fields: key, name, the first record's number, the six totals,
-		// then six generated cells per record.
-		fields = fields[:0]
-		from := int32(0)
-		for _, to := range ends {
-			fields = append(fields, gs[from:to])
-			from = to
-		}
-		// One Write for all of them. When no cell needed quoting, which the
-		// length shows, each piece is a slice of the result; else each
-		// piece is encoded on its own.
-		all = enc.append(all[:0], fields)
-		starts = starts[:0]
-		n := 0
-		for _, f := range fields {
-			starts = append(starts, n)
-			n += len(f) + 1
-		}
-		starts = append(starts, n) // one past the comma after the last cell
-		plain := len(all) == n-1
-		piece := func(i, j int, dst *[]byte) []byte {
-			if plain {
-				return all[starts[i] : starts[j]-1]
+			// fields: on the first window key, name, the first record's
+			// number and the six totals; then six cells per record.
+			fields = fields[:0]
+			from := int32(0)
+			for _, to := range ends {
+				fields = append(fields, gs[from:to])
+				from = to
 			}
-			*dst = enc.append((*dst)[:0], fields[i:j])
-			return *dst
-		}
-		pre := piece(0, 2, &preBuf)
-		nameCell := piece(1, 2, &nameBuf)
-		numCell := piece(2, 3, &numBuf)
-		suf := piece(3, 9, &sufBuf)
-		for si := range p.Sessions {
-			s := &p.Sessions[si]
-			if s.Name != lastName {
-				lastName = s.Name
-				nameBuf = enc.append(nameBuf[:0], []string{csvCell(csvName(s.Name, shared))})
-				nameCell = nameBuf
+			// When no cell needed quoting, which the length shows, each
+			// piece is a slice of the result; else each piece is encoded
+			// on its own.
+			all = enc.append(all[:0], fields)
+			starts = starts[:0]
+			n := 0
+			for _, f := range fields {
+				starts = append(starts, n)
+				n += len(f) + 1
 			}
-			if s.Number != lastNum {
-				lastNum = s.Number
-				numBuf = enc.append(numBuf[:0], []string{numberCell(s.Number, shared)})
-				numCell = numBuf
+			starts = append(starts, n) // one past the comma after the last cell
+			plain := len(all) == n-1
+			piece := func(i, j int, dst *[]byte) []byte {
+				if plain {
+					*dst = append((*dst)[:0], all[starts[i]:starts[j]-1]...)
+				} else {
+					*dst = enc.append((*dst)[:0], fields[i:j])
+				}
+				return *dst
 			}
-			g := piece(9+6*si, 15+6*si, &one)
+			base := 0
+			if head {
+				pre = piece(0, 2, &preBuf)
+				nameCell = piece(1, 2, &nameBuf)
+				numCell = piece(2, 3, &numBuf)
+				suf = piece(3, 9, &sufBuf)
+				base = 9
+			}
+			for si := w0; si < w1; si++ {
+				s := &p.Sessions[si]
+				if s.Name != lastName {
+					lastName = s.Name
+					nameBuf = enc.append(nameBuf[:0], []string{csvCell(csvName(s.Name, shared))})
+					nameCell = nameBuf
+				}
+				if s.Number != lastNum {
+					lastNum = s.Number
+					numBuf = enc.append(numBuf[:0], []string{numberCell(s.Number, shared)})
+					numCell = numBuf
+				}
+				c := base + 6*(si-w0)
+				var g []byte
+				if plain {
+					g = all[starts[c] : starts[c+6]-1]
+				} else {
+					one = enc.append(one[:0], fields[c:c+6])
+					g = one
+				}
 
-			row := bw.AvailableBuffer()
-			row = append(row, pre...)
-			row = append(row, ',')
-			row = append(row, nameCell...)
-			row = append(row, ',')
-			row = append(row, numCell...)
-			row = append(row, ',')
-			row = append(row, dept.cell(enc, s.Dept)...)
-			row = append(row, ',')
-			row = append(row, device.cell(enc, s.Device)...)
-			row = append(row, ',')
-			row = append(row, media.cell(enc, s.Media)...)
-			row = append(row, ',')
-			row = append(row, g...)
-			row = append(row, ',')
-			row = append(row, suf...)
-			row = append(row, '\n')
-			if _, err := bw.Write(row); err != nil {
-				return err
+				row := bw.AvailableBuffer()
+				row = append(row, pre...)
+				row = append(row, ',')
+				row = append(row, nameCell...)
+				row = append(row, ',')
+				row = append(row, numCell...)
+				row = append(row, ',')
+				row = append(row, dept.cell(enc, s.Dept)...)
+				row = append(row, ',')
+				row = append(row, device.cell(enc, s.Device)...)
+				row = append(row, ',')
+				row = append(row, media.cell(enc, s.Media)...)
+				row = append(row, ',')
+				row = append(row, g...)
+				row = append(row, ',')
+				row = append(row, suf...)
+				row = append(row, '\n')
+				if _, err := bw.Write(row); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	return bw.Flush()
 }
+
+// csvWindow is how many of a person's records WriteCSV encodes at once.
+const csvWindow = 64
 
 // cellEncoder encodes cells with encoding/csv into a byte slice.
 type cellEncoder struct {

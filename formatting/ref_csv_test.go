@@ -176,6 +176,10 @@ func TestWriteCSVSameAsRef(t *testing.T) {
 	}
 	for i := range iters {
 		m := randomMeeting(rng, 1+rng.IntN(60), 1+rng.IntN(20), 12)
+		if i%10 == 0 {
+			// A person with more records than one csvWindow.
+			m = randomMeeting(rng, 1+rng.IntN(5*csvWindow), 1+rng.IntN(2), 12)
+		}
 		r := Analyze(m, Thresholds{}, time.UnixMilli(rng.Int64N(4e12)))
 		for _, aud := range []Audience{Private, Shared} {
 			o := CSVOptions{Audience: aud, Location: zones[rng.IntN(len(zones))]}
