@@ -87,7 +87,7 @@ func watchingMessage(subs []store.Subscription) formatting.Message {
 // subscriptionLabel says what a subscription matches, escaped for mrkdwn.
 func subscriptionLabel(kind, value string) string {
 	if kind == store.KindMeetingID {
-		return "with meeting ID " + formatting.Escape(value)
+		return "with meeting ID " + formatting.Escape(groupDigits(value))
 	}
 	return "with “" + formatting.Escape(value) + "” in the subject"
 }

@@ -31,7 +31,7 @@ func TestWatchCommands(t *testing.T) {
 		{"watch 960 123-4501", true, "subscribed this channel"},
 		{"watch 9601234501", false, "already gets"},
 		{"watch Weekly  Sync", true, "“Weekly Sync” in the subject"},
-		{"watching", false, "meeting ID 9601234501"},
+		{"watching", false, "meeting ID 960 123 4501"},
 		{"unwatch 960 123 4501", true, "stopped the automatic attendance posts"},
 		{"unwatch 960 123 4501", false, "was not watching"},
 		{"watching", false, "“weekly sync” in the subject"},

@@ -141,7 +141,7 @@ func TestAutopostRestartDoesNotRepost(t *testing.T) {
 	}
 	// The subscription survived the restart too.
 	_, rs := second.command(t, slackfake.SlashCommand{Text: "watching", ChannelID: "C0GENERAL"}, 1)
-	mustContain(t, text(rs...), "9601234501")
+	mustContain(t, text(rs...), "960 123 4501")
 	second.shutdown(t)
 	if n := len(second.slack.Posts()); n != 0 {
 		t.Errorf("posts after restart = %d; want 0", n)

@@ -127,7 +127,7 @@ func TestDemoReadsCommands(t *testing.T) {
 	}
 	out := stdout.String()
 	mustContain(t, out, "Who was in that meeting?", "Recent meetings", "Company town hall Q4", "couldn't read a meeting",
-		"subscribed this channel", "with meeting ID 9601234501")
+		"subscribed this channel", "with meeting ID 960 123 4501")
 	paths := regexp.MustCompile(`file sent to \S+: (\S+\.csv)`).FindAllStringSubmatch(out, -1)
 	if len(paths) != 2 {
 		t.Fatalf("CSV files reported = %d; want 2\n%s", len(paths), out)
