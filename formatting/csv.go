@@ -76,6 +76,10 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 		dept, device, media cellCache
 		zone                zoneCache
 	)
+	var openCell [2][]byte
+	for i, v := range [2]bool{false, true} {
+		openCell[i] = enc.append(nil, []string{strconv.FormatBool(v)})
+	}
 	var pre, suf, nameCell, numCell []byte
 	var lastName, lastNum string
 	for pi := range r.People {
@@ -131,13 +135,12 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 				ends = append(ends, int32(len(buf)))
 				buf = appendSeconds(buf, s.Length)
 				ends = append(ends, int32(len(buf)))
-				buf = strconv.AppendBool(buf, s.Open)
-				ends = append(ends, int32(len(buf)))
 			}
 			gs := string(buf)
 
 			// fields: on the first window key, name, the first record's
-			// number and the six totals; then six cells per record.
+			// number and the six totals; then five cells per record (the
+			// open cell is one of two, encoded once).
 			fields = fields[:0]
 			from := int32(0)
 			for _, to := range ends {
@@ -184,12 +187,12 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 					numBuf = enc.append(numBuf[:0], []string{numberCell(s.Number, shared)})
 					numCell = numBuf
 				}
-				c := base + 6*(si-w0)
+				c := base + 5*(si-w0)
 				var g []byte
 				if plain {
-					g = all[starts[c] : starts[c+6]-1]
+					g = all[starts[c] : starts[c+5]-1]
 				} else {
-					one = enc.append(one[:0], fields[c:c+6])
+					one = enc.append(one[:0], fields[c:c+5])
 					g = one
 				}
 
@@ -207,6 +210,8 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 				row = append(row, media.cell(enc, s.Media)...)
 				row = append(row, ',')
 				row = append(row, g...)
+				row = append(row, ',')
+				row = append(row, openCell[b2i(s.Open)]...)
 				row = append(row, ',')
 				row = append(row, suf...)
 				row = append(row, '\n')
