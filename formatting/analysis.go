@@ -156,6 +156,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	// equal joins.
 	order := make([]groupOrder, groups)
 	texts := make([]string, 3*groups) // name, number, dept per group
+	same := make([]uint8, groups)
 	for g := range groups {
 		idx := perm[offs[g]:offs[g+1]]
 		sortByJoin(idx, recs)
@@ -166,7 +167,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 			}
 		}
 		order[g] = groupOrder{first, int32(g)}
-		texts[3*g], texts[3*g+1], texts[3*g+2] = personTexts(recs, idx)
+		texts[3*g], texts[3*g+1], texts[3*g+2], same[g] = personTexts(recs, idx)
 	}
 	slices.SortFunc(order, func(a, b groupOrder) int {
 		if a.join != b.join {
@@ -194,8 +195,22 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		idx := perm[offs[g]:offs[g+1]]
 		n := len(idx)
 		ss := sessions[k : k+n : k+n]
+		// Where all of the person's records have one name (number, dept)
+		// or none, they share the Person's string, so comparing them later
+		// (WriteCSV) is a pointer check, not a read of each record's text.
+		sm := same[g]
 		for j, i := range idx {
-			ss[j].Record = recs[i]
+			s := &ss[j]
+			s.Record = recs[i]
+			if sm&1 != 0 && s.Name != "" {
+				s.Name = texts[3*g]
+			}
+			if sm&2 != 0 && s.Number != "" {
+				s.Number = texts[3*g+1]
+			}
+			if sm&4 != 0 && s.Dept != "" {
+				s.Dept = texts[3*g+2]
+			}
 		}
 		ds := strs[2*k : 2*k : 2*k+n]
 		ms := strs[2*k+n : 2*k+n : 2*k+2*n]
@@ -413,7 +428,7 @@ type groupOrder struct {
 // personTexts returns the most frequent name, number and department of the
 // records idx of recs (in join order), like mostFrequent for each, in one pass when each field has one
 // distinct non-empty value, the common case.
-func personTexts(recs []Record, idx []int32) (name, number, dept string) {
+func personTexts(recs []Record, idx []int32) (name, number, dept string, same uint8) {
 	n, u, d := "", "", ""
 	sn, su, sd := true, true, true
 	for _, i := range idx {
@@ -440,22 +455,34 @@ func personTexts(recs []Record, idx []int32) (name, number, dept string) {
 			}
 		}
 	}
+	// same: bit f set when every non-empty value of field f is the
+	// returned one, as given (no space trimmed).
 	if sn {
 		name = trimSpace(n)
+		same |= b2u8(len(name) == len(n))
 	} else {
 		name = mostFrequent(recs, idx, func(r *Record) string { return r.Name })
 	}
 	if su {
 		number = trimSpace(u)
+		same |= b2u8(len(number) == len(u)) << 1
 	} else {
 		number = mostFrequent(recs, idx, func(r *Record) string { return r.Number })
 	}
 	if sd {
 		dept = trimSpace(d)
+		same |= b2u8(len(dept) == len(d)) << 2
 	} else {
 		dept = mostFrequent(recs, idx, func(r *Record) string { return r.Dept })
 	}
-	return name, number, dept
+	return name, number, dept, same
+}
+
+func b2u8(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // sortByJoin sorts record indices by the records' Join, stably.

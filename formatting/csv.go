@@ -63,8 +63,9 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 	// Every cell is encoded by encoding/csv, whose quoting depends on the
 	// cell alone, so a row may be joined from pieces encoded apart: the
 	// person's cells once per person, the cells that repeat from row to row
-	// (record name, number, dept, device, media) once per value, and the
-	// generated cells of each record with the person's other records.
+	// (record name, number, dept, device, media, open) once per value, and
+	// the generated cells of each record together with up to csvWindow-1
+	// other records of the same person.
 	enc := newCellEncoder()
 	var (
 		fields              []string
