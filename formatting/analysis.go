@@ -184,9 +184,9 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	sessions := make([]Session, len(recs))
 	strs := make([]string, 2*len(recs)) // backing for Devices and Media
 	events := intervals{make([]int64, 0, len(recs)), make([]int64, 0, len(recs))}
-	var totals []time.Duration
+	var totals []int64 // time in meeting per person, ns
 	if groups > 0 {
-		totals = make([]time.Duration, groups)
+		totals = make([]int64, groups)
 	}
 	k := 0
 	for p, o := range order {
@@ -240,7 +240,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		if start != noTime && !per.Open && !per.LastLeave.IsZero() {
 			per.Early = end-per.LastLeave.UnixMilli() > th.EarlyBefore.Milliseconds()
 		}
-		totals[p] = per.InMeeting
+		totals[p] = int64(per.InMeeting)
 	}
 
 	rep.People = people
@@ -249,14 +249,14 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	if n := len(people); n > 0 {
 		var sum int64 // ms: cannot overflow, see maxMs
 		for _, d := range totals {
-			sum += d.Milliseconds()
+			sum += time.Duration(d).Milliseconds()
 		}
 		rep.Average = time.Duration(sum/int64(n)) * time.Millisecond
-		slices.Sort(totals)
+		sortInt64s(totals, make([]int64, n))
 		if n%2 == 1 {
-			rep.Median = totals[n/2]
+			rep.Median = time.Duration(totals[n/2])
 		} else {
-			rep.Median = totals[n/2-1] + (totals[n/2]-totals[n/2-1])/2
+			rep.Median = time.Duration(totals[n/2-1] + (totals[n/2]-totals[n/2-1])/2)
 		}
 	}
 	rep.Peak, rep.PeakAt = peak(events)
