@@ -92,7 +92,7 @@ func sampleSync(start time.Time) Conference {
 		Records: sortByJoin([]meeting.Attendee{
 			rec(start, "Alice Zhang", "+8675500000001", pc, video, "Product", -2, 61),
 			rec(start, "Bob Li", "+8675500000002", pc, video, "Engineering", 0, 60),
-			rec(start, "Bob Li", "+8613800000002", mobile, audio, "Engineering", 30, 45), // second device at once
+			rec(start, "Bob Li", "+8675500000002", mobile, audio, "Engineering", 30, 45), // second device at once: same account, same number
 			rec(start, "Carol Wu", "+8675500000003", pc, video, "Design", 0.5, 20),
 			rec(start, "Carol Wu", "+8675500000003", pc, video, "Design", 23, 60),         // re-join after a drop
 			rec(start, "Dan Kim", "+8675500000004", mobile, video, "Engineering", 25, 60), // late
