@@ -59,7 +59,7 @@ func conferenceLine(c meeting.Conference, search string, loc *time.Location) sla
 	}
 	parts := []string{"*" + formatting.Escape(truncateRunes(subject, 80)) + "*"}
 	if !c.Start.IsZero() {
-		parts = append(parts, dateToken(c.Start, loc))
+		parts = append(parts, formatting.DateToken(c.Start, loc))
 	}
 	if c.ConferenceID != "" {
 		parts = append(parts, "ID "+formatting.Escape(groupDigits(c.ConferenceID)))
@@ -96,11 +96,6 @@ func lookupActions(ref lookupRef) slack.Block {
 	share.Style = slack.StylePrimary
 	csv := slack.NewButtonBlockElement(actionCSV, ref.String(), slack.NewTextBlockObject(slack.PlainTextType, "CSV file", false, false))
 	return slack.NewActionBlock("attendees_actions", share, csv)
-}
-
-// dateToken shows t in every reader's own zone, with a fallback in loc.
-func dateToken(t time.Time, loc *time.Location) string {
-	return fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", t.Unix(), t.In(loc).Format("2006-01-02 15:04 MST"))
 }
 
 func truncateRunes(s string, n int) string {

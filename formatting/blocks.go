@@ -121,6 +121,16 @@ func (b *msgBuilder) title() string {
 	return b.l.attendance
 }
 
+// DateToken renders t as a Slack date token ("Nov 27, 14:00" in each
+// reader's own time zone) with a fallback in loc (nil means UTC) for
+// clients that cannot show it. The token is built here, never from input.
+func DateToken(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return (&msgBuilder{loc: loc}).date(t, false)
+}
+
 // date renders t as a Slack date token: every reader sees their own zone,
 // clients that cannot show the token show the fallback in o.Location.
 func (b *msgBuilder) date(t time.Time, timeOnly bool) string {

@@ -3,6 +3,7 @@ package formatting
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCSVFile(t *testing.T) {
@@ -27,5 +28,22 @@ func TestCSVFile(t *testing.T) {
 				t.Errorf("content has no BOM")
 			}
 		})
+	}
+}
+
+func TestDateTokenExported(t *testing.T) {
+	at := time.Date(2026, 11, 27, 14, 5, 0, 0, time.UTC)
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	tests := []struct {
+		loc  *time.Location
+		want string
+	}{
+		{nil, "<!date^1795788300^{date_short_pretty} {time}|2026-11-27 14:05 UTC>"},
+		{sh, "<!date^1795788300^{date_short_pretty} {time}|2026-11-27 22:05 CST>"},
+	}
+	for _, tt := range tests {
+		if got := DateToken(at, tt.loc); got != tt.want {
+			t.Errorf("DateToken(%v) = %q; want %q", tt.loc, got, tt.want)
+		}
 	}
 }
