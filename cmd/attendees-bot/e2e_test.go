@@ -184,6 +184,18 @@ func (s *system) command(t *testing.T, cmd slackfake.SlashCommand, n int) (strin
 	return id, rs
 }
 
+// pressShare taps "Share in channel" under a private reply about confUUID.
+func (s *system) pressShare(t *testing.T, confUUID, channel string) string {
+	t.Helper()
+	id, err := s.slack.BlockAction(ctxT(t), slackfake.BlockAction{
+		ActionID: "attendees_share", Value: "c=" + confUUID, UserID: "U1", ChannelID: channel, Ephemeral: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 func text(rs ...slackfake.Response) string {
 	var b strings.Builder
 	for _, r := range rs {
@@ -218,12 +230,7 @@ func TestRunSmallLookup(t *testing.T) {
 func TestRunShareButton(t *testing.T) {
 	s := startSystem(t, nil, nil)
 	ctx := ctxT(t)
-	id, err := s.slack.BlockAction(ctx, slackfake.BlockAction{
-		ActionID: "attendees_share", Value: "c=" + meetingfake.SampleSyncUUID, UserID: "U1", ChannelID: "C0GENERAL", Ephemeral: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := s.pressShare(t, meetingfake.SampleSyncUUID, "C0GENERAL")
 	posts, err := s.slack.WaitPosts(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -253,12 +260,7 @@ func TestRunShareButton(t *testing.T) {
 func TestRunShareWhereBotIsNotMember(t *testing.T) {
 	s := startSystem(t, nil, nil)
 	ctx := ctxT(t)
-	id, err := s.slack.BlockAction(ctx, slackfake.BlockAction{
-		ActionID: "attendees_share", Value: "c=" + meetingfake.SampleTownHallUUID, UserID: "U1", ChannelID: "G0SECRET", Ephemeral: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := s.pressShare(t, meetingfake.SampleTownHallUUID, "G0SECRET")
 	rs, err := s.slack.WaitResponsesFor(ctx, id, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -503,12 +505,7 @@ func TestRunHonoursSlackRateLimit(t *testing.T) {
 	s := startSystem(t, nil, nil)
 	s.slack.RateLimitNext("chat.postMessage", 1, 1)
 	ctx := ctxT(t)
-	_, err := s.slack.BlockAction(ctx, slackfake.BlockAction{
-		ActionID: "attendees_share", Value: "c=" + meetingfake.SampleSyncUUID, UserID: "U1", ChannelID: "C0GENERAL", Ephemeral: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s.pressShare(t, meetingfake.SampleSyncUUID, "C0GENERAL")
 	posts, err := s.slack.WaitPosts(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
