@@ -60,173 +60,134 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 		loc = time.UTC
 	}
 	shared := o.Audience == Shared
-	// Every cell is encoded by encoding/csv, whose quoting depends on the
-	// cell alone, so a row may be joined from pieces encoded apart: the
-	// person's cells once per person, the cells that repeat from row to row
-	// (record name, number, dept, device, media, open) once per value, and
-	// the generated cells of each record together with up to csvWindow-1
-	// other records of the same person.
+	// Cells taken from meeting data (keys, names, numbers, departments,
+	// devices, media) and the level are encoded by encoding/csv, whose
+	// quoting depends on the cell alone, so a row may be joined from cells
+	// encoded apart: the person's key, name and number once per person in
+	// one Write, and the cells that repeat from row to row once per value.
+	//
+	// The other cells are appended directly: integers (strconv), ISO 8601
+	// times, second counts, h:mm:ss, the share (strconv 'f', which writes
+	// only digits, '.', '-', or NaN/+Inf/-Inf), the flags (fixed words and
+	// ';') and true/false. By construction none holds a comma, a quote, CR
+	// or LF, none starts with a space, and none is `\.`, so encoding/csv
+	// would write each of them unchanged (TestDirectCellsNeedNoQuoting).
 	enc := newCellEncoder()
 	var (
-		fields              []string
-		starts              []int
-		buf, all, one       []byte
-		preBuf, sufBuf      []byte
-		nameBuf, numBuf     []byte
-		ends                []int32
+		head                []byte
+		nameCell, numCell   []byte
+		suf                 []byte
 		dept, device, media cellCache
+		level               rawCellCache
 		zone                zoneCache
+		fields              [3]string
 	)
-	var openCell [2][]byte
-	for i, v := range [2]bool{false, true} {
-		openCell[i] = enc.append(nil, []string{strconv.FormatBool(v)})
-	}
-	var pre, suf, nameCell, numCell []byte
 	var lastName, lastNum string
 	for pi := range r.People {
 		p := &r.People[pi]
-		// The person's cells and the generated cells of up to csvWindow
-		// of the person's records go in one string (one allocation) and
-		// through encoding/csv in one Write, so memory use stays bounded
-		// even for a person with thousands of records.
-		for w0 := 0; w0 < len(p.Sessions); w0 += csvWindow {
-			w1 := min(len(p.Sessions), w0+csvWindow)
-			head := w0 == 0
-			buf, ends = buf[:0], ends[:0]
-			if head {
-				if shared {
-					buf = strconv.AppendInt(append(buf, "person-"...), int64(pi+1), 10)
-				} else {
-					buf = appendCell(buf, p.Key)
-				}
-				ends = append(ends, int32(len(buf)))
-				buf = appendNameCell(buf, p.Name, shared)
-				ends = append(ends, int32(len(buf)))
-				lastName, lastNum = p.Name, p.Sessions[0].Number
-				buf = appendNumberCell(buf, lastNum, shared)
-				ends = append(ends, int32(len(buf)))
-				buf = appendSeconds(buf, p.InMeeting)
-				ends = append(ends, int32(len(buf)))
-				buf = appendHMS(buf, p.InMeeting)
-				ends = append(ends, int32(len(buf)))
-				buf = strconv.AppendInt(buf, int64(p.Joins), 10)
-				ends = append(ends, int32(len(buf)))
-				buf = strconv.AppendFloat(buf, p.Share*100, 'f', 1, 64)
-				ends = append(ends, int32(len(buf)))
-				buf = append(buf, p.Level...)
-				ends = append(ends, int32(len(buf)))
-				buf = appendFlags(buf, p)
-				ends = append(ends, int32(len(buf)))
-			}
-			for si := w0; si < w1; si++ {
-				s := &p.Sessions[si]
-				if s.Join > 0 {
-					buf = zone.appendISO(buf, s.Join, loc)
-				}
-				ends = append(ends, int32(len(buf)))
-				if !s.Open && s.Leave > 0 {
-					buf = zone.appendISO(buf, s.Leave, loc)
-				}
-				ends = append(ends, int32(len(buf)))
-				buf = strconv.AppendInt(buf, s.Join, 10)
-				ends = append(ends, int32(len(buf)))
-				if s.Leave != 0 {
-					buf = strconv.AppendInt(buf, s.Leave, 10)
-				}
-				ends = append(ends, int32(len(buf)))
-				buf = appendSeconds(buf, s.Length)
-				ends = append(ends, int32(len(buf)))
-			}
-			gs := string(buf)
+		if len(p.Sessions) == 0 {
+			continue
+		}
+		// person_key, name and the first record's number: one Write.
+		if shared {
+			suf = strconv.AppendInt(append(suf[:0], "person-"...), int64(pi+1), 10)
+		} else {
+			suf = appendCell(suf[:0], p.Key)
+		}
+		k := len(suf)
+		suf = appendNameCell(suf, p.Name, shared)
+		n := len(suf)
+		lastName, lastNum = p.Name, p.Sessions[0].Number
+		suf = appendNumberCell(suf, lastNum, shared)
+		gs := string(suf)
+		fields = [3]string{gs[:k], gs[k:n], gs[n:]}
+		head = enc.append(head[:0], fields[:])
+		if len(head) == len(gs)+2 {
+			// No cell was quoted: split at the commas.
+			nameCell = append(nameCell[:0], head[k+1:n+1]...)
+			numCell = append(numCell[:0], head[n+2:]...)
+			head = head[:n+1]
+		} else {
+			head = enc.append(head[:0], fields[:2])
+			nameCell = enc.append(nameCell[:0], fields[1:2])
+			numCell = enc.append(numCell[:0], fields[2:3])
+		}
+		// The person's totals, the same on each of their rows.
+		suf = appendSeconds(suf[:0], p.InMeeting)
+		suf = append(suf, ',')
+		suf = appendHMS(suf, p.InMeeting)
+		suf = append(suf, ',')
+		suf = strconv.AppendInt(suf, int64(p.Joins), 10)
+		suf = append(suf, ',')
+		suf = strconv.AppendFloat(suf, p.Share*100, 'f', 1, 64)
+		suf = append(suf, ',')
+		suf = append(suf, level.cell(enc, string(p.Level))...)
+		suf = append(suf, ',')
+		suf = appendFlags(suf, p)
+		suf = append(suf, '\n')
 
-			// fields: on the first window key, name, the first record's
-			// number and the six totals; then five cells per record (the
-			// open cell is one of two, encoded once).
-			fields = fields[:0]
-			from := int32(0)
-			for _, to := range ends {
-				fields = append(fields, gs[from:to])
-				from = to
+		for si := range p.Sessions {
+			s := &p.Sessions[si]
+			if s.Name != lastName {
+				lastName = s.Name
+				fields[0] = csvCell(csvName(s.Name, shared))
+				nameCell = enc.append(nameCell[:0], fields[:1])
 			}
-			// When no cell needed quoting, which the length shows, each
-			// piece is a slice of the result; else each piece is encoded
-			// on its own.
-			all = enc.append(all[:0], fields)
-			starts = starts[:0]
-			n := 0
-			for _, f := range fields {
-				starts = append(starts, n)
-				n += len(f) + 1
+			if s.Number != lastNum {
+				lastNum = s.Number
+				fields[0] = numberCell(s.Number, shared)
+				numCell = enc.append(numCell[:0], fields[:1])
 			}
-			starts = append(starts, n) // one past the comma after the last cell
-			plain := len(all) == n-1
-			piece := func(i, j int, dst *[]byte) []byte {
-				if plain {
-					*dst = append((*dst)[:0], all[starts[i]:starts[j]-1]...)
-				} else {
-					*dst = enc.append((*dst)[:0], fields[i:j])
-				}
-				return *dst
-			}
-			base := 0
-			if head {
-				pre = piece(0, 2, &preBuf)
-				nameCell = piece(1, 2, &nameBuf)
-				numCell = piece(2, 3, &numBuf)
-				suf = piece(3, 9, &sufBuf)
-				base = 9
-			}
-			for si := w0; si < w1; si++ {
-				s := &p.Sessions[si]
-				if s.Name != lastName {
-					lastName = s.Name
-					nameBuf = enc.append(nameBuf[:0], []string{csvCell(csvName(s.Name, shared))})
-					nameCell = nameBuf
-				}
-				if s.Number != lastNum {
-					lastNum = s.Number
-					numBuf = enc.append(numBuf[:0], []string{numberCell(s.Number, shared)})
-					numCell = numBuf
-				}
-				c := base + 5*(si-w0)
-				var g []byte
-				if plain {
-					g = all[starts[c] : starts[c+5]-1]
-				} else {
-					one = enc.append(one[:0], fields[c:c+5])
-					g = one
-				}
-
-				row := bw.AvailableBuffer()
-				row = append(row, pre...)
-				row = append(row, ',')
-				row = append(row, nameCell...)
-				row = append(row, ',')
-				row = append(row, numCell...)
-				row = append(row, ',')
-				row = append(row, dept.cell(enc, s.Dept)...)
-				row = append(row, ',')
-				row = append(row, device.cell(enc, s.Device)...)
-				row = append(row, ',')
-				row = append(row, media.cell(enc, s.Media)...)
-				row = append(row, ',')
-				row = append(row, g...)
-				row = append(row, ',')
-				row = append(row, openCell[b2i(s.Open)]...)
-				row = append(row, ',')
-				row = append(row, suf...)
-				row = append(row, '\n')
-				if _, err := bw.Write(row); err != nil {
+			if bw.Available() < csvRowMax {
+				if err := bw.Flush(); err != nil {
 					return err
 				}
+			}
+			row := bw.AvailableBuffer()
+			row = append(row, head...)
+			row = append(row, ',')
+			row = append(row, nameCell...)
+			row = append(row, ',')
+			row = append(row, numCell...)
+			row = append(row, ',')
+			row = append(row, dept.cell(enc, s.Dept)...)
+			row = append(row, ',')
+			row = append(row, device.cell(enc, s.Device)...)
+			row = append(row, ',')
+			row = append(row, media.cell(enc, s.Media)...)
+			row = append(row, ',')
+			if s.Join > 0 {
+				row = zone.appendISO(row, s.Join, loc)
+			}
+			row = append(row, ',')
+			if !s.Open && s.Leave > 0 {
+				row = zone.appendISO(row, s.Leave, loc)
+			}
+			row = append(row, ',')
+			row = strconv.AppendInt(row, s.Join, 10)
+			row = append(row, ',')
+			if s.Leave != 0 {
+				row = strconv.AppendInt(row, s.Leave, 10)
+			}
+			row = append(row, ',')
+			row = appendSeconds(row, s.Length)
+			if s.Open {
+				row = append(row, ",true,"...)
+			} else {
+				row = append(row, ",false,"...)
+			}
+			row = append(row, suf...)
+			if _, err := bw.Write(row); err != nil {
+				return err
 			}
 		}
 	}
 	return bw.Flush()
 }
 
-// csvWindow is how many of a person's records WriteCSV encodes at once.
-const csvWindow = 64
+// csvRowMax is the free buffer space below which WriteCSV flushes before a
+// row, so that most rows are built in place in the buffer.
+const csvRowMax = 4 << 10
 
 // cellEncoder encodes cells with encoding/csv into a byte slice.
 type cellEncoder struct {
@@ -364,6 +325,22 @@ func civilFromDays(z int64) (y, m, d int64) {
 		y++
 	}
 	return y, m, d
+}
+
+// rawCellCache remembers the encoded cell of the last value, which is
+// encoded as is (no apostrophe, no trimming).
+type rawCellCache struct {
+	raw string
+	out []byte
+	set bool
+}
+
+func (c *rawCellCache) cell(e *cellEncoder, raw string) []byte {
+	if !c.set || raw != c.raw {
+		c.raw, c.set = raw, true
+		c.out = e.append(c.out[:0], []string{raw})
+	}
+	return c.out
 }
 
 // cellCache remembers the encoded cells of a column's recent values:

@@ -2,11 +2,19 @@ package formatting
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
+
+// csvWindow was how many of a person's records WriteCSV encoded at once;
+// TestWriteCSVSameAsRef still builds people with several times as many.
+const csvWindow = 64
 
 func TestCSVCell(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -90,6 +98,76 @@ func TestAppendISO(t *testing.T) {
 			if got := string(appendISO(nil, ms, loc)); got != want {
 				t.Errorf("appendISO(%d, %s) = %q; want %q", ms, loc, got, want)
 			}
+		}
+	}
+}
+
+// TestDirectCellsNeedNoQuoting generates values of every kind of cell that
+// WriteCSV appends without encoding/csv and checks that csv.Writer writes
+// each of them unchanged, alone and in a row.
+func TestDirectCellsNeedNoQuoting(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	zones := []*time.Location{time.UTC, time.FixedZone("X", -(3*3600 + 1800)), time.FixedZone("CST", 8*3600), time.FixedZone("Y", 14*3600)}
+	if ny, err := time.LoadLocation("America/New_York"); err == nil {
+		zones = append(zones, ny)
+	}
+	n := 20000
+	if testing.Short() {
+		n = 2000
+	}
+	edges := []int64{0, 1, -1, 999, 1000, -1000, math.MaxInt64, math.MinInt64, maxMs, maxMs + 1, 1 << 53, -62135596800000, 253402300799999, 253402300800000}
+	randInt := func() int64 {
+		switch rng.IntN(4) {
+		case 0:
+			return edges[rng.IntN(len(edges))]
+		case 1:
+			return int64(rng.Uint64())
+		case 2:
+			return rng.Int64N(4e12)
+		}
+		return rng.Int64N(2e6) - 1e6
+	}
+	var cells []string
+	add := func(b []byte) { cells = append(cells, string(b)) }
+	add([]byte("true"))
+	add([]byte("false"))
+	cells = append(cells, CSVHeader...)
+	for _, f := range []float64{0, 1, 100, 1e300, -0.0, math.NaN(), math.Inf(1), math.Inf(-1), math.SmallestNonzeroFloat64} {
+		add(strconv.AppendFloat(nil, f*100, 'f', 1, 64))
+	}
+	for bits := range 16 {
+		p := &Person{Late: bits&1 != 0, Early: bits&2 != 0, Open: bits&4 != 0, Uninvited: bits&8 != 0}
+		add(appendFlags(nil, p))
+	}
+	var zc zoneCache
+	for range n {
+		v := randInt()
+		add(strconv.AppendInt(nil, v, 10))
+		add(strconv.AppendInt([]byte("person-"), int64(rng.IntN(1e7)), 10))
+		add(appendSeconds(nil, time.Duration(v)))
+		add(appendHMS(nil, time.Duration(v)))
+		add(strconv.AppendFloat(nil, math.Float64frombits(rng.Uint64())*100, 'f', 1, 64))
+		add(strconv.AppendFloat(nil, rng.Float64()*100, 'f', 1, 64))
+		loc := zones[rng.IntN(len(zones))]
+		add(appendISO(nil, v, loc))
+		add(zc.appendISO(nil, v, loc))
+	}
+	enc := newCellEncoder()
+	for _, c := range cells {
+		if got := enc.append(nil, []string{c}); string(got) != c {
+			t.Fatalf("csv.Writer writes direct cell %q as %q", c, got)
+		}
+	}
+	for i := 0; i < len(cells); i += 19 {
+		row := cells[i:min(len(cells), i+19)]
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		if err := w.Write(row); err != nil {
+			t.Fatal(err)
+		}
+		w.Flush()
+		if want := strings.Join(row, ",") + "\n"; b.String() != want {
+			t.Fatalf("csv.Writer writes row %q as %q", want, b.String())
 		}
 	}
 }
