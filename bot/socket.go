@@ -29,11 +29,12 @@ type Bot struct {
 	metrics *Metrics
 	timeout time.Duration
 
-	seen      *envelopes
-	slots     chan struct{}
-	work      sync.WaitGroup
-	connected atomic.Bool
-	now       func() time.Time
+	seen       *envelopes
+	deliveries deliveries // nil: this process's memory only
+	slots      chan struct{}
+	work       sync.WaitGroup
+	connected  atomic.Bool
+	now        func() time.Time
 }
 
 // NewSlack builds the Slack Web API client for cfg. Slack 429s are retried
@@ -107,7 +108,7 @@ loop:
 				}
 			}
 			for _, j := range jobs {
-				b.spawn(workCtx, j.received, j.req)
+				b.spawn(workCtx, j)
 			}
 		}
 	}
@@ -144,8 +145,19 @@ func (b *Bot) drain(stop context.CancelFunc) {
 // job is a request acked and waiting to be worked on.
 type job struct {
 	received time.Time
+	envelope string
 	req      Request
 }
+
+// deliveries remembers envelope IDs across every replica sharing a store.
+type deliveries interface {
+	FirstDelivery(ctx context.Context, envelopeID string, now time.Time) (bool, error)
+}
+
+// SetDeliveries makes redelivered envelopes that reach another replica go
+// unanswered too (the in-memory check only covers this process). Call it
+// before Run.
+func (b *Bot) SetDeliveries(d deliveries) { b.deliveries = d }
 
 // dispatch acks evt and appends the work it asks for to jobs.
 func (b *Bot) dispatch(evt socketmode.Event, jobs []job) []job {
@@ -168,7 +180,7 @@ func (b *Bot) dispatch(evt socketmode.Event, jobs []job) []job {
 			b.log.Warn("unexpected slash command", slog.String("command", cmd.Command))
 			return jobs
 		}
-		jobs = append(jobs, job{received, Request{
+		jobs = append(jobs, job{received, evt.Request.EnvelopeID, Request{
 			UserID: cmd.UserID, ChannelID: cmd.ChannelID, TeamID: cmd.TeamID,
 			Text: cmd.Text, ResponseURL: cmd.ResponseURL,
 		}})
@@ -181,7 +193,7 @@ func (b *Bot) dispatch(evt socketmode.Event, jobs []job) []job {
 		for _, a := range cb.ActionCallback.BlockActions {
 			switch a.ActionID {
 			case actionShare, actionCSV, actionOpen, actionUnwatch:
-				jobs = append(jobs, job{received, Request{
+				jobs = append(jobs, job{received, evt.Request.EnvelopeID, Request{
 					UserID: cb.User.ID, ChannelID: cb.Channel.ID, TeamID: cb.Team.ID,
 					ResponseURL: cb.ResponseURL, Action: a.ActionID, Value: a.Value,
 				}})
@@ -215,7 +227,8 @@ func (b *Bot) ack(req *socketmode.Request, received time.Time) bool {
 
 // spawn runs req in the pool. The deadline starts at receipt, so time spent
 // waiting for a free worker counts against it.
-func (b *Bot) spawn(ctx context.Context, received time.Time, req Request) {
+func (b *Bot) spawn(ctx context.Context, j job) {
+	received, req := j.received, j.req
 	b.work.Add(1)
 	b.metrics.inflight.Inc()
 	go func() {
@@ -223,6 +236,9 @@ func (b *Bot) spawn(ctx context.Context, received time.Time, req Request) {
 		defer b.metrics.inflight.Dec()
 		ctx, cancel := context.WithDeadline(ctx, received.Add(b.timeout))
 		defer cancel()
+		if !b.firstDelivery(ctx, j) {
+			return
+		}
 		ids := &meeting.RequestIDs{}
 		ctx = meeting.WithRequestIDs(ctx, ids)
 		res := b.work1(ctx, req)
@@ -230,6 +246,25 @@ func (b *Bot) spawn(ctx context.Context, received time.Time, req Request) {
 		b.metrics.command(res.Outcome, took)
 		logResult(ctx, b.log, req, res, took, ids.List())
 	}()
+}
+
+// firstDelivery asks the shared store whether another replica already got
+// this envelope. If the store cannot answer, the command is answered: twice
+// is better than never.
+func (b *Bot) firstDelivery(ctx context.Context, j job) bool {
+	if b.deliveries == nil || j.envelope == "" {
+		return true
+	}
+	first, err := b.deliveries.FirstDelivery(ctx, j.envelope, j.received)
+	if err != nil {
+		b.log.Warn("envelope store unavailable; answering anyway", slog.String("envelope_id", j.envelope), slog.Any("err", err))
+		return true
+	}
+	if !first {
+		b.metrics.command(outcomeDuplicate, 0)
+		b.log.Info("duplicate envelope dropped (answered by another replica)", slog.String("envelope_id", j.envelope))
+	}
+	return first
 }
 
 // work1 admits req, waits for a free worker and serves it. Refused and

@@ -263,6 +263,10 @@ func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("prune posts: %w", err)
 	}
+	// Slack redelivers within minutes; a day of envelope IDs is plenty.
+	if _, err := s.exec(ctx, "DELETE FROM envelopes WHERE seen_at < ?", max(olderThan.UnixMilli(), ms(s.now().Add(-24*time.Hour)))); err != nil {
+		return n, fmt.Errorf("prune envelopes: %w", err)
+	}
 	return n, nil
 }
 

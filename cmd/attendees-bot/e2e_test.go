@@ -23,16 +23,43 @@ const (
 	testAppKey = "key-e2e-0123456789"
 )
 
-// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
+// syncBuffer is a bytes.Buffer safe for the logger and the test to share;
+// waitFor wakes on every write.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{}
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
 	return s.b.Write(p)
+}
+
+// waitFor blocks until the buffer holds n occurrences of substr.
+func (s *syncBuffer) waitFor(ctx context.Context, substr string, n int) error {
+	for {
+		s.mu.Lock()
+		if strings.Count(s.b.String(), substr) >= n {
+			s.mu.Unlock()
+			return nil
+		}
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("log never showed %d × %q: %w", n, substr, ctx.Err())
+		}
+	}
 }
 
 func (s *syncBuffer) String() string {
@@ -96,18 +123,29 @@ func getenv(m map[string]string) func(string) (string, bool) {
 // startSystem runs `attendees-bot run` and waits until it is connected.
 func startSystem(t testing.TB, envMod func(map[string]string), meetMod func(*meetingfake.Config)) *system {
 	t.Helper()
-	s := &system{logs: &syncBuffer{}, done: make(chan error, 1)}
+	return startOn(t, fakeSlack(t), 1, envMod, meetMod)
+}
+
+func fakeSlack(t testing.TB) *slackfake.Server {
+	t.Helper()
 	sl, err := slackfake.Start(slackfake.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.slack = sl
 	t.Cleanup(func() {
 		sl.Close()
 		if v := sl.Violations(); len(v) > 0 {
 			t.Errorf("Slack fake saw violations:\n%s", strings.Join(v, "\n"))
 		}
 	})
+	return sl
+}
+
+// startOn runs the program against sl, which then has conns connections
+// in total (a second replica on the same fake Slack makes it 2).
+func startOn(t testing.TB, sl *slackfake.Server, conns int, envMod func(map[string]string), meetMod func(*meetingfake.Config)) *system {
+	t.Helper()
+	s := &system{logs: &syncBuffer{}, done: make(chan error, 1), slack: sl}
 	s.meet = fakeMeeting(t, meetMod)
 	addr := freeAddr(t)
 	s.http = "http://" + addr
@@ -139,7 +177,7 @@ func startSystem(t testing.TB, envMod func(map[string]string), meetMod func(*mee
 	})
 	wctx, wcancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer wcancel()
-	if err := sl.WaitConnections(wctx, 1); err != nil {
+	if err := sl.WaitConnections(wctx, conns); err != nil {
 		t.Fatalf("bot did not connect: %v\n%s", err, s.logs.String())
 	}
 	return s
@@ -454,6 +492,10 @@ func TestRunShutdownFinishesLookupInFlight(t *testing.T) {
 func TestRunHTTPEndpoints(t *testing.T) {
 	s := startSystem(t, nil, nil)
 	s.command(t, slackfake.SlashCommand{Text: "help"}, 1)
+	// The command is counted just before its log line, after the reply.
+	if err := s.logs.waitFor(ctxT(t), `"msg":"command"`, 1); err != nil {
+		t.Fatal(err)
+	}
 	if got := get(t, s.http+"/healthz"); strings.TrimSpace(got) != "ok" {
 		t.Errorf("/healthz = %q", got)
 	}
@@ -548,5 +590,41 @@ func TestRunStopsOnRevokedAppToken(t *testing.T) {
 	}
 	if strings.Contains(err.Error()+logs.String(), "xapp-1-revoked") {
 		t.Errorf("the token appears in the error or logs")
+	}
+}
+
+func TestRunRedeliveryToAnotherReplicaAnsweredOnce(t *testing.T) {
+	sl := fakeSlack(t)
+	storeURL := filepath.Join(t.TempDir(), "shared.db")
+	shared := func(e map[string]string) { e["STORE_URL"] = storeURL }
+	a := startOn(t, sl, 1, shared, nil)
+	b := startOn(t, sl, 2, shared, nil) // the newest connection gets envelopes
+	ctx := ctxT(t)
+	id, err := sl.SlashCommand(ctx, slackfake.SlashCommand{Text: "help"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sl.WaitResponsesFor(ctx, id, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.logs.waitFor(ctx, `"msg":"command"`, 1); err != nil {
+		t.Fatalf("replica b did not answer: %v", err)
+	}
+	b.shutdown(t) // Slack now only has a's connection
+	if err := sl.WaitLiveConnections(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := sl.Redeliver(ctx, id, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sl.WaitAcks(ctx, id, 2); err != nil {
+		t.Fatalf("redelivery not acked: %v", err)
+	}
+	if err := a.logs.waitFor(ctx, "answered by another replica", 1); err != nil {
+		t.Fatal(err)
+	}
+	a.shutdown(t)
+	if n := len(sl.ResponsesFor(id)); n != 1 {
+		t.Errorf("replies = %d; want 1 across both replicas", n)
 	}
 }

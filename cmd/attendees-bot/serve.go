@@ -49,6 +49,7 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 	h := bot.NewHandler(cfg, looker, bot.NewSlackResponder(api), log)
 	h.SetSubscriptions(st)
 	b := bot.NewBot(cfg, api, h, metrics, log)
+	b.SetDeliveries(st)
 
 	posts, err := newAutopost(cfg, mc, looker, bot.NewAutopostPoster(api), st, metrics, log)
 	if err != nil {
