@@ -74,116 +74,145 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 	// would write each of them unchanged (TestDirectCellsNeedNoQuoting).
 	enc := newCellEncoder()
 	var (
-		head                []byte
-		nameCell, numCell   []byte
-		suf                 []byte
-		dept, device, media cellCache
-		level               rawCellCache
-		zone                zoneCache
-		fields              [3]string
+		head, nameCell, numCell  []byte
+		nameBuf, numBuf, headBuf []byte
+		suf, cells, out          []byte
+		cellEnds                 []int
+		fields                   []string
+		dept, device, media      cellCache
+		level                    rawCellCache
+		zone                     zoneCache
 	)
 	var lastName, lastNum string
-	for pi := range r.People {
-		p := &r.People[pi]
-		if len(p.Sessions) == 0 {
-			continue
+	for b0 := 0; b0 < len(r.People); b0 += csvBatch {
+		// The key, name and first number of csvBatch people go in one
+		// string (one allocation) and through encoding/csv in one Write.
+		b1 := min(len(r.People), b0+csvBatch)
+		cells, cellEnds = cells[:0], cellEnds[:0]
+		for pi := b0; pi < b1; pi++ {
+			p := &r.People[pi]
+			if shared {
+				cells = strconv.AppendInt(append(cells, "person-"...), int64(pi+1), 10)
+			} else {
+				cells = appendCell(cells, p.Key)
+			}
+			cellEnds = append(cellEnds, len(cells))
+			cells = appendNameCell(cells, p.Name, shared)
+			cellEnds = append(cellEnds, len(cells))
+			if len(p.Sessions) > 0 {
+				cells = appendNumberCell(cells, p.Sessions[0].Number, shared)
+			}
+			cellEnds = append(cellEnds, len(cells))
 		}
-		// person_key, name and the first record's number: one Write.
-		if shared {
-			suf = strconv.AppendInt(append(suf[:0], "person-"...), int64(pi+1), 10)
-		} else {
-			suf = appendCell(suf[:0], p.Key)
+		gs := string(cells)
+		fields = fields[:0]
+		from := 0
+		for _, to := range cellEnds {
+			fields = append(fields, gs[from:to])
+			from = to
 		}
-		k := len(suf)
-		suf = appendNameCell(suf, p.Name, shared)
-		n := len(suf)
-		lastName, lastNum = p.Name, p.Sessions[0].Number
-		suf = appendNumberCell(suf, lastNum, shared)
-		gs := string(suf)
-		fields = [3]string{gs[:k], gs[k:n], gs[n:]}
-		head = enc.append(head[:0], fields[:])
-		if len(head) == len(gs)+2 {
-			// No cell was quoted: split at the commas.
-			nameCell = append(nameCell[:0], head[k+1:n+1]...)
-			numCell = append(numCell[:0], head[n+2:]...)
-			head = head[:n+1]
-		} else {
-			head = enc.append(head[:0], fields[:2])
-			nameCell = enc.append(nameCell[:0], fields[1:2])
-			numCell = enc.append(numCell[:0], fields[2:3])
-		}
-		// The person's totals, the same on each of their rows.
-		suf = appendSeconds(suf[:0], p.InMeeting)
-		suf = append(suf, ',')
-		suf = appendHMS(suf, p.InMeeting)
-		suf = append(suf, ',')
-		suf = strconv.AppendInt(suf, int64(p.Joins), 10)
-		suf = append(suf, ',')
-		suf = strconv.AppendFloat(suf, p.Share*100, 'f', 1, 64)
-		suf = append(suf, ',')
-		suf = append(suf, level.cell(enc, string(p.Level))...)
-		suf = append(suf, ',')
-		suf = appendFlags(suf, p)
-		suf = append(suf, '\n')
+		out = enc.append(out[:0], fields)
+		// When no cell was quoted, which the length shows, cell f is at
+		// its offset in gs plus f commas.
+		plain := len(out) == len(gs)+len(fields)-1
 
-		for si := range p.Sessions {
-			s := &p.Sessions[si]
-			if s.Name != lastName {
-				lastName = s.Name
-				fields[0] = csvCell(csvName(s.Name, shared))
-				nameCell = enc.append(nameCell[:0], fields[:1])
+		for pi := b0; pi < b1; pi++ {
+			p := &r.People[pi]
+			if len(p.Sessions) == 0 {
+				continue
 			}
-			if s.Number != lastNum {
-				lastNum = s.Number
-				fields[0] = numberCell(s.Number, shared)
-				numCell = enc.append(numCell[:0], fields[:1])
+			f := 3 * (pi - b0)
+			if plain {
+				at := func(f int) int { return f + cellEnds[f] - len(fields[f]) }
+				head = out[at(f) : f+1+cellEnds[f+1]]
+				nameCell = out[at(f+1) : f+1+cellEnds[f+1]]
+				numCell = out[at(f+2) : f+2+cellEnds[f+2]]
+			} else {
+				headBuf = enc.append(headBuf[:0], fields[f:f+2])
+				head = headBuf
+				nameBuf = enc.append(nameBuf[:0], fields[f+1:f+2])
+				nameCell = nameBuf
+				numBuf = enc.append(numBuf[:0], fields[f+2:f+3])
+				numCell = numBuf
 			}
-			if bw.Available() < csvRowMax {
-				if err := bw.Flush(); err != nil {
+			lastName, lastNum = p.Name, p.Sessions[0].Number
+			// The person's totals, the same on each of their rows.
+			suf = appendSeconds(suf[:0], p.InMeeting)
+			suf = append(suf, ',')
+			suf = appendHMS(suf, p.InMeeting)
+			suf = append(suf, ',')
+			suf = strconv.AppendInt(suf, int64(p.Joins), 10)
+			suf = append(suf, ',')
+			suf = strconv.AppendFloat(suf, p.Share*100, 'f', 1, 64)
+			suf = append(suf, ',')
+			suf = append(suf, level.cell(enc, string(p.Level))...)
+			suf = append(suf, ',')
+			suf = appendFlags(suf, p)
+			suf = append(suf, '\n')
+
+			for si := range p.Sessions {
+				s := &p.Sessions[si]
+				if s.Name != lastName {
+					lastName = s.Name
+					nameBuf = enc.append(nameBuf[:0], []string{csvCell(csvName(s.Name, shared))})
+					nameCell = nameBuf
+				}
+				if s.Number != lastNum {
+					lastNum = s.Number
+					numBuf = enc.append(numBuf[:0], []string{numberCell(s.Number, shared)})
+					numCell = numBuf
+				}
+				if bw.Available() < csvRowMax {
+					if err := bw.Flush(); err != nil {
+						return err
+					}
+				}
+				row := bw.AvailableBuffer()
+				row = append(row, head...)
+				row = append(row, ',')
+				row = append(row, nameCell...)
+				row = append(row, ',')
+				row = append(row, numCell...)
+				row = append(row, ',')
+				row = append(row, dept.cell(enc, s.Dept)...)
+				row = append(row, ',')
+				row = append(row, device.cell(enc, s.Device)...)
+				row = append(row, ',')
+				row = append(row, media.cell(enc, s.Media)...)
+				row = append(row, ',')
+				if s.Join > 0 {
+					row = zone.appendISO(row, s.Join, loc)
+				}
+				row = append(row, ',')
+				if !s.Open && s.Leave > 0 {
+					row = zone.appendISO(row, s.Leave, loc)
+				}
+				row = append(row, ',')
+				row = strconv.AppendInt(row, s.Join, 10)
+				row = append(row, ',')
+				if s.Leave != 0 {
+					row = strconv.AppendInt(row, s.Leave, 10)
+				}
+				row = append(row, ',')
+				row = appendSeconds(row, s.Length)
+				if s.Open {
+					row = append(row, ",true,"...)
+				} else {
+					row = append(row, ",false,"...)
+				}
+				row = append(row, suf...)
+				if _, err := bw.Write(row); err != nil {
 					return err
 				}
-			}
-			row := bw.AvailableBuffer()
-			row = append(row, head...)
-			row = append(row, ',')
-			row = append(row, nameCell...)
-			row = append(row, ',')
-			row = append(row, numCell...)
-			row = append(row, ',')
-			row = append(row, dept.cell(enc, s.Dept)...)
-			row = append(row, ',')
-			row = append(row, device.cell(enc, s.Device)...)
-			row = append(row, ',')
-			row = append(row, media.cell(enc, s.Media)...)
-			row = append(row, ',')
-			if s.Join > 0 {
-				row = zone.appendISO(row, s.Join, loc)
-			}
-			row = append(row, ',')
-			if !s.Open && s.Leave > 0 {
-				row = zone.appendISO(row, s.Leave, loc)
-			}
-			row = append(row, ',')
-			row = strconv.AppendInt(row, s.Join, 10)
-			row = append(row, ',')
-			if s.Leave != 0 {
-				row = strconv.AppendInt(row, s.Leave, 10)
-			}
-			row = append(row, ',')
-			row = appendSeconds(row, s.Length)
-			if s.Open {
-				row = append(row, ",true,"...)
-			} else {
-				row = append(row, ",false,"...)
-			}
-			row = append(row, suf...)
-			if _, err := bw.Write(row); err != nil {
-				return err
 			}
 		}
 	}
 	return bw.Flush()
 }
+
+// csvBatch is how many people's key, name and number cells WriteCSV
+// encodes at once.
+const csvBatch = 64
 
 // csvRowMax is the free buffer space below which WriteCSV flushes before a
 // row, so that most rows are built in place in the buffer.

@@ -171,3 +171,31 @@ func TestDirectCellsNeedNoQuoting(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteCSVManyPeopleSameAsRef covers meetings with more people than one
+// csvBatch, hostile and plain.
+func TestWriteCSVManyPeopleSameAsRef(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 19))
+	loc := time.FixedZone("CST", 8*3600)
+	for i := range 12 {
+		m := randomMeeting(rng, 1+rng.IntN(8*csvBatch), 1+rng.IntN(4*csvBatch), 12)
+		if i%3 == 0 {
+			m = benchMeeting()
+			m.Records = m.Records[:1+rng.IntN(3000)]
+		}
+		r := Analyze(m, Thresholds{}, time.UnixMilli(rng.Int64N(4e12)))
+		for _, aud := range []Audience{Private, Shared} {
+			o := CSVOptions{Audience: aud, Location: loc}
+			var got, want bytes.Buffer
+			if err := WriteCSV(&got, r, o); err != nil {
+				t.Fatal(err)
+			}
+			if err := writeCSVRef(&want, r, o); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Fatalf("case %d, audience %d: WriteCSV differs from writeCSVRef\n%s", i, aud, firstDiff(got.Bytes(), want.Bytes()))
+			}
+		}
+	}
+}
