@@ -506,3 +506,27 @@ func TestEnvelopesBounded(t *testing.T) {
 		}
 	}
 }
+
+func TestHandleShareUploadFails(t *testing.T) {
+	src := &fakeSource{attendees: func(context.Context, string, string) ([]meeting.Attendee, error) { return people(30), nil }}
+	h, out := newTestHandler(t, src, nil)
+	out.upErr = slack.SlackErrorResponse{Err: "ratelimited"}
+	req := slash("")
+	req.Action, req.Value = actionShare, lookupRef{ConfUUID: uuidA}.String()
+	if res := h.Handle(t.Context(), req); res.Outcome != outcomeOK {
+		t.Fatalf("outcome = %q (%v)", res.Outcome, res.Err)
+	}
+	if len(out.posts) != 1 {
+		t.Fatalf("posts = %d; want the summary posted", len(out.posts))
+	}
+	b, _ := json.Marshal(out.posts[0].Blocks)
+	if strings.Contains(out.posts[0].Text+string(b), "thread") {
+		t.Errorf("the channel post promises a file in its thread before it is attached")
+	}
+	got := out.text(len(out.replies) - 1)
+	for _, want := range []string{"couldn't attach the CSV in the thread (ratelimited)", "couldn't send the CSV file"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("private reply %q lacks %q", got, want)
+		}
+	}
+}

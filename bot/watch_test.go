@@ -102,3 +102,19 @@ func TestWatchListIsBoundedAndTappable(t *testing.T) {
 		t.Errorf("subscriptions after unwatch = %d; want %d", len(subs), maxWatches-1)
 	}
 }
+
+func TestWatchRefusedUserTouchesNothing(t *testing.T) {
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h, out := newTestHandler(t, &fakeSource{}, func(c *Config) { c.AllowedUserIDs = []string{"U9"} })
+	h.SetSubscriptions(st)
+	if res := h.Handle(t.Context(), slash("watch weekly sync")); res.Outcome != outcomeRefused {
+		t.Errorf("outcome = %q; want %q", res.Outcome, outcomeRefused)
+	}
+	if subs, _ := st.Watching(t.Context(), "C1"); len(subs) != 0 || !strings.Contains(out.text(0), "don't have access") {
+		t.Errorf("subscriptions = %v, reply %q; want none and a refusal", subs, out.text(0))
+	}
+}
