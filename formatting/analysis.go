@@ -169,39 +169,36 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		order[g] = groupOrder{first, int32(g)}
 		texts[3*g], texts[3*g+1], texts[3*g+2], same[g] = personTexts(recs, idx)
 	}
-	slices.SortFunc(order, func(a, b groupOrder) int {
-		if a.join != b.join {
-			return cmp.Compare(a.join, b.join)
-		}
-		if c := strings.Compare(texts[3*a.g], texts[3*b.g]); c != 0 {
-			return c
-		}
-		return strings.Compare(keys[a.g], keys[b.g])
-	})
+	sortOrder(order, texts, keys)
 
 	// Sessions are laid out in display order, so every later pass (here
 	// and in WriteCSV) reads them front to back.
 	sessions := make([]Session, len(recs))
-	strs := make([]string, 2*len(recs)) // backing for Devices and Media
+	var devs, meds []string // backing for Devices and Media, in chunks
 	events := intervals{make([]int64, 0, len(recs)), make([]int64, 0, len(recs))}
 	var totals []int64 // time in meeting per person, ns
 	if groups > 0 {
 		totals = make([]int64, groups)
 	}
+	// The session index of each record, then the records copied into
+	// place in record order: reading recs front to back and writing
+	// scattered is cheaper than reading scattered. Where all of a person's
+	// records have one name (number, dept) or none, they share the
+	// Person's string, so comparing them later (WriteCSV) is a pointer
+	// check, not a read of each record's text.
+	pos := make([]int32, len(recs))
 	k := 0
-	for p, o := range order {
-		g := o.g
-		per := &people[p]
-		idx := perm[offs[g]:offs[g+1]]
-		n := len(idx)
-		ss := sessions[k : k+n : k+n]
-		// Where all of the person's records have one name (number, dept)
-		// or none, they share the Person's string, so comparing them later
-		// (WriteCSV) is a pointer check, not a read of each record's text.
-		sm := same[g]
-		for j, i := range idx {
-			s := &ss[j]
-			s.Record = recs[i]
+	for _, o := range order {
+		for j, i := range perm[offs[o.g]:offs[o.g+1]] {
+			pos[i] = int32(k + j)
+		}
+		k += int(offs[o.g+1] - offs[o.g])
+	}
+	for i := range recs {
+		s := &sessions[pos[i]]
+		s.Record = recs[i]
+		g := owner[i]
+		if sm := same[g]; sm != 0 {
 			if sm&1 != 0 && s.Name != "" {
 				s.Name = texts[3*g]
 			}
@@ -212,14 +209,31 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 				s.Dept = texts[3*g+2]
 			}
 		}
-		ds := strs[2*k : 2*k : 2*k+n]
-		ms := strs[2*k+n : 2*k+n : 2*k+2*n]
+	}
+	k = 0
+	for p, o := range order {
+		g := o.g
+		per := &people[p]
+		idx := perm[offs[g]:offs[g+1]]
+		n := len(idx)
+		ss := sessions[k : k+n : k+n]
+		// Room for n values at the end of devs and meds, so that appending
+		// in analyzePerson never reallocates.
+		if cap(devs)-len(devs) < n {
+			devs = make([]string, 0, max(n, strChunk))
+		}
+		if cap(meds)-len(meds) < n {
+			meds = make([]string, 0, max(n, strChunk))
+		}
+		ds, ms := devs[len(devs):len(devs)], meds[len(meds):len(meds)]
 		k += n
 		per.Key = keys[g]
 		per.Name = texts[3*g]
 		per.Sessions = ss
 		per.Joins = len(ss)
 		events = analyzePerson(per, ss, start, end, openEnd, events, ds, ms)
+		per.Devices, per.Media = slices.Clip(per.Devices), slices.Clip(per.Media)
+		devs, meds = devs[:len(devs)+len(per.Devices)], meds[:len(meds)+len(per.Media)]
 		per.Number = texts[3*g+1]
 		per.Dept = texts[3*g+2]
 
@@ -280,6 +294,9 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	}
 	return rep
 }
+
+// strChunk is how many device or media strings Analyze allocates at once.
+const strChunk = 4096
 
 func b2i(b bool) int {
 	if b {
@@ -423,6 +440,73 @@ func mostFrequent(recs []Record, idx []int32, field func(*Record) string) string
 type groupOrder struct {
 	join int64
 	g    int32
+}
+
+// sortOrder sorts order by join, then by the name (texts[3*g]) and key of
+// the group: joins by radix (unknown joins, MaxInt64, last), then each run of
+// equal joins by name and key.
+func sortOrder(order []groupOrder, texts, keys []string) {
+	byText := func(a, b groupOrder) int {
+		if c := strings.Compare(texts[3*a.g], texts[3*b.g]); c != 0 {
+			return c
+		}
+		return strings.Compare(keys[a.g], keys[b.g])
+	}
+	if len(order) < 256 {
+		slices.SortFunc(order, func(a, b groupOrder) int {
+			if a.join != b.join {
+				return cmp.Compare(a.join, b.join)
+			}
+			return byText(a, b)
+		})
+		return
+	}
+	known := 0
+	for i, o := range order {
+		if o.join != math.MaxInt64 {
+			order[known], order[i] = o, order[known]
+			known++
+		}
+	}
+	if a := order[:known]; len(a) > 1 {
+		lo, hi := a[0].join, a[0].join
+		for _, o := range a {
+			lo, hi = min(lo, o.join), max(hi, o.join)
+		}
+		passes := (bits.Len64(uint64(hi)-uint64(lo)) + 7) / 8
+		src, dst := a, make([]groupOrder, len(a))
+		for p := range passes {
+			shift := uint(8 * p)
+			var count [256]int
+			for _, o := range src {
+				count[(uint64(o.join)-uint64(lo))>>shift&0xff]++
+			}
+			sum := 0
+			for i, c := range count {
+				count[i] = sum
+				sum += c
+			}
+			for _, o := range src {
+				d := (uint64(o.join) - uint64(lo)) >> shift & 0xff
+				dst[count[d]] = o
+				count[d]++
+			}
+			src, dst = dst, src
+		}
+		if passes%2 == 1 {
+			copy(a, src)
+		}
+	}
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && order[j].join == order[i].join {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(order[i:j], byText)
+		}
+		i = j
+	}
 }
 
 // personTexts returns the most frequent name, number and department of the

@@ -1,6 +1,12 @@
 package formatting
 
 import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -238,6 +244,43 @@ func TestAnalyzeAbsurdTimes(t *testing.T) {
 	for _, p := range r.People {
 		if p.Key == "n:1" && !p.Open {
 			t.Error("leave far in the future not treated as unknown")
+		}
+	}
+}
+
+// TestSortOrder checks the radix sortOrder against a comparison sort, with
+// many equal and unknown joins.
+func TestSortOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 7))
+	for _, n := range []int{0, 1, 5, 255, 256, 300, 3000} {
+		for range 5 {
+			texts := make([]string, 3*n)
+			keys := make([]string, n)
+			order := make([]groupOrder, n)
+			spread := 1 + rng.Int64N(1<<uint(rng.IntN(40)))
+			for g := range n {
+				texts[3*g] = string(rune('a' + rng.IntN(3)))
+				keys[g] = strconv.Itoa(g)
+				j := int64(math.MaxInt64)
+				if rng.IntN(10) != 0 {
+					j = 1 + rng.Int64N(spread)
+				}
+				order[g] = groupOrder{j, int32(g)}
+			}
+			want := slices.Clone(order)
+			slices.SortFunc(want, func(a, b groupOrder) int {
+				if a.join != b.join {
+					return cmp.Compare(a.join, b.join)
+				}
+				if c := strings.Compare(texts[3*a.g], texts[3*b.g]); c != 0 {
+					return c
+				}
+				return strings.Compare(keys[a.g], keys[b.g])
+			})
+			sortOrder(order, texts, keys)
+			if !slices.Equal(order, want) {
+				t.Fatalf("n=%d spread=%d: sortOrder differs from the comparison sort", n, spread)
+			}
 		}
 	}
 }
