@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 )
@@ -180,21 +179,12 @@ func (s *Server) handleResponse(w http.ResponseWriter, r *http.Request) {
 }
 
 // Responses returns every accepted response_url post, in arrival order.
-func (s *Server) Responses() []Response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.respLog)
-}
+func (s *Server) Responses() []Response { return snapshot(s, &s.respLog) }
 
 // WaitResponses waits until at least n response_url posts were accepted and
 // returns all of them.
 func (s *Server) WaitResponses(ctx context.Context, n int) ([]Response, error) {
-	var out []Response
-	err := s.waitFor(ctx, fmt.Sprintf("%d responses", n), func() bool {
-		out = slices.Clone(s.respLog)
-		return len(out) >= n
-	})
-	return out, err
+	return waitLog(ctx, s, "responses", &s.respLog, n)
 }
 
 // ResponsesFor returns the accepted posts to the response_url of envelopeID.

@@ -274,6 +274,24 @@ func (s *Server) notifyLocked() {
 	s.changed = make(chan struct{})
 }
 
+// snapshot copies a log of the server under its lock.
+func snapshot[T any](s *Server, log *[]T) []T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(*log)
+}
+
+// waitLog waits until a log of the server holds at least n entries and
+// returns a copy of all of them.
+func waitLog[T any](ctx context.Context, s *Server, what string, log *[]T, n int) ([]T, error) {
+	var out []T
+	err := s.waitFor(ctx, fmt.Sprintf("%d %s", n, what), func() bool {
+		out = slices.Clone(*log)
+		return len(out) >= n
+	})
+	return out, err
+}
+
 // waitFor blocks until cond, evaluated with s.mu held, is true, or ctx ends.
 func (s *Server) waitFor(ctx context.Context, what string, cond func() bool) error {
 	for {

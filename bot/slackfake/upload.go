@@ -205,19 +205,10 @@ func (s *Server) completeUpload(w http.ResponseWriter, r *http.Request) {
 
 // Files returns every file completed by files.completeUploadExternal, in
 // order.
-func (s *Server) Files() []File {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.files)
-}
+func (s *Server) Files() []File { return snapshot(s, &s.files) }
 
 // WaitFiles waits until at least n files were completed and returns all of
 // them.
 func (s *Server) WaitFiles(ctx context.Context, n int) ([]File, error) {
-	var out []File
-	err := s.waitFor(ctx, fmt.Sprintf("%d files", n), func() bool {
-		out = slices.Clone(s.files)
-		return len(out) >= n
-	})
-	return out, err
+	return waitLog(ctx, s, "files", &s.files, n)
 }

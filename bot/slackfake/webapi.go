@@ -3,9 +3,7 @@ package slackfake
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -283,21 +281,12 @@ func (s *Server) conversationsOpen(w http.ResponseWriter, r *http.Request) {
 
 // Posts returns every accepted chat.postMessage and chat.postEphemeral, in
 // arrival order.
-func (s *Server) Posts() []Post {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.posts)
-}
+func (s *Server) Posts() []Post { return snapshot(s, &s.posts) }
 
 // WaitPosts waits until at least n posts were accepted and returns all of
 // them.
 func (s *Server) WaitPosts(ctx context.Context, n int) ([]Post, error) {
-	var out []Post
-	err := s.waitFor(ctx, fmt.Sprintf("%d posts", n), func() bool {
-		out = slices.Clone(s.posts)
-		return len(out) >= n
-	})
-	return out, err
+	return waitLog(ctx, s, "posts", &s.posts, n)
 }
 
 func (s *Server) conversationsInfo(w http.ResponseWriter, r *http.Request) {
