@@ -8,8 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
-	"unicode"
 )
 
 // defaultHistoryMax is HistoryQuery.Max when zero.
@@ -92,7 +90,7 @@ func (c *Client) ConferencesByMeetingID(ctx context.Context, meetingID string) (
 	}
 	var out []Conference
 	for _, conf := range confs {
-		if stripIDSeparators(conf.ConferenceID) == id {
+		if CompactMeetingID(conf.ConferenceID) == id {
 			out = append(out, conf)
 		}
 	}
@@ -103,15 +101,6 @@ func (c *Client) ConferencesByMeetingID(ctx context.Context, meetingID string) (
 	// without a parsable start keep their server position among equals).
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.After(out[j].Start) })
 	return out, nil
-}
-
-func stripIDSeparators(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) {
-			return -1
-		}
-		return r
-	}, s)
 }
 
 // ConferenceDetail returns a conference and its whole invite list (all pages

@@ -79,17 +79,24 @@ func isHex(s string, n int) bool {
 	return true
 }
 
-// NormalizeMeetingID strips spaces and dashes (any Unicode space or dash, so a
-// number copied from a calendar invite works) and checks what is left: 6 to 20
-// ASCII digits. It returns the digits. The error satisfies
-// errors.Is(err, ErrInvalidInput) and says what a valid value looks like.
-func NormalizeMeetingID(s string) (string, error) {
-	digits := strings.Map(func(r rune) rune {
+// CompactMeetingID removes the spaces and dashes people type in a meeting
+// ID ("960 123-4567" → "9601234567") without checking what is left: the
+// form to compare IDs by.
+func CompactMeetingID(s string) string {
+	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) {
 			return -1
 		}
 		return r
 	}, s)
+}
+
+// NormalizeMeetingID strips spaces and dashes (any Unicode space or dash, so a
+// number copied from a calendar invite works) and checks what is left: 6 to 20
+// ASCII digits. It returns the digits. The error satisfies
+// errors.Is(err, ErrInvalidInput) and says what a valid value looks like.
+func NormalizeMeetingID(s string) (string, error) {
+	digits := CompactMeetingID(s)
 	ok := len(digits) >= minMeetingIDDigits && len(digits) <= maxMeetingIDDigits
 	for i := 0; ok && i < len(digits); i++ {
 		ok = '0' <= digits[i] && digits[i] <= '9'

@@ -94,7 +94,7 @@ func (s *Service) schedule(ctx context.Context, confs []meeting.Conference, subs
 	for _, c := range confs {
 		for _, ch := range s.channelsFor(c, subs) {
 			posts = append(posts, store.Post{
-				ConfUUID: normUUID(c.ConfUUID), ChannelID: ch, MeetingID: stripSeparators(c.ConferenceID),
+				ConfUUID: normUUID(c.ConfUUID), ChannelID: ch, MeetingID: meeting.CompactMeetingID(c.ConferenceID),
 				Subject: c.Subject, NotBefore: notBefore, CreatedAt: now,
 			})
 		}
@@ -133,7 +133,7 @@ func (s *Service) channelsFor(conf meeting.Conference, subs []store.Subscription
 func Matches(sub store.Subscription, conf meeting.Conference) bool {
 	switch sub.Kind {
 	case store.KindMeetingID:
-		return sub.Value != "" && stripSeparators(conf.ConferenceID) == stripSeparators(sub.Value)
+		return sub.Value != "" && meeting.CompactMeetingID(conf.ConferenceID) == meeting.CompactMeetingID(sub.Value)
 	case store.KindSubject:
 		subject := strings.ToLower(conf.Subject)
 		words := strings.Fields(strings.ToLower(sub.Value))
@@ -178,13 +178,4 @@ func hasKind(subs []store.Subscription, kind string) bool {
 // the webhook's meetingUUID and the history's confUUID are one key.
 func normUUID(s string) string {
 	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "-", ""))
-}
-
-func stripSeparators(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) {
-			return -1
-		}
-		return r
-	}, s)
 }

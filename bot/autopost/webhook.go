@@ -240,7 +240,7 @@ func (s *Service) concluded(ctx context.Context, info eventInfo) error {
 	mi := info.Payload.MeetingInfo
 	conf := meeting.Conference{
 		ConfUUID:     normUUID(string(mi.MeetingUUID)),
-		ConferenceID: stripSeparators(string(mi.MeetingID)),
+		ConferenceID: meeting.CompactMeetingID(string(mi.MeetingID)),
 		Subject:      string(mi.Subject),
 	}
 	if meeting.ValidateConfUUID(conf.ConfUUID) != nil {

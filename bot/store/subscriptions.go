@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
 // Subscription kinds.
@@ -36,12 +37,7 @@ func NormalizeValue(kind, value string) (string, error) {
 	var v string
 	switch kind {
 	case KindMeetingID:
-		v = strings.Map(func(r rune) rune {
-			if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) {
-				return -1
-			}
-			return r
-		}, value)
+		v = meeting.CompactMeetingID(value)
 	case KindSubject:
 		v = strings.ToLower(strings.Join(strings.Fields(value), " "))
 	default:
