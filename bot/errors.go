@@ -79,15 +79,18 @@ func newRef() string {
 	return hex.EncodeToString(b[:])
 }
 
-func isSlack(err error) bool {
-	var se slack.SlackErrorResponse
-	var rl *slack.RateLimitedError
-	var sc slack.StatusCodeError
-	return errors.As(err, &se) || errors.As(err, &rl) || errors.As(err, &sc)
+func isSlack(err error) bool { return slackCode(err) != "" }
+
+// slackReason is the short code Slack gave for a failure, for people.
+func slackReason(err error) string {
+	if code := slackCode(err); code != "" {
+		return code
+	}
+	return "unknown"
 }
 
-// slackReason is the short code Slack gave for a failure.
-func slackReason(err error) string {
+// slackCode is the short code of a Slack API failure, "" when err is not one.
+func slackCode(err error) string {
 	var se slack.SlackErrorResponse
 	var rl *slack.RateLimitedError
 	var sc slack.StatusCodeError
@@ -99,7 +102,7 @@ func slackReason(err error) string {
 	case errors.As(err, &sc):
 		return fmt.Sprintf("HTTP %d", sc.Code)
 	}
-	return "unknown"
+	return ""
 }
 
 // notMember reports whether err says the bot cannot post in that channel.

@@ -252,7 +252,7 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 	msg := formatting.Summary(rep, opts)
 	if wantCSV || msg.More > 0 {
 		// Send the file first so the reply says truly where it went.
-		opts.FileNote = h.csvToDM(ctx, req, rep, formatting.Private)
+		opts.FileNote, _ = h.csvToDM(ctx, req, rep, formatting.Private)
 		msg = formatting.Summary(rep, opts)
 	}
 	ref := lookupRef{ConfUUID: conf.ConfUUID, Search: search}
@@ -276,7 +276,7 @@ func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	note := h.csvToDM(ctx, req, rep, formatting.Private)
+	note, _ := h.csvToDM(ctx, req, rep, formatting.Private)
 	return resultOf(rep), h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(note)})
 }
 
@@ -305,7 +305,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		text := "I'm not a member of this channel, so I shared the summary through your command."
 		if long {
 			// Send the file first, so the shared note is true.
-			sentence, sent := h.sendCSVToDM(ctx, req, rep, formatting.Shared)
+			sentence, sent := h.csvToDM(ctx, req, rep, formatting.Shared)
 			text += " " + sentence
 			if sent {
 				opts.FileNote = "📎 The full list (CSV) was sent to the person who shared this."
@@ -326,22 +326,17 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		up.Comment = "📎 The full list (CSV, phone numbers masked)."
 		if err := h.out.Upload(ctx, up); err != nil {
 			h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload to channel failed", slog.String("channel", req.ChannelID), slog.Any("err", err))
-			text += " I couldn't attach the CSV in the thread (" + slackReason(err) + "). " + h.csvToDM(ctx, req, rep, formatting.Shared)
+			sentence, _ := h.csvToDM(ctx, req, rep, formatting.Shared)
+			text += " I couldn't attach the CSV in the thread (" + slackReason(err) + "). " + sentence
 		}
 	}
 	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)})
 }
 
 // csvToDM sends the CSV to the requester's DM and returns the sentence that
-// tells them where it went (or why it did not). A file cannot be ephemeral,
-// so the DM is the private place for it.
-func (h *Handler) csvToDM(ctx context.Context, req Request, rep *formatting.Report, aud formatting.Audience) string {
-	sentence, _ := h.sendCSVToDM(ctx, req, rep, aud)
-	return sentence
-}
-
-// sendCSVToDM is csvToDM that also reports whether the file was sent.
-func (h *Handler) sendCSVToDM(ctx context.Context, req Request, rep *formatting.Report, aud formatting.Audience) (string, bool) {
+// tells them where it went (or why it did not) and whether it was sent. A
+// file cannot be ephemeral, so the DM is the private place for it.
+func (h *Handler) csvToDM(ctx context.Context, req Request, rep *formatting.Report, aud formatting.Audience) (string, bool) {
 	channel, err := h.out.OpenDM(ctx, req.UserID)
 	if err != nil {
 		h.log.LogAttrs(ctx, slog.LevelWarn, "open DM failed", slog.String("user", req.UserID), slog.Any("err", err))
