@@ -156,3 +156,18 @@ func wantViolation(t *testing.T, ctx context.Context, srv *slackfake.Server, n i
 		t.Errorf("violations = %q; want %d, the last containing %q", v, n, want)
 	}
 }
+
+// ackedCommand sends a slash command, receives it with the real client and
+// acks it; it returns the envelope ID.
+func (c *socketClient) ackedCommand(t *testing.T, ctx context.Context, srv *slackfake.Server) string {
+	t.Helper()
+	id, err := srv.SlashCommand(ctx, slackfake.SlashCommand{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := c.next(t, ctx)
+	if err := c.sm.Ack(*evt.Request); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

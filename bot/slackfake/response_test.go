@@ -30,15 +30,7 @@ func TestResponseURLViolations(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := start(t, slackfake.Config{})
 			ctx := timeout(t)
-			c := connect(t, srv)
-			id, err := srv.SlashCommand(ctx, slackfake.SlashCommand{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			evt := c.next(t, ctx)
-			if err := c.sm.Ack(*evt.Request); err != nil {
-				t.Fatal(err)
-			}
+			id := connect(t, srv).ackedCommand(t, ctx, srv)
 			resp, err := http.Post(srv.ResponseURL(id), tt.contentType, strings.NewReader(tt.body))
 			if err != nil {
 				t.Fatal(err)
@@ -62,14 +54,7 @@ func TestResponseURLLimits(t *testing.T) {
 	srv := start(t, slackfake.Config{})
 	ctx := timeout(t)
 	c := connect(t, srv)
-	id, err := srv.SlashCommand(ctx, slackfake.SlashCommand{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	evt := c.next(t, ctx)
-	if err := c.sm.Ack(*evt.Request); err != nil {
-		t.Fatal(err)
-	}
+	id := c.ackedCommand(t, ctx, srv)
 	u := srv.ResponseURL(id)
 	for i := range slackfake.MaxResponseURLUses {
 		if _, _, err := c.api.PostMessageContext(ctx, "", slack.MsgOptionReplaceOriginal(u), slack.MsgOptionText("update", false)); err != nil {

@@ -380,8 +380,7 @@ func TestRunDuplicateEnvelopeAnsweredOnce(t *testing.T) {
 		t.Fatalf("redelivery not acked: %v", err)
 	}
 	// A later command on the same socket is dispatched after the redelivery.
-	_, later := s.command(t, slackfake.SlashCommand{Text: "help", UserID: "U2"}, 1)
-	_ = later
+	s.command(t, slackfake.SlashCommand{Text: "help", UserID: "U2"}, 1)
 	if _, err := s.slack.WaitResponsesFor(ctx, id, 1); err != nil {
 		t.Fatal(err)
 	}
