@@ -3,6 +3,7 @@ package autopost
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/slackfake"
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/bot/store/storetest"
 	"github.com/attendees-bot/attendees-bot/formatting"
@@ -154,6 +156,13 @@ func (p *fakePoster) Post(ctx context.Context, channelID string, m formatting.Me
 	}
 	if err := ctx.Err(); err != nil {
 		return "", err // an HTTP client gives up when its context ends
+	}
+	blocks, err := json.Marshal(m.Blocks)
+	if err != nil {
+		return "", err
+	}
+	if err := slackfake.CheckMessage(m.Text, blocks); err != nil {
+		return "", fmt.Errorf("slack would refuse this post: %w", err)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
