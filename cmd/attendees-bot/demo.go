@@ -46,8 +46,8 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 	if err != nil {
 		return err
 	}
-	now := time.Now()
-	fake, err := meetingfake.Start(meetingfake.Config{AppID: demoAppID, AppKey: demoAppKey, Conferences: meetingfake.Sample(now)})
+	sample := meetingfake.Sample(time.Now())
+	fake, err := meetingfake.Start(meetingfake.Config{AppID: demoAppID, AppKey: demoAppKey, Conferences: sample})
 	if err != nil {
 		return fmt.Errorf("start the sample meeting service: %w", err)
 	}
@@ -76,7 +76,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 	if err != nil {
 		return fmt.Errorf("make a folder for CSV files: %w", err)
 	}
-	fmt.Fprintf(stdout, "attendees-bot demo: a sample meeting service with %d meetings is running at %s.\n", len(meetingfake.Sample(now)), fake.URL)
+	fmt.Fprintf(stdout, "attendees-bot demo: a sample meeting service with %d meetings is running at %s.\n", len(sample), fake.URL)
 	fmt.Fprintf(stdout, "Type %s commands (or just the argument), one per line; try:\n", cfg.SlackCommand)
 	for _, ex := range demoExamples() {
 		fmt.Fprintf(stdout, "  %s %s\n", cfg.SlackCommand, ex)
