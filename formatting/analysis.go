@@ -180,12 +180,11 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	if groups > 0 {
 		totals = make([]int64, groups)
 	}
-	// The session index of each record, then the records copied into
-	// place in record order: reading recs front to back and writing
+	// The session index of each record, then each session pointed at its
+	// record in record order: reading recs front to back and writing
 	// scattered is cheaper than reading scattered. Where all of a person's
-	// records have one name (number, dept) or none, they share the
-	// Person's string, so comparing them later (WriteCSV) is a pointer
-	// check, not a read of each record's text.
+	// records have one name (number) or none, a bit says so, so WriteCSV
+	// need not read each record's text to know it is the Person's.
 	pos := make([]int32, len(recs))
 	k := 0
 	for _, o := range order {
@@ -195,19 +194,17 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		k += int(offs[o.g+1] - offs[o.g])
 	}
 	for i := range recs {
+		r := &recs[i]
 		s := &sessions[pos[i]]
-		s.Record = recs[i]
-		g := owner[i]
-		if sm := same[g]; sm != 0 {
-			if sm&1 != 0 && s.Name != "" {
-				s.Name = texts[3*g]
+		s.Record = r
+		if sm := same[owner[i]]; sm != 0 {
+			if r.Name == "" {
+				sm &^= sameName
 			}
-			if sm&2 != 0 && s.Number != "" {
-				s.Number = texts[3*g+1]
+			if r.Number == "" {
+				sm &^= sameNumber
 			}
-			if sm&4 != 0 && s.Dept != "" {
-				s.Dept = texts[3*g+2]
-			}
+			s.same = sm
 		}
 	}
 	k = 0
@@ -295,6 +292,12 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	return rep
 }
 
+// Bits of Session.same.
+const (
+	sameName   = 1 << iota // Record.Name is Person.Name
+	sameNumber             // Record.Number is Person.Number
+)
+
 // strChunk is how many device or media strings Analyze allocates at once.
 const strChunk = 4096
 
@@ -325,8 +328,8 @@ func analyzePerson(per *Person, ss []Session, start, end, openEnd int64, events 
 	}
 	for i := range ss {
 		s := &ss[i]
-		s.Open = isOpen(&s.Record)
-		join := effectiveJoin(&s.Record)
+		s.Open = isOpen(s.Record)
+		join := effectiveJoin(s.Record)
 		if join > 0 && (first == noTime || join < first) {
 			first = join
 		}
@@ -510,8 +513,10 @@ func sortOrder(order []groupOrder, texts, keys []string) {
 }
 
 // personTexts returns the most frequent name, number and department of the
-// records idx of recs (in join order), like mostFrequent for each, in one pass when each field has one
-// distinct non-empty value, the common case.
+// records idx of recs (in join order), like mostFrequent for each, in one
+// pass when each field has one distinct non-empty value, the common case.
+// Bit sameName (sameNumber) of same is set when every non-empty name
+// (number) is the returned one, as given (no space trimmed).
 func personTexts(recs []Record, idx []int32) (name, number, dept string, same uint8) {
 	n, u, d := "", "", ""
 	sn, su, sd := true, true, true
@@ -539,23 +544,20 @@ func personTexts(recs []Record, idx []int32) (name, number, dept string, same ui
 			}
 		}
 	}
-	// same: bit f set when every non-empty value of field f is the
-	// returned one, as given (no space trimmed).
 	if sn {
 		name = trimSpace(n)
-		same |= b2u8(len(name) == len(n))
+		same |= b2u8(len(name) == len(n)) * sameName
 	} else {
 		name = mostFrequent(recs, idx, func(r *Record) string { return r.Name })
 	}
 	if su {
 		number = trimSpace(u)
-		same |= b2u8(len(number) == len(u)) << 1
+		same |= b2u8(len(number) == len(u)) * sameNumber
 	} else {
 		number = mostFrequent(recs, idx, func(r *Record) string { return r.Number })
 	}
 	if sd {
 		dept = trimSpace(d)
-		same |= b2u8(len(dept) == len(d)) << 2
 	} else {
 		dept = mostFrequent(recs, idx, func(r *Record) string { return r.Dept })
 	}

@@ -30,7 +30,7 @@ func matchInvites(rep *Report) {
 		hit := false
 		seen := ""
 		for si := range p.Sessions {
-			r := &p.Sessions[si].Record
+			r := p.Sessions[si].Record
 			if n := normNumber(r.Number); n != "" {
 				for _, i := range byNum[n] {
 					matched[i], hit = true, true

@@ -86,7 +86,7 @@ func analyzeRef(m Meeting, th Thresholds, now time.Time) *Report {
 	}
 	for i := range recs {
 		p := owner[i]
-		sessions[fill[p]].Record = recs[i]
+		sessions[fill[p]].Record = &recs[i]
 		fill[p]++
 	}
 
@@ -106,7 +106,7 @@ func analyzeRef(m Meeting, th Thresholds, now time.Time) *Report {
 		}
 		first := int64(math.MaxInt64)
 		for i := range ss {
-			if j := effectiveJoin(&ss[i].Record); j > 0 {
+			if j := effectiveJoin(ss[i].Record); j > 0 {
 				first = min(first, j)
 			}
 		}
@@ -215,8 +215,8 @@ func analyzePersonRef(per *Person, ss []Session, start, end, openEnd int64, even
 	}
 	for i := range ss {
 		s := &ss[i]
-		s.Open = isOpen(&s.Record)
-		join := effectiveJoin(&s.Record)
+		s.Open = isOpen(s.Record)
+		join := effectiveJoin(s.Record)
 		if join > 0 && (first == noTime || join < first) {
 			first = join
 		}
@@ -266,7 +266,7 @@ func mostFrequentRef(ss []Session, field func(*Record) string) string {
 	// Fast path: one distinct non-empty value, the common case.
 	first, same := "", true
 	for i := range ss {
-		v := field(&ss[i].Record)
+		v := field(ss[i].Record)
 		if v == "" {
 			continue
 		}
@@ -284,7 +284,7 @@ func mostFrequentRef(ss []Session, field func(*Record) string) string {
 		n := make(map[string]int)
 		best, bestN := "", 0
 		for i := range ss {
-			v := trimSpace(field(&ss[i].Record))
+			v := trimSpace(field(ss[i].Record))
 			if v == "" {
 				continue
 			}
@@ -297,7 +297,7 @@ func mostFrequentRef(ss []Session, field func(*Record) string) string {
 		// one above, but an earlier value may have reached it first only if
 		// counted first, so resolve ties by first appearance.
 		for i := range ss {
-			v := trimSpace(field(&ss[i].Record))
+			v := trimSpace(field(ss[i].Record))
 			if v != "" && n[v] == bestN {
 				return v
 			}
@@ -306,13 +306,13 @@ func mostFrequentRef(ss []Session, field func(*Record) string) string {
 	}
 	best, bestN := "", 0
 	for i := range ss {
-		v := trimSpace(field(&ss[i].Record))
+		v := trimSpace(field(ss[i].Record))
 		if v == "" || v == best {
 			continue
 		}
 		c := 0
 		for j := range ss {
-			if trimSpace(field(&ss[j].Record)) == v {
+			if trimSpace(field(ss[j].Record)) == v {
 				c++
 			}
 		}

@@ -258,3 +258,65 @@ func maskNumberRef(s string) string {
 	}
 	return string(out)
 }
+
+// TestWriteCSVMixedTexts covers the rows WriteCSV may write without reading
+// a record's text (Session.same): people whose records leave the name or
+// number out on some rows, or differ from the person's on others.
+func TestWriteCSVMixedTexts(t *testing.T) {
+	at := func(min int) int64 { return time.Date(2026, 5, 1, 1, min, 0, 0, time.UTC).UnixMilli() }
+	cases := []struct {
+		name string
+		recs []Record
+	}{
+		{"empty name between", []Record{
+			{Name: "Alice", Number: "+8613900000001", Join: at(0), Leave: at(5)},
+			{Name: "", Number: "+8613900000001", Join: at(6), Leave: at(7)},
+			{Name: "Alice", Number: "+8613900000001", Join: at(8), Leave: at(9)},
+		}},
+		{"empty number between", []Record{
+			{Name: "Bob", Number: "+8613900000002", Dept: "R&D", Join: at(0), Leave: at(5)},
+			{Name: "Bob", Dept: "R&D", Join: at(6), Leave: at(7)},
+			{Name: "Bob", Number: "+8613900000002", Dept: "R&D", Join: at(8), Leave: at(9)},
+		}},
+		{"first record without either", []Record{
+			{Name: "", Number: "+8613900000003", Join: at(0), Leave: at(5)},
+			{Name: "Carol", Number: "+8613900000003", Join: at(6), Leave: at(7)},
+		}},
+		{"spaces make the name differ", []Record{
+			{Name: " Dan", Number: "+8613900000004", Join: at(0), Leave: at(5)},
+			{Name: "Dan", Number: "+8613900000004", Join: at(6), Leave: at(7)},
+			{Name: "Dan ", Number: "+8613900000004", Join: at(8), Leave: at(9)},
+		}},
+		{"two names, most frequent wins", []Record{
+			{Name: "Eve", Number: "=1+1", Join: at(0), Leave: at(5)},
+			{Name: "Eve B", Number: "=1+1", Join: at(6), Leave: at(7)},
+			{Name: "Eve B", Number: "=1+1", Join: at(8), Leave: at(9)},
+			{Name: "Eve", Number: "=1+1", Join: at(10), Leave: at(11)},
+			{Name: "Eve B", Number: "=1+1", Join: at(12), Leave: at(13)},
+		}},
+		{"quoted cells", []Record{
+			{Name: `Frank "F", Jr`, Number: "+86 139 0000 0006", Join: at(0), Leave: at(5)},
+			{Name: "", Number: "", Dept: "a,b", Join: at(6), Leave: at(7)},
+			{Name: `Frank "F", Jr`, Number: "+86 139 0000 0006", Join: at(8), Leave: at(9)},
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := Meeting{Start: time.UnixMilli(at(0)), End: time.UnixMilli(at(60)), Records: c.recs}
+			r := Analyze(m, Thresholds{}, time.Time{})
+			for _, aud := range []Audience{Private, Shared} {
+				o := CSVOptions{Audience: aud, Location: time.FixedZone("CST", 8*3600)}
+				var got, want bytes.Buffer
+				if err := WriteCSV(&got, r, o); err != nil {
+					t.Fatal(err)
+				}
+				if err := writeCSVRef(&want, r, o); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					t.Fatalf("audience %d: WriteCSV differs from writeCSVRef\n%s", aud, firstDiff(got.Bytes(), want.Bytes()))
+				}
+			}
+		})
+	}
+}

@@ -82,11 +82,16 @@ type Count struct {
 	N    int    `json:"n"`
 }
 
-// Session is one raw record with what was computed from it.
+// Session is one raw record with what was computed from it. Record points
+// into Report.Meeting.Records: Analyze does not copy the records, so they
+// must not be modified while the Report is in use.
 type Session struct {
-	Record
+	*Record
 	// Open: the leave time is unknown (0 or before the join).
 	Open bool `json:"open,omitempty"`
+	// same tells WriteCSV, without reading the text, that the record's
+	// name (sameName) or number (sameNumber) is the Person's.
+	same uint8
 	// Length is the time this session counts for: clipped to the span, and
 	// for an open session ending at the span end (or now, see package doc).
 	Length time.Duration `json:"length_ns"`
