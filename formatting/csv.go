@@ -5,7 +5,9 @@ import (
 	"encoding/csv"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -39,12 +41,14 @@ var CSVHeader = []string{
 // plain number such as a phone number. With Audience Shared, person_key is
 // "person-N" (display position) instead of a key that may hold a number.
 //
-// WriteCSV streams: memory use does not grow with the number of rows. It
-// returns the first error of w.
+// WriteCSV streams: memory use does not grow with the number of rows. Files
+// of more than 2*csvChunkRows rows are encoded in chunks on up to
+// min(GOMAXPROCS, 4) goroutines and written in order; w is only ever called
+// from the calling goroutine. It returns the first error of w.
 func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
-	// One 64 KiB buffer for the whole file: csv.NewWriter reuses a large
-	// enough *bufio.Writer instead of adding its own 4 KiB one, so a file or
-	// network writer sees few, large writes.
+	// One 64 KiB buffer for the header and small files; the rows come in
+	// chunks of csvChunkRows, which bufio hands to w as they are, so a file
+	// or network writer sees few, large writes.
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("\uFEFF")
 	cw := csv.NewWriter(bw)
@@ -60,163 +64,340 @@ func WriteCSV(w io.Writer, r *Report, o CSVOptions) error {
 		loc = time.UTC
 	}
 	shared := o.Audience == Shared
-	// Cells taken from meeting data (keys, names, numbers, departments,
-	// devices, media) and the level are encoded by encoding/csv, whose
-	// quoting depends on the cell alone, so a row may be joined from cells
-	// encoded apart: the person's key, name and number once per person in
-	// one Write, and the cells that repeat from row to row once per value.
-	//
-	// The other cells are appended directly: integers (strconv), ISO 8601
-	// times, second counts, h:mm:ss, the share (strconv 'f', which writes
-	// only digits, '.', '-', or NaN/+Inf/-Inf), the flags (fixed words and
-	// ';') and true/false. By construction none holds a comma, a quote, CR
-	// or LF, none starts with a space, and none is `\.`, so encoding/csv
-	// would write each of them unchanged (TestDirectCellsNeedNoQuoting).
-	enc := newCellEncoder()
-	var (
-		head, nameCell, numCell  []byte
-		nameBuf, numBuf, headBuf []byte
-		suf, cells, out          []byte
-		cellEnds                 []int
-		fields                   []string
-		dept, device, media      cellCache
-		level                    rawCellCache
-		zone                     zoneCache
-	)
-	var lastName, lastNum string
-	for b0 := 0; b0 < len(r.People); b0 += csvBatch {
-		// The key, name and first number of csvBatch people go in one
-		// string (one allocation) and through encoding/csv in one Write.
-		b1 := min(len(r.People), b0+csvBatch)
-		cells, cellEnds = cells[:0], cellEnds[:0]
-		for pi := b0; pi < b1; pi++ {
-			p := &r.People[pi]
-			if shared {
-				cells = strconv.AppendInt(append(cells, "person-"...), int64(pi+1), 10)
-			} else {
-				cells = appendCell(cells, p.Key)
-			}
-			cellEnds = append(cellEnds, len(cells))
-			cells = appendNameCell(cells, p.Name, shared)
-			cellEnds = append(cellEnds, len(cells))
-			if len(p.Sessions) > 0 {
-				cells = appendNumberCell(cells, p.Sessions[0].Number, shared)
-			}
-			cellEnds = append(cellEnds, len(cells))
+	workers := min(runtime.GOMAXPROCS(0), csvMaxWorkers)
+	if workers > 1 && r.Sessions > 2*csvChunkRows {
+		if err := writeRowsParallel(bw, r, shared, loc, workers); err != nil {
+			return err
 		}
-		gs := string(cells)
-		fields = fields[:0]
-		from := 0
-		for _, to := range cellEnds {
-			fields = append(fields, gs[from:to])
-			from = to
+		return bw.Flush()
+	}
+	e := newRowEncoder(r, shared, loc)
+	buf := getChunk()
+	defer putChunk(buf)
+	for p, s := 0, 0; p < len(r.People); {
+		p1, s1 := nextChunk(r.People, p, s, csvChunkRows)
+		*buf = e.rows((*buf)[:0], p, s, p1, s1)
+		if _, err := bw.Write(*buf); err != nil {
+			return err
 		}
-		out = enc.append(out[:0], fields)
-		// When no cell was quoted, which the length shows, cell f is at
-		// its offset in gs plus f commas.
-		plain := len(out) == len(gs)+len(fields)-1
-
-		for pi := b0; pi < b1; pi++ {
-			p := &r.People[pi]
-			if len(p.Sessions) == 0 {
-				continue
-			}
-			f := 3 * (pi - b0)
-			if plain {
-				at := func(f int) int { return f + cellEnds[f] - len(fields[f]) }
-				head = out[at(f) : f+1+cellEnds[f+1]]
-				nameCell = out[at(f+1) : f+1+cellEnds[f+1]]
-				numCell = out[at(f+2) : f+2+cellEnds[f+2]]
-			} else {
-				headBuf = enc.append(headBuf[:0], fields[f:f+2])
-				head = headBuf
-				nameBuf = enc.append(nameBuf[:0], fields[f+1:f+2])
-				nameCell = nameBuf
-				numBuf = enc.append(numBuf[:0], fields[f+2:f+3])
-				numCell = numBuf
-			}
-			lastName, lastNum = p.Name, p.Sessions[0].Number
-			// The person's totals, the same on each of their rows.
-			suf = appendSeconds(suf[:0], p.InMeeting)
-			suf = append(suf, ',')
-			suf = appendHMS(suf, p.InMeeting)
-			suf = append(suf, ',')
-			suf = strconv.AppendInt(suf, int64(p.Joins), 10)
-			suf = append(suf, ',')
-			suf = strconv.AppendFloat(suf, p.Share*100, 'f', 1, 64)
-			suf = append(suf, ',')
-			suf = append(suf, level.cell(enc, string(p.Level))...)
-			suf = append(suf, ',')
-			suf = appendFlags(suf, p)
-			suf = append(suf, '\n')
-
-			for si := range p.Sessions {
-				s := &p.Sessions[si]
-				if s.Name != lastName {
-					lastName = s.Name
-					nameBuf = enc.append(nameBuf[:0], []string{csvCell(csvName(s.Name, shared))})
-					nameCell = nameBuf
-				}
-				if s.Number != lastNum {
-					lastNum = s.Number
-					numBuf = enc.append(numBuf[:0], []string{numberCell(s.Number, shared)})
-					numCell = numBuf
-				}
-				if bw.Available() < csvRowMax {
-					if err := bw.Flush(); err != nil {
-						return err
-					}
-				}
-				row := bw.AvailableBuffer()
-				row = append(row, head...)
-				row = append(row, ',')
-				row = append(row, nameCell...)
-				row = append(row, ',')
-				row = append(row, numCell...)
-				row = append(row, ',')
-				row = append(row, dept.cell(enc, s.Dept)...)
-				row = append(row, ',')
-				row = append(row, device.cell(enc, s.Device)...)
-				row = append(row, ',')
-				row = append(row, media.cell(enc, s.Media)...)
-				row = append(row, ',')
-				if s.Join > 0 {
-					row = zone.appendISO(row, s.Join, loc)
-				}
-				row = append(row, ',')
-				if !s.Open && s.Leave > 0 {
-					row = zone.appendISO(row, s.Leave, loc)
-				}
-				row = append(row, ',')
-				row = strconv.AppendInt(row, s.Join, 10)
-				row = append(row, ',')
-				if s.Leave != 0 {
-					row = strconv.AppendInt(row, s.Leave, 10)
-				}
-				row = append(row, ',')
-				row = appendSeconds(row, s.Length)
-				if s.Open {
-					row = append(row, ",true,"...)
-				} else {
-					row = append(row, ",false,"...)
-				}
-				row = append(row, suf...)
-				if _, err := bw.Write(row); err != nil {
-					return err
-				}
-			}
-		}
+		p, s = p1, s1
 	}
 	return bw.Flush()
+}
+
+// csvChunkRows is how many rows WriteCSV encodes at once, and so about how
+// much memory a chunk needs (a few hundred bytes a row) whatever the file
+// size.
+const csvChunkRows = 512
+
+// chunks keeps chunk buffers from one WriteCSV to the next: a report's CSV
+// is megabytes, and allocating them anew each time would be most of the
+// garbage a report makes.
+var chunks = sync.Pool{New: func() any {
+	b := make([]byte, 0, 160<<10)
+	return &b
+}}
+
+func getChunk() *[]byte { return chunks.Get().(*[]byte) }
+
+func putChunk(b *[]byte) {
+	if cap(*b) <= 1<<20 { // not the rare huge one (long names)
+		chunks.Put(b)
+	}
+}
+
+// csvMaxWorkers bounds the goroutines one WriteCSV encodes with.
+const csvMaxWorkers = 4
+
+// nextChunk returns the end of the chunk of at most n rows that starts at
+// session s of person p: the rows end before session s1 of person p1
+// (p1 == len(people), s1 == 0 at the end). A person with more sessions than
+// n is cut into several chunks.
+func nextChunk(people []Person, p, s, n int) (p1, s1 int) {
+	for ; p < len(people); p, s = p+1, 0 {
+		left := len(people[p].Sessions) - s
+		if left >= n {
+			if left == n {
+				return p + 1, 0
+			}
+			return p, s + n
+		}
+		n -= left
+	}
+	return len(people), 0
+}
+
+// writeRowsParallel encodes the rows on workers goroutines, chunk by
+// chunk, and writes the chunks to bw in order. At most 2*workers chunks
+// wait to be written, so memory stays bounded.
+func writeRowsParallel(bw *bufio.Writer, r *Report, shared bool, loc *time.Location, workers int) error {
+	type job struct {
+		p0, s0, p1, s1 int
+		done           chan *[]byte
+	}
+	jobs := make(chan job)
+	inOrder := make(chan job, 2*workers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { // cuts the rows into jobs, in order
+		defer close(jobs)
+		defer close(inOrder)
+		for p, s := 0, 0; p < len(r.People); {
+			p1, s1 := nextChunk(r.People, p, s, csvChunkRows)
+			j := job{p, s, p1, s1, make(chan *[]byte, 1)}
+			select {
+			case inOrder <- j:
+			case <-stop:
+				return
+			}
+			select {
+			case jobs <- j:
+			case <-stop:
+				return
+			}
+			p, s = p1, s1
+		}
+	})
+	for range workers {
+		wg.Go(func() {
+			e := newRowEncoder(r, shared, loc)
+			for j := range jobs {
+				buf := getChunk()
+				*buf = e.rows((*buf)[:0], j.p0, j.s0, j.p1, j.s1)
+				j.done <- buf
+			}
+		})
+	}
+	var err error
+	for j := range inOrder {
+		buf := <-j.done
+		_, err = bw.Write(*buf)
+		putChunk(buf)
+		if err != nil {
+			break
+		}
+	}
+	// On an error, jobs already taken are finished (their results are
+	// buffered) and the rest are never started.
+	close(stop)
+	wg.Wait()
+	return err
+}
+
+// rowEncoder appends CSV rows of one Report. One goroutine uses it.
+//
+// Cells taken from meeting data (keys, names, numbers, departments,
+// devices, media) and the level are encoded by encoding/csv, whose quoting
+// depends on the cell alone, so a row may be joined from cells encoded
+// apart: the person's key, name and number once per person, csvBatch
+// people in one Write, and the cells that repeat from row to row once per
+// value.
+//
+// The other cells are appended directly: integers (strconv), ISO 8601
+// times, second counts, h:mm:ss, the share (strconv 'f', which writes only
+// digits, '.', '-', or NaN/+Inf/-Inf), the flags (fixed words and ';') and
+// true/false. By construction none holds a comma, a quote, CR or LF, none
+// starts with a space, and none is `\.`, so encoding/csv would write each
+// of them unchanged (TestDirectCellsNeedNoQuoting).
+type rowEncoder struct {
+	r      *Report
+	shared bool
+	loc    *time.Location
+	enc    *cellEncoder
+
+	headBuf, pNameBuf, pNumBuf []byte
+	nameBuf, numBuf            []byte
+	suf, cells, out            []byte
+	cellEnds                   []int
+	times                      []int64
+	fields                     []string
+	dept, device, media        cellCache
+	level                      rawCellCache
+	zone                       zoneCache
+}
+
+func newRowEncoder(r *Report, shared bool, loc *time.Location) *rowEncoder {
+	return &rowEncoder{r: r, shared: shared, loc: loc, enc: newCellEncoder()}
+}
+
+// rows appends the rows from session s0 of person p0 up to session s1 of
+// person p1 (see nextChunk) to dst.
+func (e *rowEncoder) rows(dst []byte, p0, s0, p1, s1 int) []byte {
+	people := e.r.People
+	last := p1 // the last person with rows here
+	if s1 == 0 {
+		last = p1 - 1
+	}
+	for b0 := p0; b0 <= last; b0 += csvBatch {
+		b1 := min(last+1, b0+csvBatch)
+		// The sessions of person pi that are in this chunk.
+		span := func(pi int) []Session {
+			ss := people[pi].Sessions
+			if pi == p1 {
+				ss = ss[:s1]
+			}
+			if pi == p0 {
+				ss = ss[s0:]
+			}
+			return ss
+		}
+		dst = e.batch(dst, b0, b1, span)
+	}
+	return dst
+}
+
+// batch appends the rows of people b0 to b1-1, span(pi) giving the sessions
+// of person pi to write.
+func (e *rowEncoder) batch(dst []byte, b0, b1 int, span func(int) []Session) []byte {
+	enc, shared, loc := e.enc, e.shared, e.loc
+	// The key, name and number of the batch's people go in one string (one
+	// allocation) and through encoding/csv in one Write.
+	cells, cellEnds := e.cells[:0], e.cellEnds[:0]
+	for pi := b0; pi < b1; pi++ {
+		p := &e.r.People[pi]
+		if shared {
+			cells = strconv.AppendInt(append(cells, "person-"...), int64(pi+1), 10)
+		} else {
+			cells = appendCell(cells, p.Key)
+		}
+		cellEnds = append(cellEnds, len(cells))
+		cells = appendNameCell(cells, p.Name, shared)
+		cellEnds = append(cellEnds, len(cells))
+		cells = appendNumberCell(cells, p.Number, shared)
+		cellEnds = append(cellEnds, len(cells))
+	}
+	e.cells, e.cellEnds = cells, cellEnds
+	gs := string(cells)
+	fields := e.fields[:0]
+	from := 0
+	for _, to := range cellEnds {
+		fields = append(fields, gs[from:to])
+		from = to
+	}
+	e.fields = fields
+	out := enc.append(e.out[:0], fields)
+	e.out = out
+	// When no cell was quoted, which the length shows, cell f is at its
+	// offset in gs plus f commas.
+	plain := len(out) == len(gs)+len(fields)-1
+
+	// The batch's join and leave times, read ahead of the rows: the
+	// records are in input order and the rows in display order, so each
+	// row's record is a cache miss, and these independent loads let the
+	// processor wait for many misses at once instead of one per row.
+	times := e.times[:0]
+	for pi := b0; pi < b1; pi++ {
+		for _, s := range span(pi) {
+			times = append(times, s.Join, s.Leave)
+		}
+	}
+	e.times = times
+	ti := 0
+
+	for pi := b0; pi < b1; pi++ {
+		p := &e.r.People[pi]
+		ss := span(pi)
+		if len(ss) == 0 {
+			continue
+		}
+		var head, pName, pNum []byte
+		f := 3 * (pi - b0)
+		if plain {
+			at := func(f int) int { return f + cellEnds[f] - len(fields[f]) }
+			head = out[at(f) : f+1+cellEnds[f+1]]
+			pName = out[at(f+1) : f+1+cellEnds[f+1]]
+			pNum = out[at(f+2) : f+2+cellEnds[f+2]]
+		} else {
+			e.headBuf = enc.append(e.headBuf[:0], fields[f:f+2])
+			head = e.headBuf
+			e.pNameBuf = enc.append(e.pNameBuf[:0], fields[f+1:f+2])
+			pName = e.pNameBuf
+			e.pNumBuf = enc.append(e.pNumBuf[:0], fields[f+2:f+3])
+			pNum = e.pNumBuf
+		}
+		// The name and number cells of the row, and the text they encode:
+		// the person's, until a record has other text.
+		nameCell, numCell := pName, pNum
+		lastName, lastNum := p.Name, p.Number
+		// The person's totals, the same on each of their rows.
+		suf := appendSeconds(e.suf[:0], p.InMeeting)
+		suf = append(suf, ',')
+		suf = appendHMS(suf, p.InMeeting)
+		suf = append(suf, ',')
+		suf = strconv.AppendInt(suf, int64(p.Joins), 10)
+		suf = append(suf, ',')
+		suf = strconv.AppendFloat(suf, p.Share*100, 'f', 1, 64)
+		suf = append(suf, ',')
+		suf = append(suf, e.level.cell(enc, string(p.Level))...)
+		suf = append(suf, ',')
+		suf = appendFlags(suf, p)
+		suf = append(suf, '\n')
+		e.suf = suf
+
+		for si := range ss {
+			s := &ss[si]
+			// Analyze marked the records whose text is the person's, so
+			// most rows need not read it.
+			switch {
+			case s.same&sameName != 0:
+				lastName, nameCell = p.Name, pName
+			case s.Name != lastName:
+				lastName = s.Name
+				e.nameBuf = enc.append(e.nameBuf[:0], []string{csvCell(csvName(s.Name, shared))})
+				nameCell = e.nameBuf
+			}
+			switch {
+			case s.same&sameNumber != 0:
+				lastNum, numCell = p.Number, pNum
+			case s.Number != lastNum:
+				lastNum = s.Number
+				e.numBuf = enc.append(e.numBuf[:0], []string{numberCell(s.Number, shared)})
+				numCell = e.numBuf
+			}
+			row := dst
+			row = append(row, head...)
+			row = append(row, ',')
+			row = append(row, nameCell...)
+			row = append(row, ',')
+			row = append(row, numCell...)
+			row = append(row, ',')
+			row = append(row, e.dept.cell(enc, s.Dept)...)
+			row = append(row, ',')
+			row = append(row, e.device.cell(enc, s.Device)...)
+			row = append(row, ',')
+			row = append(row, e.media.cell(enc, s.Media)...)
+			row = append(row, ',')
+			join, leave := times[ti], times[ti+1]
+			ti += 2
+			if join > 0 {
+				row = e.zone.appendISO(row, join, loc)
+			}
+			row = append(row, ',')
+			if !s.Open && leave > 0 {
+				row = e.zone.appendISO(row, leave, loc)
+			}
+			row = append(row, ',')
+			row = strconv.AppendInt(row, join, 10)
+			row = append(row, ',')
+			if leave != 0 {
+				row = strconv.AppendInt(row, leave, 10)
+			}
+			row = append(row, ',')
+			row = appendSeconds(row, s.Length)
+			if s.Open {
+				row = append(row, ",true,"...)
+			} else {
+				row = append(row, ",false,"...)
+			}
+			dst = append(row, suf...)
+		}
+	}
+	return dst
 }
 
 // csvBatch is how many people's key, name and number cells WriteCSV
 // encodes at once.
 const csvBatch = 64
-
-// csvRowMax is the free buffer space below which WriteCSV flushes before a
-// row, so that most rows are built in place in the buffer.
-const csvRowMax = 4 << 10
 
 // cellEncoder encodes cells with encoding/csv into a byte slice.
 type cellEncoder struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,10 +55,87 @@ func (w *failWriter) Write(p []byte) (int, error) {
 }
 
 func TestWriteCSVError(t *testing.T) {
-	r := manyPeople(2000)
-	for _, n := range []int{0, 10, 5000} {
-		if err := WriteCSV(&failWriter{n: n}, r, CSVOptions{}); !errors.Is(err, errDisk) {
-			t.Errorf("WriteCSV to a writer failing after %d bytes = %v; want %v", n, err, errDisk)
+	// 2,000 rows are written by one goroutine, 10,000 by several.
+	for _, rows := range []int{2000, 10000} {
+		r := manyPeople(rows)
+		var full bytes.Buffer
+		if err := WriteCSV(&full, r, CSVOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{0, 10, 5000, full.Len() / 2, full.Len() - 1} {
+			if err := WriteCSV(&failWriter{n: n}, r, CSVOptions{}); !errors.Is(err, errDisk) {
+				t.Errorf("%d rows: WriteCSV to a writer failing after %d bytes = %v; want %v", rows, n, err, errDisk)
+			}
+		}
+	}
+}
+
+// TestWriteCSVChunks checks that one goroutine and several write the same
+// bytes as the reference, with people cut across chunks, and that every
+// row lands once and in order.
+func TestWriteCSVChunks(t *testing.T) {
+	at := time.Date(2026, 5, 1, 1, 0, 0, 0, time.UTC).UnixMilli()
+	var recs []Record
+	// One person with more sessions than two chunks, then many people
+	// with one to three.
+	for i := range 2*csvChunkRows + 7 {
+		recs = append(recs, Record{Name: "Bridge", Number: "+8610000", Join: at + int64(i)*1000, Leave: at + int64(i)*1000 + 500})
+	}
+	for i := range 3 * csvChunkRows {
+		recs = append(recs, Record{Name: "P" + itoa(i/(1+i%3)), Dept: "D,\"" + itoa(i%7), Join: at + int64(i%977)*60_000, Leave: at + int64(i%977+i%50)*60_000})
+	}
+	m := Meeting{Start: time.UnixMilli(at), End: time.UnixMilli(at + 7200_000), Records: recs}
+	r := Analyze(m, Thresholds{}, time.Time{})
+	for _, aud := range []Audience{Private, Shared} {
+		o := CSVOptions{Audience: aud, Location: time.FixedZone("CST", 8*3600)}
+		var want bytes.Buffer
+		if err := writeCSVRef(&want, r, o); err != nil {
+			t.Fatal(err)
+		}
+		for _, procs := range []int{1, 2, 3} {
+			prev := runtime.GOMAXPROCS(procs)
+			var got bytes.Buffer
+			err := WriteCSV(&got, r, o)
+			runtime.GOMAXPROCS(prev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Fatalf("audience %d, GOMAXPROCS %d: WriteCSV differs from writeCSVRef\n%s", aud, procs, firstDiff(got.Bytes(), want.Bytes()))
+			}
+		}
+	}
+}
+
+func TestNextChunk(t *testing.T) {
+	people := func(sessions ...int) []Person {
+		ps := make([]Person, len(sessions))
+		for i, n := range sessions {
+			ps[i].Sessions = make([]Session, n)
+		}
+		return ps
+	}
+	tests := []struct {
+		sessions     []int
+		p, s, n      int
+		wantP, wantS int
+	}{
+		{[]int{1, 1, 1}, 0, 0, 2, 2, 0},
+		{[]int{1, 1, 1}, 0, 0, 5, 3, 0},
+		{[]int{1, 1, 1}, 2, 0, 1, 3, 0},
+		{[]int{5}, 0, 0, 2, 0, 2},
+		{[]int{5}, 0, 2, 2, 0, 4},
+		{[]int{5}, 0, 4, 2, 1, 0},
+		{[]int{1, 5, 1}, 0, 0, 3, 1, 2},
+		{[]int{1, 5, 1}, 1, 2, 3, 2, 0},
+		{[]int{1, 5, 1}, 1, 2, 4, 3, 0},
+		{[]int{2, 2}, 0, 0, 2, 1, 0},
+		{nil, 0, 0, 3, 0, 0},
+	}
+	for _, tt := range tests {
+		p, s := nextChunk(people(tt.sessions...), tt.p, tt.s, tt.n)
+		if p != tt.wantP || s != tt.wantS {
+			t.Errorf("nextChunk(%v, %d, %d, %d) = %d, %d; want %d, %d", tt.sessions, tt.p, tt.s, tt.n, p, s, tt.wantP, tt.wantS)
 		}
 	}
 }
