@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -78,59 +80,36 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		rep.Span = time.Duration(end-start) * time.Millisecond
 	}
 
-	// Group: person index per record, then a counting sort into one backing
-	// array of sessions so each person's sessions are a sub-slice. Numbers
-	// and names go to maps of their own: a string-keyed map hashes one
-	// string, not a whole identity.
+	// Group: person index per record, by Person.Key, which is built in a
+	// buffer and looked up without allocating; only a new person's key
+	// becomes a string, in an arena. Then a counting sort into one backing
+	// array of sessions so each person's sessions are a sub-slice.
 	owner := make([]int32, len(recs))
-	var byNum map[string]int32
-	var byName map[[2]string]int32
-	// Person.Key of each group, appended to kb in group order.
-	var kb []byte
-	var kends []int32
-	var counts []int32
+	byKey := make(map[string]int32, len(recs)/4+1)
+	keys := make([]string, 0, len(recs)/4+1) // Person.Key per group
+	counts := make([]int32, 0, len(recs)/4+1)
+	var kbuf []byte
+	var ar arena
 	for i := range recs {
-		id := identityOf(&recs[i], i)
-		p := int32(len(counts))
-		switch id.kind {
-		case 'n':
-			if byNum == nil {
-				byNum = make(map[string]int32, len(recs)/4+1)
-			}
-			if q, ok := byNum[id.a]; ok {
-				p = q
-			} else {
-				byNum[id.a] = p
-			}
-		case 'p':
-			k := [2]string{id.a, id.b}
-			if byName == nil {
-				byName = make(map[[2]string]int32, len(recs)/8+1)
-			}
-			if q, ok := byName[k]; ok {
-				p = q
-			} else {
-				byName[k] = p
-			}
+		var own bool
+		kbuf, own = appendIdentityKey(kbuf[:0], &recs[i], i)
+		p, ok := int32(0), false
+		if !own {
+			p, ok = byKey[string(kbuf)]
 		}
-		if int(p) == len(counts) {
+		if !ok {
+			p = int32(len(keys))
+			k := ar.string(kbuf)
+			keys = append(keys, k)
 			counts = append(counts, 0)
-			kb = id.appendKey(kb)
-			kends = append(kends, int32(len(kb)))
+			if !own {
+				byKey[k] = p
+			}
 		}
 		owner[i] = p
 		counts[p]++
 	}
 	groups := len(counts)
-	keys := make([]string, groups)
-	if groups > 0 {
-		ks := string(kb) // one allocation for every key
-		from := int32(0)
-		for g, to := range kends {
-			keys[g] = ks[from:to]
-			from = to
-		}
-	}
 	people := make([]Person, groups)
 	offs := make([]int32, groups+1)
 	for p, c := range counts {
@@ -157,101 +136,122 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	order := make([]groupOrder, groups)
 	texts := make([]string, 3*groups) // name, number, dept per group
 	same := make([]uint8, groups)
-	for g := range groups {
-		idx := perm[offs[g]:offs[g+1]]
-		sortByJoin(idx, recs)
-		first := int64(math.MaxInt64)
-		for _, i := range idx {
-			if j := effectiveJoin(&recs[i]); j > 0 {
-				first = min(first, j)
+	inParts(groups, len(recs), func(_, lo, hi int) {
+		for g := lo; g < hi; g++ {
+			idx := perm[offs[g]:offs[g+1]]
+			sortByJoin(idx, recs)
+			first := int64(math.MaxInt64)
+			for _, i := range idx {
+				if j := effectiveJoin(&recs[i]); j > 0 {
+					first = min(first, j)
+				}
 			}
+			order[g] = groupOrder{first, int32(g)}
+			texts[3*g], texts[3*g+1], texts[3*g+2], same[g] = personTexts(recs, idx)
 		}
-		order[g] = groupOrder{first, int32(g)}
-		texts[3*g], texts[3*g+1], texts[3*g+2], same[g] = personTexts(recs, idx)
-	}
+	})
 	sortOrder(order, texts, keys)
 
-	// Sessions are laid out in display order, so every later pass (here
-	// and in WriteCSV) reads them front to back.
+	// Sessions are laid out in display order: person p's are
+	// sessions[first[p]:first[p+1]].
 	sessions := make([]Session, len(recs))
-	var devs, meds []string // backing for Devices and Media, in chunks
-	events := intervals{make([]int64, 0, len(recs)), make([]int64, 0, len(recs))}
-	var totals []int64 // time in meeting per person, ns
-	if groups > 0 {
-		totals = make([]int64, groups)
-	}
+	first := make([]int32, groups+1)
 	// The session index of each record, then each session pointed at its
 	// record in record order: reading recs front to back and writing
 	// scattered is cheaper than reading scattered. Where all of a person's
 	// records have one name (number) or none, a bit says so, so WriteCSV
 	// need not read each record's text to know it is the Person's.
 	pos := make([]int32, len(recs))
-	k := 0
-	for _, o := range order {
-		for j, i := range perm[offs[o.g]:offs[o.g+1]] {
-			pos[i] = int32(k + j)
-		}
-		k += int(offs[o.g+1] - offs[o.g])
-	}
-	for i := range recs {
-		r := &recs[i]
-		s := &sessions[pos[i]]
-		s.Record = r
-		if sm := same[owner[i]]; sm != 0 {
-			if r.Name == "" {
-				sm &^= sameName
-			}
-			if r.Number == "" {
-				sm &^= sameNumber
-			}
-			s.same = sm
-		}
-	}
-	k = 0
+	k := int32(0)
 	for p, o := range order {
-		g := o.g
-		per := &people[p]
-		idx := perm[offs[g]:offs[g+1]]
-		n := len(idx)
-		ss := sessions[k : k+n : k+n]
-		// Room for n values at the end of devs and meds, so that appending
-		// in analyzePerson never reallocates.
-		if cap(devs)-len(devs) < n {
-			devs = make([]string, 0, max(n, strChunk))
+		first[p] = k
+		for j, i := range perm[offs[o.g]:offs[o.g+1]] {
+			pos[i] = k + int32(j)
 		}
-		if cap(meds)-len(meds) < n {
-			meds = make([]string, 0, max(n, strChunk))
-		}
-		ds, ms := devs[len(devs):len(devs)], meds[len(meds):len(meds)]
-		k += n
-		per.Key = keys[g]
-		per.Name = texts[3*g]
-		per.Sessions = ss
-		per.Joins = len(ss)
-		events = analyzePerson(per, ss, start, end, openEnd, events, ds, ms)
-		per.Devices, per.Media = slices.Clip(per.Devices), slices.Clip(per.Media)
-		devs, meds = devs[:len(devs)+len(per.Devices)], meds[:len(meds)+len(per.Media)]
-		per.Number = texts[3*g+1]
-		per.Dept = texts[3*g+2]
-
-		if rep.Span > 0 {
-			per.Share = float64(per.InMeeting) / float64(rep.Span)
-			switch {
-			case per.Share >= th.Present:
-				per.Level = LevelPresent
-			case per.Share < th.Brief:
-				per.Level = LevelBrief
-			default:
-				per.Level = LevelPartial
+		k += offs[o.g+1] - offs[o.g]
+	}
+	first[groups] = k
+	inParts(len(recs), len(recs), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			r := &recs[i]
+			s := &sessions[pos[i]]
+			s.Record = r
+			if sm := same[owner[i]]; sm != 0 {
+				if r.Name == "" {
+					sm &^= sameName
+				}
+				if r.Number == "" {
+					sm &^= sameNumber
+				}
+				s.same = sm
 			}
 		}
-		if start != noTime && !per.FirstJoin.IsZero() {
-			per.Late = per.FirstJoin.UnixMilli()-start > th.LateAfter.Milliseconds()
+	})
+
+	// The people, in parts. The merged intervals of each person go to
+	// events for the peak sweep: a person has at most as many as sessions,
+	// so part q's fit in events[first[lo]:first[hi]], and are moved
+	// together when all parts are done.
+	var totals []int64 // time in meeting per person, ns
+	if groups > 0 {
+		totals = make([]int64, groups)
+	}
+	evStarts, evEnds := make([]int64, len(recs)), make([]int64, len(recs))
+	var evLen [maxParts]int
+	inParts(groups, len(recs), func(part, lo, hi int) {
+		var devs, meds []string // backing for Devices and Media, in chunks
+		from, to := first[lo], first[hi]
+		events := intervals{evStarts[from:from:to], evEnds[from:from:to]}
+		for p := lo; p < hi; p++ {
+			g := order[p].g
+			per := &people[p]
+			ss := sessions[first[p]:first[p+1]:first[p+1]]
+			n := len(ss)
+			// Room for n values at the end of devs and meds, so that
+			// appending in analyzePerson never reallocates.
+			if cap(devs)-len(devs) < n {
+				devs = make([]string, 0, max(n, strChunk))
+			}
+			if cap(meds)-len(meds) < n {
+				meds = make([]string, 0, max(n, strChunk))
+			}
+			ds, ms := devs[len(devs):len(devs)], meds[len(meds):len(meds)]
+			per.Key = keys[g]
+			per.Name = texts[3*g]
+			per.Sessions = ss
+			per.Joins = n
+			events = analyzePerson(per, ss, start, end, openEnd, events, ds, ms)
+			per.Devices, per.Media = slices.Clip(per.Devices), slices.Clip(per.Media)
+			devs, meds = devs[:len(devs)+len(per.Devices)], meds[:len(meds)+len(per.Media)]
+			per.Number = texts[3*g+1]
+			per.Dept = texts[3*g+2]
+
+			if rep.Span > 0 {
+				per.Share = float64(per.InMeeting) / float64(rep.Span)
+				switch {
+				case per.Share >= th.Present:
+					per.Level = LevelPresent
+				case per.Share < th.Brief:
+					per.Level = LevelBrief
+				default:
+					per.Level = LevelPartial
+				}
+			}
+			if start != noTime && !per.FirstJoin.IsZero() {
+				per.Late = per.FirstJoin.UnixMilli()-start > th.LateAfter.Milliseconds()
+			}
+			if start != noTime && !per.Open && !per.LastLeave.IsZero() {
+				per.Early = end-per.LastLeave.UnixMilli() > th.EarlyBefore.Milliseconds()
+			}
+			totals[p] = int64(per.InMeeting)
 		}
-		if start != noTime && !per.Open && !per.LastLeave.IsZero() {
-			per.Early = end-per.LastLeave.UnixMilli() > th.EarlyBefore.Milliseconds()
-		}
-		totals[p] = int64(per.InMeeting)
+		evLen[part] = len(events.starts)
+	})
+	events := intervals{evStarts[:0], evEnds[:0]}
+	for part, lo := range partStarts(groups, len(recs)) {
+		from := first[lo]
+		events.starts = append(events.starts, evStarts[from:from+int32(evLen[part])]...)
+		events.ends = append(events.ends, evEnds[from:from+int32(evLen[part])]...)
 	}
 
 	rep.People = people
@@ -290,6 +290,70 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		matchInvites(rep)
 	}
 	return rep
+}
+
+// arena hands out copies of byte slices as strings carved from shared
+// blocks: one allocation per block instead of one per string. A
+// strings.Builder only ever appends, so the strings taken from it stay
+// valid as more is written.
+type arena struct{ b strings.Builder }
+
+// arenaBlock is the size of an arena's blocks.
+const arenaBlock = 32 << 10
+
+func (a *arena) string(p []byte) string {
+	if a.b.Cap()-a.b.Len() < len(p) {
+		a.b = strings.Builder{}
+		a.b.Grow(max(len(p), arenaBlock))
+	}
+	start := a.b.Len()
+	a.b.Write(p)
+	return a.b.String()[start:]
+}
+
+// maxParts bounds the goroutines one Analyze uses.
+const maxParts = 4
+
+// parallelMin is the number of records from which Analyze uses several
+// goroutines: below it, starting them costs more than it saves.
+const parallelMin = 4096
+
+// parts returns how many parts inParts cuts n items of a meeting of
+// records records into.
+func parts(n, records int) int {
+	q := min(runtime.GOMAXPROCS(0), maxParts, n)
+	if q < 2 || records < parallelMin {
+		return 1
+	}
+	return q
+}
+
+// partStarts returns the first item of each part inParts cuts n items
+// into.
+func partStarts(n, records int) []int {
+	q := parts(n, records)
+	s := make([]int, q)
+	for i := range s {
+		s[i] = n * i / q
+	}
+	return s
+}
+
+// inParts calls f(part, lo, hi) for consecutive parts [lo, hi) of [0, n),
+// on as many goroutines as parts (see parts), and returns when all are
+// done. The parts may not share anything they write.
+func inParts(n, records int, f func(part, lo, hi int)) {
+	q := parts(n, records)
+	if q == 1 {
+		f(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for part := 1; part < q; part++ {
+		wg.Go(func() { f(part, n*part/q, n*(part+1)/q) })
+	}
+	f(0, 0, n/q)
+	wg.Wait()
 }
 
 // Bits of Session.same.

@@ -7,64 +7,21 @@ import (
 	"unicode/utf8"
 )
 
-// identity is the grouping key of a record. It is comparable and, on the
-// common paths, made of substrings of the input so grouping does not allocate.
-type identity struct {
-	kind byte // 'n' number, 'p' name+dept, 'r' record of its own
-	a, b string
-	i    int
-}
-
-// identityOf returns the grouping identity of record i.
-func identityOf(r *Record, i int) identity {
-	if n := normNumber(r.Number); n != "" {
-		return identity{kind: 'n', a: n}
+// appendIdentityKey appends the grouping key of record i to b, which is
+// also its Person.Key: "n:<number>" when the call number has a digit,
+// else "p:<name>|<dept>" when the name is not empty (folded, with | and \
+// backslash-escaped so keys stay unique), else "r:<i>", a record of its
+// own. own reports the last case. It allocates nothing when b has room.
+func appendIdentityKey(b []byte, r *Record, i int) (key []byte, own bool) {
+	start := len(b)
+	if b, ok := appendNormNumber(append(b, "n:"...), r.Number); ok {
+		return b, false
 	}
-	if name := foldText(r.Name); name != "" {
-		return identity{kind: 'p', a: name, b: foldText(r.Dept)}
+	b = appendFold(append(b[:start], "p:"...), r.Name, true)
+	if len(b) > start+2 {
+		return appendFold(append(b, '|'), r.Dept, true), false
 	}
-	return identity{kind: 'r', i: i}
-}
-
-// key renders the identity as Person.Key: "n:<number>", "p:<name>|<dept>"
-// (with | and \ backslash-escaped so keys stay unique) or "r:<record index>".
-func (id identity) key() string {
-	switch id.kind {
-	case 'n':
-		return "n:" + id.a
-	case 'p':
-		return "p:" + keyPart(id.a) + "|" + keyPart(id.b)
-	}
-	return "r:" + strconv.Itoa(id.i)
-}
-
-// appendKey appends id.key() to b.
-func (id identity) appendKey(b []byte) []byte {
-	switch id.kind {
-	case 'n':
-		return append(append(b, "n:"...), id.a...)
-	case 'p':
-		b = appendKeyPart(append(b, "p:"...), id.a)
-		return appendKeyPart(append(b, '|'), id.b)
-	}
-	return strconv.AppendInt(append(b, "r:"...), int64(id.i), 10)
-}
-
-func appendKeyPart(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '|' || s[i] == '\\' {
-			b = append(b, '\\')
-		}
-		b = append(b, s[i])
-	}
-	return b
-}
-
-func keyPart(s string) string {
-	if !strings.ContainsAny(s, `|\`) {
-		return s
-	}
-	return strings.NewReplacer(`\`, `\\`, `|`, `\|`).Replace(s)
+	return strconv.AppendInt(append(b[:start], "r:"...), int64(i), 10), true
 }
 
 // trimSpace is strings.TrimSpace with a fast path: text whose first and last
@@ -108,8 +65,20 @@ func foldRune(r rune) rune {
 // folded, with spaces, dashes, dots and brackets removed. A string with no
 // digit is not a number and gives "".
 func normNumber(s string) string {
-	s = trimSpace(s)
-	clean, digit := true, false
+	if t := trimSpace(s); numberClean(t) {
+		return t
+	}
+	b, ok := appendNormNumber(nil, s)
+	if !ok {
+		return ""
+	}
+	return string(b)
+}
+
+// numberClean reports whether normNumber keeps s (trimmed) as it is: ASCII
+// digits, letters, +, * and # only, with a digit.
+func numberClean(s string) bool {
+	digit := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -117,18 +86,20 @@ func normNumber(s string) string {
 			digit = true
 		case c == '+' || c == '*' || c == '#' || (c|0x20 >= 'a' && c|0x20 <= 'z'):
 		default:
-			clean = false
+			return false
 		}
 	}
-	if clean {
-		if !digit {
-			return ""
-		}
-		return s
+	return digit
+}
+
+// appendNormNumber appends normNumber(s) to b and reports whether s is a
+// number (has a digit); when not, what it appended is to be dropped.
+func appendNormNumber(b []byte, s string) ([]byte, bool) {
+	s = trimSpace(s)
+	if numberClean(s) {
+		return append(b, s...), true
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	digit = false
+	digit := false
 	for _, r := range s {
 		r = foldRune(r)
 		switch {
@@ -137,47 +108,65 @@ func normNumber(s string) string {
 		case r >= '0' && r <= '9':
 			digit = true
 		}
-		b.WriteRune(r)
+		b = utf8.AppendRune(b, r)
 	}
-	if !digit {
-		return ""
-	}
-	return b.String()
+	return b, digit
 }
 
 // foldText normalises a name or department for identity: trimmed, fullwidth
 // folded, lower-cased, inner runs of white space collapsed to one space.
 func foldText(s string) string {
-	s = trimSpace(s)
-	clean := true
+	if t := trimSpace(s); foldClean(t) {
+		return t
+	}
+	return string(appendFold(nil, s, false))
+}
+
+// foldClean reports whether foldText keeps s (trimmed) as it is.
+func foldClean(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') || c < ' ' ||
 			(c == ' ' && i+1 < len(s) && s[i+1] == ' ') {
-			clean = false
-			break
+			return foldCleanRunes(s)
 		}
 	}
-	if !clean {
-		// Non-ASCII is usually CJK or another caseless script: only build
-		// a new string when folding changes something.
-		clean = true
-		prevSpace := false
-		for _, r := range s {
-			sp := unicode.IsSpace(r)
-			if r < ' ' || sp && (r != ' ' || prevSpace) || foldRune(r) != r ||
-				r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && !(r >= 0x3040 && r <= 0x9FFF) && unicode.ToLower(r) != r {
-				clean = false
-				break
-			}
-			prevSpace = sp
+	return true
+}
+
+// foldCleanRunes is foldClean for text that is not plain ASCII, usually CJK
+// or another caseless script.
+func foldCleanRunes(s string) bool {
+	prevSpace := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r >= 0x3040 && r <= 0x9FFF {
+			// Kana and CJK ideographs: caseless, no space, no fold.
+			prevSpace = false
+			continue
 		}
+		sp := unicode.IsSpace(r)
+		if r < ' ' || sp && (r != ' ' || prevSpace) || foldRune(r) != r || r >= 'A' && r <= 'Z' ||
+			r == utf8.RuneError && size == 1 || r >= utf8.RuneSelf && unicode.ToLower(r) != r {
+			return false
+		}
+		prevSpace = sp
 	}
-	if clean {
-		return s
+	return true
+}
+
+// appendFold appends foldText(s) to b, with escape each | and \ preceded by
+// a backslash (for Person.Key).
+func appendFold(b []byte, s string, escape bool) []byte {
+	s = trimSpace(s)
+	if foldClean(s) {
+		if escape {
+			return appendKeyPart(b, s)
+		}
+		return append(b, s...)
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	start := len(b)
 	space := false
 	for _, r := range s {
 		r = unicode.ToLower(foldRune(r))
@@ -185,11 +174,24 @@ func foldText(s string) string {
 			space = true
 			continue
 		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
+		if space && len(b) > start {
+			b = append(b, ' ')
 		}
 		space = false
-		b.WriteRune(r)
+		if escape && (r == '|' || r == '\\') {
+			b = append(b, '\\')
+		}
+		b = utf8.AppendRune(b, r)
 	}
-	return b.String()
+	return b
+}
+
+func appendKeyPart(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '|' || s[i] == '\\' {
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return b
 }

@@ -51,8 +51,13 @@ func TestIdentityKey(t *testing.T) {
 		{Record{Name: "a|b", Dept: `c\`}, 0, `p:a\|b|c\\`},
 		{Record{Dept: "only dept"}, 7, "r:7"},
 		{Record{}, 3, "r:3"},
+		{Record{Number: "no digits", Name: "ＡＢ　 c", Dept: "ｘ｜"}, 0, `p:ab c|x\|`},
+		{Record{Name: "张三", Number: "（０１０）１２３"}, 0, "n:010123"},
 	}
 	for _, tt := range tests {
+		if got, _ := appendIdentityKey(nil, &tt.r, tt.i); string(got) != tt.want {
+			t.Errorf("appendIdentityKey(%+v) = %q; want %q", tt.r, got, tt.want)
+		}
 		if got := identityOf(&tt.r, tt.i).key(); got != tt.want {
 			t.Errorf("identityOf(%+v).key() = %q; want %q", tt.r, got, tt.want)
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -428,6 +429,37 @@ func TestAnalyzeSameAsRef(t *testing.T) {
 	check("bench", m, m.End.Add(time.Hour))
 	check("bench, ongoing", m, m.Start.Add(time.Hour))
 }
+
+// TestAnalyzeInParts checks that a meeting large enough for several
+// goroutines gives the reference's report whatever the number of procs
+// (and, under -race, that the parts share nothing they write).
+func TestAnalyzeInParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	m := randomMeeting(rng, parallelMin+1234, 1500, 6)
+	m.Invited = []Invitee{{Name: m.Records[7].Name}, {Number: m.Records[0].Number}, {Name: "nobody"}}
+	now := time.UnixMilli(rng.Int64N(2e12))
+	want, err := json.Marshal(analyzeRef(m, Thresholds{}, now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, procs := range []int{1, 2, 3, 4} {
+		prev := runtime.GOMAXPROCS(procs)
+		r := Analyze(m, Thresholds{}, now)
+		q := parts(len(r.People), len(m.Records))
+		runtime.GOMAXPROCS(prev)
+		if q != min(procs, maxParts) {
+			t.Fatalf("GOMAXPROCS %d: %d parts", procs, q)
+		}
+		got, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("GOMAXPROCS %d: Analyze differs from analyzeRef\n%s", procs, firstDiff(bytes.ReplaceAll(got, []byte("},{"), []byte("},\n{")), bytes.ReplaceAll(want, []byte("},{"), []byte("},\n{"))))
+		}
+	}
+}
+
 func compareJoin(a, b Session) int { return cmp.Compare(a.Join, b.Join) }
 
 func TestSortInt64s(t *testing.T) {
