@@ -84,11 +84,13 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	// buffer and looked up without allocating; only a new person's key
 	// becomes a string, in an arena. Then a counting sort into one backing
 	// array of sessions so each person's sessions are a sub-slice.
-	owner := make([]int32, len(recs))
-	byKey := make(map[string]int32, len(recs)/4+1)
-	keys := make([]string, 0, len(recs)/4+1) // Person.Key per group
-	counts := make([]int32, 0, len(recs)/4+1)
-	var kbuf []byte
+	sc := scratches.Get().(*scratch)
+	defer sc.put()
+	owner := grow(&sc.owner, len(recs))
+	byKey := sc.byKey
+	keys := sc.keys[:0] // Person.Key per group
+	counts := sc.counts[:0]
+	kbuf := sc.kbuf
 	var ar arena
 	for i := range recs {
 		var own bool
@@ -109,9 +111,11 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		owner[i] = p
 		counts[p]++
 	}
+	sc.keys, sc.counts, sc.kbuf = keys, counts, kbuf
 	groups := len(counts)
 	people := make([]Person, groups)
-	offs := make([]int32, groups+1)
+	offs := grow(&sc.offs, groups+1)
+	offs[0] = 0
 	for p, c := range counts {
 		offs[p+1] = offs[p] + c
 	}
@@ -121,7 +125,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	for p := range fill {
 		fill[p] = offs[p]
 	}
-	perm := make([]int32, len(recs))
+	perm := grow(&sc.perm, len(recs))
 	for i := range recs {
 		p := owner[i]
 		perm[fill[p]] = int32(i)
@@ -133,9 +137,9 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	// Keys are unique, so the order is total and the sort need not be
 	// stable; it moves 16-byte items and looks at names and keys only on
 	// equal joins.
-	order := make([]groupOrder, groups)
-	texts := make([]string, 3*groups) // name, number, dept per group
-	same := make([]uint8, groups)
+	order := grow(&sc.order, groups)
+	texts := grow(&sc.texts, 3*groups) // name, number, dept per group
+	same := grow(&sc.same, groups)
 	inParts(groups, len(recs), func(_, lo, hi int) {
 		for g := lo; g < hi; g++ {
 			idx := perm[offs[g]:offs[g+1]]
@@ -155,13 +159,13 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	// Sessions are laid out in display order: person p's are
 	// sessions[first[p]:first[p+1]].
 	sessions := make([]Session, len(recs))
-	first := make([]int32, groups+1)
+	first := grow(&sc.first, groups+1)
 	// The session index of each record, then each session pointed at its
 	// record in record order: reading recs front to back and writing
 	// scattered is cheaper than reading scattered. Where all of a person's
 	// records have one name (number) or none, a bit says so, so WriteCSV
 	// need not read each record's text to know it is the Person's.
-	pos := make([]int32, len(recs))
+	pos := grow(&sc.pos, len(recs))
 	k := int32(0)
 	for p, o := range order {
 		first[p] = k
@@ -192,11 +196,8 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	// events for the peak sweep: a person has at most as many as sessions,
 	// so part q's fit in events[first[lo]:first[hi]], and are moved
 	// together when all parts are done.
-	var totals []int64 // time in meeting per person, ns
-	if groups > 0 {
-		totals = make([]int64, groups)
-	}
-	evStarts, evEnds := make([]int64, len(recs)), make([]int64, len(recs))
+	totals := grow(&sc.totals, groups) // time in meeting per person, ns
+	evStarts, evEnds := grow(&sc.evStarts, len(recs)), grow(&sc.evEnds, len(recs))
 	var evLen [maxParts]int
 	inParts(groups, len(recs), func(part, lo, hi int) {
 		var devs, meds []string // backing for Devices and Media, in chunks
@@ -263,14 +264,14 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 			sum += time.Duration(d).Milliseconds()
 		}
 		rep.Average = time.Duration(sum/int64(n)) * time.Millisecond
-		sortInt64s(totals, make([]int64, n))
+		sortInt64s(totals, grow(&sc.tmp, n))
 		if n%2 == 1 {
 			rep.Median = time.Duration(totals[n/2])
 		} else {
 			rep.Median = time.Duration(totals[n/2-1] + (totals[n/2]-totals[n/2-1])/2)
 		}
 	}
-	rep.Peak, rep.PeakAt = peak(events)
+	rep.Peak, rep.PeakAt = peak(events, grow(&sc.tmp, len(events.starts)))
 	rep.Devices, rep.Media, rep.Depts = breakdowns(people)
 	for i := range people {
 		p := &people[i]
@@ -290,6 +291,43 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		matchInvites(rep)
 	}
 	return rep
+}
+
+// scratch is the working memory of Analyze that does not end up in the
+// Report. It is kept in a pool between calls: most of what an analysis
+// allocates is scratch, and allocating it anew each time made the garbage
+// collector run about twice as often.
+type scratch struct {
+	owner, perm, pos, offs, first []int32
+	counts                        []int32
+	keys, texts                   []string
+	byKey                         map[string]int32
+	kbuf                          []byte
+	order                         []groupOrder
+	same                          []uint8
+	totals, evStarts, evEnds, tmp []int64
+}
+
+var scratches = sync.Pool{New: func() any {
+	return &scratch{byKey: make(map[string]int32)}
+}}
+
+// put returns sc to the pool, without the strings of this meeting.
+func (sc *scratch) put() {
+	clear(sc.byKey)
+	clear(sc.keys)
+	clear(sc.texts)
+	scratches.Put(sc)
+}
+
+// grow sets *s to a slice of length n, reusing its array when large
+// enough, and returns it. The elements are not cleared.
+func grow[T any](s *[]T, n int) []T {
+	if cap(*s) < n {
+		*s = make([]T, n)
+	}
+	*s = (*s)[:n]
+	return *s
 }
 
 // arena hands out copies of byte slices as strings carved from shared
@@ -673,8 +711,7 @@ func effectiveJoin(r *Record) int64 {
 
 // peak sweeps the merged intervals of every person. At equal times leaves
 // come first, so back-to-back intervals do not overlap.
-func peak(ev intervals) (int, time.Time) {
-	tmp := make([]int64, len(ev.starts))
+func peak(ev intervals, tmp []int64) (int, time.Time) {
 	sortInt64s(ev.starts, tmp)
 	sortInt64s(ev.ends, tmp)
 	cur, best, at := 0, 0, noTime
