@@ -209,7 +209,6 @@ type rowEncoder struct {
 	nameBuf, numBuf            []byte
 	suf, cells, out            []byte
 	cellEnds                   []int
-	times                      []int64
 	fields                     []string
 	dept, device, media        cellCache
 	level                      rawCellCache
@@ -280,19 +279,6 @@ func (e *rowEncoder) batch(dst []byte, b0, b1 int, span func(int) []Session) []b
 	// When no cell was quoted, which the length shows, cell f is at its
 	// offset in gs plus f commas.
 	plain := len(out) == len(gs)+len(fields)-1
-
-	// The batch's join and leave times, read ahead of the rows: the
-	// records are in input order and the rows in display order, so each
-	// row's record is a cache miss, and these independent loads let the
-	// processor wait for many misses at once instead of one per row.
-	times := e.times[:0]
-	for pi := b0; pi < b1; pi++ {
-		for _, s := range span(pi) {
-			times = append(times, s.Join, s.Leave)
-		}
-	}
-	e.times = times
-	ti := 0
 
 	for pi := b0; pi < b1; pi++ {
 		p := &e.r.People[pi]
@@ -367,8 +353,7 @@ func (e *rowEncoder) batch(dst []byte, b0, b1 int, span func(int) []Session) []b
 			row = append(row, ',')
 			row = append(row, e.media.cell(enc, s.Media)...)
 			row = append(row, ',')
-			join, leave := times[ti], times[ti+1]
-			ti += 2
+			join, leave := s.Join, s.Leave
 			if join > 0 {
 				row = e.zone.appendISO(row, join, loc)
 			}
