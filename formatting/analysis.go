@@ -82,36 +82,31 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 
 	// Group: person index per record, by Person.Key, which is built in a
 	// buffer and looked up without allocating; only a new person's key
-	// becomes a string, in an arena. Then a counting sort into one backing
-	// array of sessions so each person's sessions are a sub-slice.
+	// becomes a string, in an arena. Parts of the records are grouped on
+	// their own (see groupPart) and then merged. Then a counting sort into
+	// one backing array of sessions so each person's sessions are a
+	// sub-slice.
 	sc := scratches.Get().(*scratch)
 	defer sc.put()
 	owner := grow(&sc.owner, len(recs))
-	byKey := sc.byKey
-	keys := sc.keys[:0] // Person.Key per group
-	counts := sc.counts[:0]
-	kbuf := sc.kbuf
-	var ar arena
-	for i := range recs {
-		var own bool
-		kbuf, own = appendIdentityKey(kbuf[:0], &recs[i], i)
-		p, ok := int32(0), false
-		if !own {
-			p, ok = byKey[string(kbuf)]
+	inParts(len(recs), len(recs), func(part, lo, hi int) {
+		sc.tables[part].group(recs, lo, hi, owner)
+	})
+	keys := sc.tables[0].keys // Person.Key per group
+	bounds := partStarts(len(recs), len(recs))
+	for q := 1; q < len(bounds); q++ {
+		lo, hi := bounds[q], len(recs)
+		if q+1 < len(bounds) {
+			hi = bounds[q+1]
 		}
-		if !ok {
-			p = int32(len(keys))
-			k := ar.string(kbuf)
-			keys = append(keys, k)
-			counts = append(counts, 0)
-			if !own {
-				byKey[k] = p
-			}
-		}
-		owner[i] = p
+		keys = sc.tables[q].mergeInto(&sc.tables[0], keys, owner[lo:hi])
+	}
+	sc.tables[0].keys = keys
+	counts := grow(&sc.counts, len(keys))
+	clear(counts)
+	for _, p := range owner {
 		counts[p]++
 	}
-	sc.keys, sc.counts, sc.kbuf = keys, counts, kbuf
 	groups := len(counts)
 	people := make([]Person, groups)
 	offs := grow(&sc.offs, groups+1)
@@ -300,24 +295,86 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 type scratch struct {
 	owner, perm, pos, offs, first []int32
 	counts                        []int32
-	keys, texts                   []string
-	byKey                         map[string]int32
-	kbuf                          []byte
+	tables                        [maxParts]keyTable
+	texts                         []string
 	order                         []groupOrder
 	same                          []uint8
 	totals, evStarts, evEnds, tmp []int64
 }
 
-var scratches = sync.Pool{New: func() any {
-	return &scratch{byKey: make(map[string]int32)}
-}}
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
 
 // put returns sc to the pool, without the strings of this meeting.
 func (sc *scratch) put() {
-	clear(sc.byKey)
-	clear(sc.keys)
+	for i := range sc.tables {
+		t := &sc.tables[i]
+		clear(t.byKey)
+		clear(t.keys)
+		t.keys = t.keys[:0]
+	}
 	clear(sc.texts)
 	scratches.Put(sc)
+}
+
+// keyTable groups records by Person.Key: keys[id] is the key of group id,
+// byKey the id of each key that is not a record's own ("r:…").
+type keyTable struct {
+	byKey map[string]int32
+	keys  []string
+	kbuf  []byte
+	remap []int32
+}
+
+// group sets owner[i] for the records lo to hi-1 to their group in t,
+// numbered in order of first appearance.
+func (t *keyTable) group(recs []Record, lo, hi int, owner []int32) {
+	if t.byKey == nil {
+		t.byKey = make(map[string]int32, (hi-lo)/4+1)
+	}
+	kbuf := t.kbuf
+	var ar arena
+	for i := lo; i < hi; i++ {
+		var own bool
+		kbuf, own = appendIdentityKey(kbuf[:0], &recs[i], i)
+		p, ok := int32(0), false
+		if !own {
+			p, ok = t.byKey[string(kbuf)]
+		}
+		if !ok {
+			p = int32(len(t.keys))
+			k := ar.string(kbuf)
+			t.keys = append(t.keys, k)
+			if !own {
+				t.byKey[k] = p
+			}
+		}
+		owner[i] = p
+	}
+	t.kbuf = kbuf
+}
+
+// mergeInto adds t's groups to to, whose keys are keys, and renumbers
+// owner (the records t grouped) to to's groups. Groups new to to are
+// numbered in t's order, so grouping the records in consecutive parts and
+// merging the parts in order numbers groups as grouping them at once
+// would. It returns the keys of to.
+func (t *keyTable) mergeInto(to *keyTable, keys []string, owner []int32) []string {
+	remap := grow(&t.remap, len(t.keys))
+	for l, k := range t.keys {
+		if k[0] != 'r' {
+			if g, ok := to.byKey[k]; ok {
+				remap[l] = g
+				continue
+			}
+			to.byKey[k] = int32(len(keys))
+		}
+		remap[l] = int32(len(keys))
+		keys = append(keys, k)
+	}
+	for i, l := range owner {
+		owner[i] = remap[l]
+	}
+	return keys
 }
 
 // grow sets *s to a slice of length n, reusing its array when large

@@ -164,6 +164,19 @@ func TestWriteCSVOpenAndZone(t *testing.T) {
 	}
 }
 
+func TestAppendEpochMs(t *testing.T) {
+	ms := []int64{0, 1, -1, 999_999_999_999, 1e12, 1e12 + 1, 1574119917872, 9_999_999_999_999, 1e13, math.MaxInt64, math.MinInt64}
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 10000 {
+		ms = append(ms, 1e12+rng.Int64N(9e12), rng.Int64())
+	}
+	for _, v := range ms {
+		if got, want := string(appendEpochMs([]byte("x"), v)), "x"+strconv.FormatInt(v, 10); got != want {
+			t.Fatalf("appendEpochMs(%d) = %q; want %q", v, got, want)
+		}
+	}
+}
+
 func TestAppendISO(t *testing.T) {
 	zones := []*time.Location{time.UTC, time.FixedZone("A", 8*3600), time.FixedZone("B", -(3*3600 + 1800)), time.FixedZone("C", 45*60)}
 	ms := []int64{0, 1574119917872, 1796362290001, -1, -999, -1000, -1001, 951782400000, 4107542400000, 253402300799999, 253402300800000, -62135596800001, -62167219200000}
