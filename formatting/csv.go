@@ -209,6 +209,7 @@ type rowEncoder struct {
 	nameBuf, numBuf            []byte
 	suf, cells, out            []byte
 	cellEnds                   []int
+	recs                       []Record // copies, see batch
 	fields                     []string
 	dept, device, media        cellCache
 	level                      rawCellCache
@@ -280,6 +281,19 @@ func (e *rowEncoder) batch(dst []byte, b0, b1 int, span func(int) []Session) []b
 	// offset in gs plus f commas.
 	plain := len(out) == len(gs)+len(fields)-1
 
+	// The batch's records, copied ahead of its rows: the records are in
+	// input order and the rows in display order, so each row's record is
+	// a cache miss, and copying them in a loop of independent loads lets
+	// the processor wait for many misses at once instead of one per row.
+	recs := e.recs[:0]
+	for pi := b0; pi < b1; pi++ {
+		for _, s := range span(pi) {
+			recs = append(recs, *s.Record)
+		}
+	}
+	e.recs = recs
+	ri := 0
+
 	for pi := b0; pi < b1; pi++ {
 		p := &e.r.People[pi]
 		ss := span(pi)
@@ -321,23 +335,24 @@ func (e *rowEncoder) batch(dst []byte, b0, b1 int, span func(int) []Session) []b
 		e.suf = suf
 
 		for si := range ss {
-			s := &ss[si]
+			s, rec := &ss[si], &recs[ri]
+			ri++
 			// Analyze marked the records whose text is the person's, so
 			// most rows need not read it.
 			switch {
 			case s.same&sameName != 0:
 				lastName, nameCell = p.Name, pName
-			case s.Name != lastName:
-				lastName = s.Name
-				e.nameBuf = enc.append(e.nameBuf[:0], []string{csvCell(csvName(s.Name, shared))})
+			case rec.Name != lastName:
+				lastName = rec.Name
+				e.nameBuf = enc.append(e.nameBuf[:0], []string{csvCell(csvName(rec.Name, shared))})
 				nameCell = e.nameBuf
 			}
 			switch {
 			case s.same&sameNumber != 0:
 				lastNum, numCell = p.Number, pNum
-			case s.Number != lastNum:
-				lastNum = s.Number
-				e.numBuf = enc.append(e.numBuf[:0], []string{numberCell(s.Number, shared)})
+			case rec.Number != lastNum:
+				lastNum = rec.Number
+				e.numBuf = enc.append(e.numBuf[:0], []string{numberCell(rec.Number, shared)})
 				numCell = e.numBuf
 			}
 			row := dst
@@ -347,13 +362,13 @@ func (e *rowEncoder) batch(dst []byte, b0, b1 int, span func(int) []Session) []b
 			row = append(row, ',')
 			row = append(row, numCell...)
 			row = append(row, ',')
-			row = append(row, e.dept.cell(enc, s.Dept)...)
+			row = append(row, e.dept.cell(enc, rec.Dept)...)
 			row = append(row, ',')
-			row = append(row, e.device.cell(enc, s.Device)...)
+			row = append(row, e.device.cell(enc, rec.Device)...)
 			row = append(row, ',')
-			row = append(row, e.media.cell(enc, s.Media)...)
+			row = append(row, e.media.cell(enc, rec.Media)...)
 			row = append(row, ',')
-			join, leave := s.Join, s.Leave
+			join, leave := rec.Join, rec.Leave
 			if join > 0 {
 				row = e.zone.appendISO(row, join, loc)
 			}
