@@ -86,7 +86,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	// their own (see groupPart) and then merged. Then a counting sort into
 	// one backing array of sessions so each person's sessions are a
 	// sub-slice.
-	sc := scratches.Get().(*scratch)
+	sc := getScratch()
 	defer sc.put()
 	owner := grow(&sc.owner, len(recs))
 	inParts(len(recs), len(recs), func(part, lo, hi int) {
@@ -252,7 +252,15 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 
 	rep.People = people
 
-	// Per meeting.
+	// Per meeting. The peak sweep sorts every merged interval, so it runs
+	// beside the rest when the meeting is large.
+	var wg sync.WaitGroup
+	peakOf := func() { rep.Peak, rep.PeakAt = peak(events, grow(&sc.peakTmp, len(events.starts))) }
+	if parts(2, len(recs)) > 1 {
+		wg.Go(peakOf)
+	} else {
+		peakOf()
+	}
 	if n := len(people); n > 0 {
 		var sum int64 // ms: cannot overflow, see maxMs
 		for _, d := range totals {
@@ -266,7 +274,6 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 			rep.Median = time.Duration(totals[n/2-1] + (totals[n/2]-totals[n/2-1])/2)
 		}
 	}
-	rep.Peak, rep.PeakAt = peak(events, grow(&sc.tmp, len(events.starts)))
 	rep.Devices, rep.Media, rep.Depts = breakdowns(people)
 	for i := range people {
 		p := &people[i]
@@ -282,6 +289,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 			rep.Brief++
 		}
 	}
+	wg.Wait()
 	if m.Invited != nil {
 		matchInvites(rep)
 	}
@@ -289,9 +297,11 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 }
 
 // scratch is the working memory of Analyze that does not end up in the
-// Report. It is kept in a pool between calls: most of what an analysis
-// allocates is scratch, and allocating it anew each time made the garbage
-// collector run about twice as often.
+// Report. A few are kept between calls (the "leaky buffer" of Effective
+// Go): most of what an analysis allocates is scratch, and allocating it
+// anew each time made the garbage collector run about twice as often. A
+// sync.Pool kept them too briefly: it is emptied by every other
+// collection, which in a busy process comes before the next report.
 type scratch struct {
 	owner, perm, pos, offs, first []int32
 	counts                        []int32
@@ -300,9 +310,22 @@ type scratch struct {
 	order                         []groupOrder
 	same                          []uint8
 	totals, evStarts, evEnds, tmp []int64
+	peakTmp                       []int64
 }
 
-var scratches = sync.Pool{New: func() any { return new(scratch) }}
+// scratches holds the scratch kept between calls: as many as analyses
+// are likely to run at once on 2 cores. The largest meeting (100,000
+// records) needs about 6 MB.
+var scratches = make(chan *scratch, 2)
+
+func getScratch() *scratch {
+	select {
+	case sc := <-scratches:
+		return sc
+	default:
+		return new(scratch)
+	}
+}
 
 // put returns sc to the pool, without the strings of this meeting.
 func (sc *scratch) put() {
@@ -313,7 +336,10 @@ func (sc *scratch) put() {
 		t.keys = t.keys[:0]
 	}
 	clear(sc.texts)
-	scratches.Put(sc)
+	select {
+	case scratches <- sc:
+	default: // enough kept
+	}
 }
 
 // keyTable groups records by Person.Key: keys[id] is the key of group id,
