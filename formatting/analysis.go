@@ -149,7 +149,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 			texts[3*g], texts[3*g+1], texts[3*g+2], same[g] = personTexts(recs, idx)
 		}
 	})
-	sortOrder(order, texts, keys)
+	sortOrder(order, texts, keys, grow(&sc.orderTmp, groups))
 
 	// Sessions are laid out in display order: person p's are
 	// sessions[first[p]:first[p+1]].
@@ -307,7 +307,7 @@ type scratch struct {
 	counts                        []int32
 	tables                        [maxParts]keyTable
 	texts                         []string
-	order                         []groupOrder
+	order, orderTmp               []groupOrder
 	same                          []uint8
 	totals, evStarts, evEnds, tmp []int64
 	peakTmp                       []int64
@@ -631,9 +631,9 @@ type groupOrder struct {
 }
 
 // sortOrder sorts order by join, then by the name (texts[3*g]) and key of
-// the group: joins by radix (unknown joins, MaxInt64, last), then each run of
-// equal joins by name and key.
-func sortOrder(order []groupOrder, texts, keys []string) {
+// the group: joins by radix (unknown joins, MaxInt64, last), with tmp (as
+// long as order) as scratch, then each run of equal joins by name and key.
+func sortOrder(order []groupOrder, texts, keys []string, tmp []groupOrder) {
 	byText := func(a, b groupOrder) int {
 		if c := strings.Compare(texts[3*a.g], texts[3*b.g]); c != 0 {
 			return c
@@ -662,7 +662,7 @@ func sortOrder(order []groupOrder, texts, keys []string) {
 			lo, hi = min(lo, o.join), max(hi, o.join)
 		}
 		passes := (bits.Len64(uint64(hi)-uint64(lo)) + 7) / 8
-		src, dst := a, make([]groupOrder, len(a))
+		src, dst := a, tmp[:len(a)]
 		for p := range passes {
 			shift := uint(8 * p)
 			var count [256]int

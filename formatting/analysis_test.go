@@ -277,7 +277,7 @@ func TestSortOrder(t *testing.T) {
 				}
 				return strings.Compare(keys[a.g], keys[b.g])
 			})
-			sortOrder(order, texts, keys)
+			sortOrder(order, texts, keys, make([]groupOrder, len(order)))
 			if !slices.Equal(order, want) {
 				t.Fatalf("n=%d spread=%d: sortOrder differs from the comparison sort", n, spread)
 			}
