@@ -135,8 +135,12 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	order := grow(&sc.order, groups)
 	texts := grow(&sc.texts, 3*groups) // name, number, dept per group
 	same := grow(&sc.same, groups)
-	inParts(groups, len(recs), func(_, lo, hi int) {
+	inParts(groups, len(recs), func(part, lo, hi int) {
 		for g := lo; g < hi; g++ {
+			if (g-lo)%touchBatch == 0 {
+				g1 := min(hi, g+touchBatch)
+				sc.touched[part] ^= touchRecords(recs, perm[offs[g]:offs[g1]])
+			}
 			idx := perm[offs[g]:offs[g+1]]
 			sortByJoin(idx, recs)
 			first := int64(math.MaxInt64)
@@ -199,6 +203,10 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		from, to := first[lo], first[hi]
 		events := intervals{evStarts[from:from:to], evEnds[from:from:to]}
 		for p := lo; p < hi; p++ {
+			if (p-lo)%touchBatch == 0 {
+				p1 := min(hi, p+touchBatch)
+				sc.touched[part] ^= touchSessions(sessions[first[p]:first[p1]])
+			}
 			g := order[p].g
 			per := &people[p]
 			ss := sessions[first[p]:first[p+1]:first[p+1]]
@@ -311,6 +319,7 @@ type scratch struct {
 	same                          []uint8
 	totals, evStarts, evEnds, tmp []int64
 	peakTmp                       []int64
+	touched                       [maxParts]int64 // see touchRecords
 }
 
 // scratches holds the scratch kept between calls: as many as analyses
@@ -475,6 +484,31 @@ func inParts(n, records int, f func(part, lo, hi int)) {
 	}
 	f(0, 0, n/q)
 	wg.Wait()
+}
+
+// touchBatch is how many groups' (people's) records Analyze touches at
+// once.
+const touchBatch = 64
+
+// touchRecords reads a word from each of the two cache lines each record
+// recs[i], i in idx, spans (Name's length, Join), and returns something
+// made of them. Groups visit records out of input order, so each visit
+// is a cache miss; loads that do not wait for each other, ahead of the
+// work, overlap the misses.
+func touchRecords(recs []Record, idx []int32) (u int64) {
+	for _, i := range idx {
+		r := &recs[i]
+		u ^= int64(len(r.Name)) ^ r.Join
+	}
+	return u
+}
+
+// touchSessions is touchRecords for the records of ss.
+func touchSessions(ss []Session) (u int64) {
+	for i := range ss {
+		u ^= int64(len(ss[i].Name)) ^ ss[i].Join
+	}
+	return u
 }
 
 // Bits of Session.same.
