@@ -83,17 +83,18 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	// Group: person index per record, by Person.Key, which is built in a
 	// buffer and looked up without allocating; only a new person's key
 	// becomes a string, in an arena. Parts of the records are grouped on
-	// their own (see groupPart) and then merged. Then a counting sort into
+	// their own (keyTable.group) and then merged. Then a counting sort into
 	// one backing array of sessions so each person's sessions are a
 	// sub-slice.
 	sc := getScratch()
 	defer sc.put()
+	sp := newSplitter(len(recs))
 	owner := grow(&sc.owner, len(recs))
-	inParts(len(recs), len(recs), func(part, lo, hi int) {
+	sp.run(len(recs), func(part, lo, hi int) {
 		sc.tables[part].group(recs, lo, hi, owner)
 	})
 	keys := sc.tables[0].keys // Person.Key per group
-	bounds := partStarts(len(recs), len(recs))
+	bounds := sp.starts(len(recs))
 	for q := 1; q < len(bounds); q++ {
 		lo, hi := bounds[q], len(recs)
 		if q+1 < len(bounds) {
@@ -135,7 +136,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	order := grow(&sc.order, groups)
 	texts := grow(&sc.texts, 3*groups) // name, number, dept per group
 	same := grow(&sc.same, groups)
-	inParts(groups, len(recs), func(part, lo, hi int) {
+	sp.run(groups, func(part, lo, hi int) {
 		for g := lo; g < hi; g++ {
 			if (g-lo)%touchBatch == 0 {
 				g1 := min(hi, g+touchBatch)
@@ -174,7 +175,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		k += offs[o.g+1] - offs[o.g]
 	}
 	first[groups] = k
-	inParts(len(recs), len(recs), func(_, lo, hi int) {
+	sp.run(len(recs), func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			r := &recs[i]
 			s := &sessions[pos[i]]
@@ -198,7 +199,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	totals := grow(&sc.totals, groups) // time in meeting per person, ns
 	evStarts, evEnds := grow(&sc.evStarts, len(recs)), grow(&sc.evEnds, len(recs))
 	var evLen [maxParts]int
-	inParts(groups, len(recs), func(part, lo, hi int) {
+	sp.run(groups, func(part, lo, hi int) {
 		var devs, meds []string // backing for Devices and Media, in chunks
 		from, to := first[lo], first[hi]
 		events := intervals{evStarts[from:from:to], evEnds[from:from:to]}
@@ -252,7 +253,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 		evLen[part] = len(events.starts)
 	})
 	events := intervals{evStarts[:0], evEnds[:0]}
-	for part, lo := range partStarts(groups, len(recs)) {
+	for part, lo := range sp.starts(groups) {
 		from := first[lo]
 		events.starts = append(events.starts, evStarts[from:from+int32(evLen[part])]...)
 		events.ends = append(events.ends, evEnds[from:from+int32(evLen[part])]...)
@@ -264,7 +265,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	// beside the rest when the meeting is large.
 	var wg sync.WaitGroup
 	peakOf := func() { rep.Peak, rep.PeakAt = peak(events, grow(&sc.peakTmp, len(events.starts))) }
-	if parts(2, len(recs)) > 1 {
+	if sp.parts(2) > 1 {
 		wg.Go(peakOf)
 	} else {
 		peakOf()
@@ -323,9 +324,13 @@ type scratch struct {
 }
 
 // scratches holds the scratch kept between calls: as many as analyses
-// are likely to run at once on 2 cores. The largest meeting (100,000
-// records) needs about 6 MB.
+// are likely to run at once on 2 cores.
 var scratches = make(chan *scratch, 2)
+
+// keepRecords is the largest meeting whose scratch is kept, about 3.5 MB
+// (25,000 records of 8,000 people: 2.7 MB); a larger one's is left to the
+// garbage collector, so at most ~7 MB stays for the life of the process.
+const keepRecords = 1 << 15
 
 func getScratch() *scratch {
 	select {
@@ -336,8 +341,12 @@ func getScratch() *scratch {
 	}
 }
 
-// put returns sc to the pool, without the strings of this meeting.
+// put keeps sc for the next call, without the strings of this meeting,
+// unless enough are kept or it is too large to keep.
 func (sc *scratch) put() {
+	if cap(sc.owner) > keepRecords {
+		return
+	}
 	for i := range sc.tables {
 		t := &sc.tables[i]
 		clear(t.byKey)
@@ -448,20 +457,28 @@ const maxParts = 4
 // goroutines: below it, starting them costs more than it saves.
 const parallelMin = 4096
 
-// parts returns how many parts inParts cuts n items of a meeting of
-// records records into.
-func parts(n, records int) int {
-	q := min(runtime.GOMAXPROCS(0), maxParts, n)
-	if q < 2 || records < parallelMin {
+// splitter cuts the work of one Analyze into parts. GOMAXPROCS is read
+// once, when the splitter is made: it may change while Analyze runs (the
+// runtime follows a container's CPU limit), and the cuts of one call must
+// agree (grouping and its merge, the person passes and the peak arrays).
+type splitter struct{ procs, records int }
+
+func newSplitter(records int) splitter {
+	return splitter{runtime.GOMAXPROCS(0), records}
+}
+
+// parts returns how many parts run cuts n items into.
+func (sp splitter) parts(n int) int {
+	q := min(sp.procs, maxParts, n)
+	if q < 2 || sp.records < parallelMin {
 		return 1
 	}
 	return q
 }
 
-// partStarts returns the first item of each part inParts cuts n items
-// into.
-func partStarts(n, records int) []int {
-	q := parts(n, records)
+// starts returns the first item of each part run cuts n items into.
+func (sp splitter) starts(n int) []int {
+	q := sp.parts(n)
 	s := make([]int, q)
 	for i := range s {
 		s[i] = n * i / q
@@ -469,11 +486,11 @@ func partStarts(n, records int) []int {
 	return s
 }
 
-// inParts calls f(part, lo, hi) for consecutive parts [lo, hi) of [0, n),
-// on as many goroutines as parts (see parts), and returns when all are
-// done. The parts may not share anything they write.
-func inParts(n, records int, f func(part, lo, hi int)) {
-	q := parts(n, records)
+// run calls f(part, lo, hi) for consecutive parts [lo, hi) of [0, n), on
+// as many goroutines as parts, and returns when all are done. The parts
+// may not share anything they write.
+func (sp splitter) run(n int, f func(part, lo, hi int)) {
+	q := sp.parts(n)
 	if q == 1 {
 		f(0, 0, n)
 		return

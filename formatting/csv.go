@@ -139,6 +139,13 @@ func writeRowsParallel(bw *bufio.Writer, r *Report, shared bool, loc *time.Locat
 	inOrder := make(chan job, 2*workers)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
+	// However this returns (an error of w, or w panicking), jobs already
+	// taken are finished (their results are buffered), the rest are never
+	// started, and no goroutine is left behind.
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
 	wg.Go(func() { // cuts the rows into jobs, in order
 		defer close(jobs)
 		defer close(inOrder)
@@ -168,20 +175,15 @@ func writeRowsParallel(bw *bufio.Writer, r *Report, shared bool, loc *time.Locat
 			}
 		})
 	}
-	var err error
 	for j := range inOrder {
 		buf := <-j.done
-		_, err = bw.Write(*buf)
+		_, err := bw.Write(*buf)
 		putChunk(buf)
 		if err != nil {
-			break
+			return err
 		}
 	}
-	// On an error, jobs already taken are finished (their results are
-	// buffered) and the rest are never started.
-	close(stop)
-	wg.Wait()
-	return err
+	return nil
 }
 
 // rowEncoder appends CSV rows of one Report. One goroutine uses it.

@@ -55,7 +55,9 @@ func (w *failWriter) Write(p []byte) (int, error) {
 }
 
 func TestWriteCSVError(t *testing.T) {
-	// 2,000 rows are written by one goroutine, 10,000 by several.
+	// 2,000 rows are written by one goroutine, 10,000 by four.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	base := runtime.NumGoroutine()
 	for _, rows := range []int{2000, 10000} {
 		r := manyPeople(rows)
 		var full bytes.Buffer
@@ -65,6 +67,77 @@ func TestWriteCSVError(t *testing.T) {
 		for _, n := range []int{0, 10, 5000, full.Len() / 2, full.Len() - 1} {
 			if err := WriteCSV(&failWriter{n: n}, r, CSVOptions{}); !errors.Is(err, errDisk) {
 				t.Errorf("%d rows: WriteCSV to a writer failing after %d bytes = %v; want %v", rows, n, err, errDisk)
+			}
+		}
+		// A writer may panic too (bytes.Buffer does when it cannot grow).
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%d rows: the writer's panic did not reach the caller", rows)
+				}
+			}()
+			WriteCSV(&panicWriter{n: 5000}, r, CSVOptions{})
+		}()
+	}
+	if n := settled(base); n > base {
+		t.Errorf("%d goroutines after failed writes; %d before", n, base)
+	}
+}
+
+type panicWriter struct{ n int }
+
+func (w *panicWriter) Write(p []byte) (int, error) {
+	if w.n -= len(p); w.n < 0 {
+		panic("write failed")
+	}
+	return len(p), nil
+}
+
+// settled returns the number of goroutines once it is at most base, or
+// after the others have had many chances to run and end.
+func settled(base int) int {
+	for range 10000 {
+		if n := runtime.NumGoroutine(); n <= base {
+			return n
+		}
+		runtime.Gosched()
+	}
+	return runtime.NumGoroutine()
+}
+
+// TestRowsAnyCut cuts random reports' rows into chunks of every size from
+// 1 to 70 rows: each chunk holds 1 to n rows and together they are the
+// rows written at once.
+func TestRowsAnyCut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	iters := 30
+	if raceEnabled || testing.Short() {
+		iters = 3 // one goroutine: nothing for the race detector here
+	}
+	for it := range iters {
+		m := randomMeeting(rng, 1+rng.IntN(300), 1+rng.IntN(40), 8)
+		r := Analyze(m, Thresholds{}, time.Time{})
+		for _, shared := range []bool{false, true} {
+			full := newRowEncoder(r, shared, time.UTC).rows(nil, 0, 0, len(r.People), 0)
+			for n := 1; n <= 70; n++ {
+				e := newRowEncoder(r, shared, time.UTC)
+				var got []byte
+				for p, s := 0, 0; p < len(r.People); {
+					p1, s1 := nextChunk(r.People, p, s, n)
+					before := len(got)
+					got = e.rows(got, p, s, p1, s1)
+					rows, err := csv.NewReader(bytes.NewReader(got[before:])).ReadAll()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(rows) == 0 || len(rows) > n {
+						t.Fatalf("case %d, chunks of %d: a chunk of %d rows", it, n, len(rows))
+					}
+					p, s = p1, s1
+				}
+				if !bytes.Equal(got, full) {
+					t.Fatalf("case %d, chunks of %d: the chunks differ from the rows written at once", it, n)
+				}
 			}
 		}
 	}

@@ -13,8 +13,8 @@
 // Identity. Records are grouped into people by call number when present
 // (trimmed, spaces, dashes, dots and brackets removed, fullwidth digits
 // folded), else by display name plus department (trimmed, case-insensitive,
-// fullwidth ASCII folded to ASCII). A record with neither a number nor a name
-// is a person of its own.
+// fullwidth ASCII folded to ASCII; a byte that is not UTF-8 counts as
+// U+FFFD). A record with neither a number nor a name is a person of its own.
 //
 // Span. The scheduled Start/End of the meeting when both are known and End is
 // after Start; else the first join to the last known leave (or join).
@@ -79,13 +79,14 @@
 // # Cost
 //
 // Analyze keeps no copy of the records: each Session points into
-// Meeting.Records, which must not change while the Report is used. From
-// 4,096 records Analyze and WriteCSV use up to min(GOMAXPROCS, 4)
-// goroutines (grouping, per-person figures and CSV rows in parts, merged
-// in order, so the output does not depend on the number of cores); the
-// CSV is still written to the io.Writer from the caller's goroutine, in
-// chunks of 512 rows, so its memory does not grow with the file. Working
-// memory that does not end up in the Report is kept for the next call.
+// Meeting.Records, which must not change while the Report is used.
+// Analyze from 4,096 records and WriteCSV from 1,025 rows use up to
+// min(GOMAXPROCS, 4) goroutines (grouping, per-person figures and CSV rows
+// in parts, merged in order, so the output does not depend on the number
+// of cores); the CSV is still written to the io.Writer from the caller's
+// goroutine, in chunks of 512 rows, so its memory does not grow with the
+// file. Analyze's working memory that does not end up in the Report is
+// kept for the next call (for meetings of up to 32,768 records).
 // BenchmarkReport25k (analysis, summary and CSV of 25,000 records of
 // 8,000 people) and BenchmarkParts measure it.
 package formatting

@@ -2,6 +2,8 @@
 
 package formatting
 
-// raceEnabled: the race detector makes the big property tests ~10x slower
-// while the package has no concurrency for it to check, so they run smaller.
+// raceEnabled: the race detector makes the big property tests ~10x slower,
+// so tests whose work is on one goroutine run smaller; the tests of the
+// parallel paths (TestAnalyzeInParts, TestWriteCSVChunks,
+// TestConcurrentAnalyzeAndCSV) keep sizes that take them.
 const raceEnabled = true

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -423,7 +424,7 @@ func TestAnalyzeSameAsRef(t *testing.T) {
 		check("case "+itoa(i), m, time.UnixMilli(rng.Int64N(2e12)))
 	}
 	if raceEnabled || testing.Short() {
-		return // the random cases above cover the same paths
+		return // TestAnalyzeInParts covers the paths of large meetings
 	}
 	m := benchMeeting()
 	check("bench", m, m.End.Add(time.Hour))
@@ -445,11 +446,20 @@ func TestAnalyzeInParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var wantCSV bytes.Buffer
+	if err := writeCSVRef(&wantCSV, analyzeRef(m, Thresholds{}, now), CSVOptions{Audience: Shared}); err != nil {
+		t.Fatal(err)
+	}
 	for _, procs := range []int{1, 2, 3, 4} {
 		prev := runtime.GOMAXPROCS(procs)
 		r := Analyze(m, Thresholds{}, now)
-		q := parts(len(r.People), len(m.Records))
+		q := newSplitter(len(m.Records)).parts(len(r.People))
+		var gotCSV bytes.Buffer
+		err := WriteCSV(&gotCSV, r, CSVOptions{Audience: Shared})
 		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if q != min(procs, maxParts) {
 			t.Fatalf("GOMAXPROCS %d: %d parts", procs, q)
 		}
@@ -459,6 +469,129 @@ func TestAnalyzeInParts(t *testing.T) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Fatalf("GOMAXPROCS %d: Analyze differs from analyzeRef\n%s", procs, firstDiff(bytes.ReplaceAll(got, []byte("},{"), []byte("},\n{")), bytes.ReplaceAll(want, []byte("},{"), []byte("},\n{"))))
+		}
+		// The CSV reads the bits the parts set in each Session.
+		if !bytes.Equal(gotCSV.Bytes(), wantCSV.Bytes()) {
+			t.Fatalf("GOMAXPROCS %d: WriteCSV differs from writeCSVRef\n%s", procs, firstDiff(gotCSV.Bytes(), wantCSV.Bytes()))
+		}
+	}
+}
+
+// TestSplitterReadsProcsOnce: GOMAXPROCS may change while Analyze runs
+// (the runtime follows a container's CPU limit), and the cuts of one call
+// must agree, so a splitter keeps the value it was made with.
+func TestSplitterReadsProcsOnce(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	sp := newSplitter(parallelMin)
+	runtime.GOMAXPROCS(1)
+	if q := sp.parts(100); q != 3 {
+		t.Errorf("parts after GOMAXPROCS changed = %d; want the 3 it was made with", q)
+	}
+	if s := sp.starts(100); !slices.Equal(s, []int{0, 33, 66}) {
+		t.Errorf("starts = %v", s)
+	}
+}
+
+// TestConcurrentAnalyzeAndCSV runs Analyze and WriteCSV on many meetings
+// at once, small and large enough for parts, so kept scratch and chunk
+// buffers pass between calls: every report and file must be the
+// reference's, and every report must be unchanged after the other calls.
+func TestConcurrentAnalyzeAndCSV(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	type result struct {
+		m        Meeting
+		now      time.Time
+		aud      Audience
+		r        *Report
+		js, file []byte
+	}
+	goroutines := 6
+	if raceEnabled || testing.Short() {
+		goroutines = 3
+	}
+	sizes := []int{50, parallelMin + 100, 700}
+	out := make([]result, goroutines*len(sizes))
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(g), 99))
+			for k, n := range sizes {
+				n += g * 300
+				m := randomMeeting(rng, n, 1+rng.IntN(n), 8)
+				for i := 0; i < len(m.Records); i += 53 {
+					m.Records[i].Name, m.Records[i].Number = "", ""
+				}
+				res := result{m: m, now: time.UnixMilli(rng.Int64N(2e12)), aud: Audience(k % 2)}
+				res.r = Analyze(m, Thresholds{}, res.now)
+				js, err := json.Marshal(res.r)
+				if err != nil {
+					t.Error(err)
+				}
+				var b bytes.Buffer
+				if err := WriteCSV(&b, res.r, CSVOptions{Audience: res.aud}); err != nil {
+					t.Error(err)
+				}
+				res.js, res.file = js, b.Bytes()
+				out[g*len(sizes)+k] = res
+			}
+		})
+	}
+	wg.Wait()
+	for i, o := range out {
+		want, err := json.Marshal(analyzeRef(o.m, Thresholds{}, o.now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(o.js, want) {
+			t.Fatalf("meeting %d: Analyze differs from analyzeRef", i)
+		}
+		if again, _ := json.Marshal(o.r); !bytes.Equal(again, want) {
+			t.Fatalf("meeting %d: the report changed after later calls", i)
+		}
+		var file bytes.Buffer
+		if err := writeCSVRef(&file, o.r, CSVOptions{Audience: o.aud}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(o.file, file.Bytes()) {
+			t.Fatalf("meeting %d: WriteCSV differs from writeCSVRef", i)
+		}
+	}
+}
+
+// TestScratchKept: Analyze keeps its scratch for the next call, but not
+// a large meeting's.
+func TestScratchKept(t *testing.T) {
+	drain := func() {
+		for len(scratches) > 0 {
+			<-scratches
+		}
+	}
+	meeting := func(n int) Meeting {
+		recs := make([]Record, n)
+		for i := range recs {
+			recs[i] = Record{Name: "P" + itoa(i%500), Join: 1e12 + int64(i), Leave: 1e12 + int64(i) + 1000}
+		}
+		return Meeting{Records: recs}
+	}
+	drain()
+	defer drain()
+	Analyze(meeting(keepRecords+1), Thresholds{}, time.Time{})
+	if len(scratches) != 0 {
+		t.Errorf("the scratch of %d records was kept", keepRecords+1)
+	}
+	Analyze(meeting(1000), Thresholds{}, time.Time{})
+	if len(scratches) != 1 {
+		t.Fatalf("%d scratches kept after a small meeting; want 1", len(scratches))
+	}
+	sc := <-scratches
+	for i := range sc.tables {
+		if tb := &sc.tables[i]; len(tb.byKey) != 0 || len(tb.keys) != 0 {
+			t.Errorf("kept scratch table %d holds %d keys, %d map entries", i, len(tb.keys), len(tb.byKey))
+		}
+	}
+	for _, s := range sc.texts {
+		if s != "" {
+			t.Fatalf("kept scratch holds text %q", s)
 		}
 	}
 }
