@@ -204,6 +204,7 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	var evLen [maxParts]int
 	sp.run(groups, func(part, lo, hi int) {
 		var devs, meds []string // backing for Devices and Media, in chunks
+		var devLists, medLists listCache
 		from, to := first[lo], first[hi]
 		events := intervals{evStarts[from:from:to], evEnds[from:from:to]}
 		for p := lo; p < hi; p++ {
@@ -229,8 +230,21 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 			per.Sessions = ss
 			per.Joins = n
 			events = analyzePerson(per, ss, start, end, openEnd, events, ds, ms)
-			per.Devices, per.Media = slices.Clip(per.Devices), slices.Clip(per.Media)
-			devs, meds = devs[:len(devs)+len(per.Devices)], meds[:len(meds)+len(per.Media)]
+			// People with the same devices (media) share one list.
+			if l := devLists.find(per.Devices); l != nil {
+				per.Devices = l
+			} else if len(per.Devices) > 0 {
+				per.Devices = slices.Clip(per.Devices)
+				devs = devs[:len(devs)+len(per.Devices)]
+				devLists.add(per.Devices)
+			}
+			if l := medLists.find(per.Media); l != nil {
+				per.Media = l
+			} else if len(per.Media) > 0 {
+				per.Media = slices.Clip(per.Media)
+				meds = meds[:len(meds)+len(per.Media)]
+				medLists.add(per.Media)
+			}
 			per.Number = texts[3*g+1]
 			per.Dept = texts[3*g+2]
 
@@ -536,6 +550,32 @@ const (
 	sameName   = 1 << iota // Record.Name is Person.Name
 	sameNumber             // Record.Number is Person.Number
 )
+
+// listCache remembers the last few distinct device (media) lists handed
+// out, so people with the same list share it: most people use one or two
+// of a handful of device types and one media type.
+type listCache struct {
+	lists [8][]string
+	next  int
+}
+
+// find returns a remembered list equal to l, or nil.
+func (c *listCache) find(l []string) []string {
+	if len(l) == 0 {
+		return nil
+	}
+	for _, x := range c.lists {
+		if slices.Equal(x, l) {
+			return x
+		}
+	}
+	return nil
+}
+
+func (c *listCache) add(l []string) {
+	c.lists[c.next] = l
+	c.next = (c.next + 1) % len(c.lists)
+}
 
 // strChunk is how many device or media strings Analyze allocates at once.
 const strChunk = 4096

@@ -168,11 +168,28 @@ func appendFold(b []byte, s string, escape bool) []byte {
 	}
 	start := len(b)
 	space := false
-	for _, r := range s {
-		r = unicode.ToLower(foldRune(r))
-		if unicode.IsSpace(r) {
-			space = true
-			continue
+	for i := 0; i < len(s); {
+		var r rune
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, like "Sales": no table lookups.
+			i++
+			switch {
+			case c == ' ' || c >= '\t' && c <= '\r':
+				space = true
+				continue
+			case c >= 'A' && c <= 'Z':
+				c += 'a' - 'A'
+			}
+			r = rune(c)
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+			r = unicode.ToLower(foldRune(r))
+			if unicode.IsSpace(r) {
+				space = true
+				continue
+			}
 		}
 		if space && len(b) > start {
 			b = append(b, ' ')
