@@ -152,7 +152,7 @@ func MaskNumber(s string) string {
 
 // appendMaskNumber appends MaskNumber(s) to b.
 func appendMaskNumber(b []byte, s string) []byte {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	if s == "" {
 		return b
 	}
@@ -203,7 +203,7 @@ func appendMaskNumber(b []byte, s string) []byte {
 // looksLikeNumber reports whether a display name is really a phone number
 // (the vendor shows numbers as names for dial-in users), so it is masked too.
 func looksLikeNumber(s string) bool {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	digits := 0
 	for i, r := range s {
 		r = foldRune(r)
