@@ -80,8 +80,8 @@ func foldTextRef(s string) string {
 	return b.String()
 }
 
-// FuzzIdentityKey checks the fast identity functions against the
-// straightforward ones on any text.
+// FuzzIdentityKey checks the fast identity functions (and trimSpace)
+// against the straightforward ones on any text.
 func FuzzIdentityKey(f *testing.F) {
 	for _, s := range []string{"", " Alice ", "ＡＬＩＣＥ　Ｂ", "张三", "a|b", `c\`, "ab\xff", "AB\xff", "+99 111-600", "＋９９", "ext*12#", "Ǆ", "a\u00a0 b", "\x01x", "ｌ｜"} {
 		f.Add(s, s, s, 3)
@@ -97,6 +97,9 @@ func FuzzIdentityKey(f *testing.F) {
 			t.Fatalf("own = %v for %q", own, id.key())
 		}
 		for _, s := range []string{name, number, dept} {
+			if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+				t.Fatalf("trimSpace(%q) = %q; want %q", s, got, want)
+			}
 			if got, want := normNumber(s), normNumberRef(s); got != want {
 				t.Fatalf("normNumber(%q) = %q; want %q", s, got, want)
 			}
