@@ -49,6 +49,11 @@ func (c *Client) SearchAttendees(ctx context.Context, confUUID, searchKey string
 		return slices.Clone(recs), nil
 	}
 	recs, joined, err := c.attendees.do(ctx, key, func(ctx context.Context) ([]Attendee, error) {
+		// A flight that ended between the check above and this one has
+		// filled the cache (it puts before it ends): do not fetch again.
+		if recs, ok := c.cache.get(key, c.now()); ok {
+			return recs, nil
+		}
 		recs, err := c.fetchAttendees(ctx, confUUID, searchKey)
 		if err == nil {
 			c.cache.put(key, recs, c.now())

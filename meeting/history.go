@@ -116,6 +116,10 @@ func (c *Client) ConferenceDetail(ctx context.Context, confUUID string) (*Confer
 		return d.clone(), nil
 	}
 	d, _, err := c.detailFlights.do(ctx, confUUID, func(ctx context.Context) (*ConferenceDetail, error) {
+		// As in Attendees: a flight that just ended has filled the cache.
+		if d, ok := c.detailCache.get(confUUID, c.now()); ok {
+			return d, nil
+		}
 		d, err := c.fetchDetail(ctx, confUUID)
 		if err == nil {
 			c.detailCache.put(confUUID, d, c.now())
