@@ -93,16 +93,15 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 	sp.run(len(recs), func(part, lo, hi int) {
 		sc.tables[part].group(recs, lo, hi, owner)
 	})
-	keys := sc.tables[0].keys // Person.Key per group
 	bounds := sp.starts(len(recs))
 	for q := 1; q < len(bounds); q++ {
 		lo, hi := bounds[q], len(recs)
 		if q+1 < len(bounds) {
 			hi = bounds[q+1]
 		}
-		keys = sc.tables[q].mergeInto(&sc.tables[0], keys, owner[lo:hi])
+		sc.tables[q].mergeInto(&sc.tables[0], owner[lo:hi])
 	}
-	sc.tables[0].keys = keys
+	keys := sc.tables[0].keys // Person.Key per group
 	counts := grow(&sc.counts, len(keys))
 	clear(counts)
 	for _, p := range owner {
@@ -231,20 +230,8 @@ func Analyze(m Meeting, th Thresholds, now time.Time) *Report {
 			per.Joins = n
 			events = analyzePerson(per, ss, start, end, openEnd, events, ds, ms)
 			// People with the same devices (media) share one list.
-			if l := devLists.find(per.Devices); l != nil {
-				per.Devices = l
-			} else if len(per.Devices) > 0 {
-				per.Devices = slices.Clip(per.Devices)
-				devs = devs[:len(devs)+len(per.Devices)]
-				devLists.add(per.Devices)
-			}
-			if l := medLists.find(per.Media); l != nil {
-				per.Media = l
-			} else if len(per.Media) > 0 {
-				per.Media = slices.Clip(per.Media)
-				meds = meds[:len(meds)+len(per.Media)]
-				medLists.add(per.Media)
-			}
+			per.Devices, devs = devLists.share(per.Devices, devs)
+			per.Media, meds = medLists.share(per.Media, meds)
 			per.Number = texts[3*g+1]
 			per.Dept = texts[3*g+2]
 
@@ -414,12 +401,11 @@ func (t *keyTable) group(recs []Record, lo, hi int, owner []int32) {
 	t.kbuf = kbuf
 }
 
-// mergeInto adds t's groups to to, whose keys are keys, and renumbers
-// owner (the records t grouped) to to's groups. Groups new to to are
-// numbered in t's order, so grouping the records in consecutive parts and
-// merging the parts in order numbers groups as grouping them at once
-// would. It returns the keys of to.
-func (t *keyTable) mergeInto(to *keyTable, keys []string, owner []int32) []string {
+// mergeInto adds t's groups to to and renumbers owner (the records t
+// grouped) to to's groups. Groups new to to are numbered in t's order, so
+// grouping the records in consecutive parts and merging the parts in order
+// numbers groups as grouping them at once would.
+func (t *keyTable) mergeInto(to *keyTable, owner []int32) {
 	remap := grow(&t.remap, len(t.keys))
 	for l, k := range t.keys {
 		if k[0] != 'r' {
@@ -427,15 +413,14 @@ func (t *keyTable) mergeInto(to *keyTable, keys []string, owner []int32) []strin
 				remap[l] = g
 				continue
 			}
-			to.byKey[k] = int32(len(keys))
+			to.byKey[k] = int32(len(to.keys))
 		}
-		remap[l] = int32(len(keys))
-		keys = append(keys, k)
+		remap[l] = int32(len(to.keys))
+		to.keys = append(to.keys, k)
 	}
 	for i, l := range owner {
 		owner[i] = remap[l]
 	}
-	return keys
 }
 
 // grow sets *s to a slice of length n, reusing its array when large
@@ -559,22 +544,22 @@ type listCache struct {
 	next  int
 }
 
-// find returns a remembered list equal to l, or nil.
-func (c *listCache) find(l []string) []string {
+// share returns a remembered list equal to l when there is one, else l
+// itself, remembered, taken from the free end of backing (l was built
+// there, see analyzePerson), with backing grown over it.
+func (c *listCache) share(l, backing []string) ([]string, []string) {
 	if len(l) == 0 {
-		return nil
+		return l, backing
 	}
 	for _, x := range c.lists {
 		if slices.Equal(x, l) {
-			return x
+			return x, backing
 		}
 	}
-	return nil
-}
-
-func (c *listCache) add(l []string) {
+	l = slices.Clip(l)
 	c.lists[c.next] = l
 	c.next = (c.next + 1) % len(c.lists)
+	return l, backing[:len(backing)+len(l)]
 }
 
 // strChunk is how many device or media strings Analyze allocates at once.
