@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -161,21 +162,10 @@ func TestWriteCSVChunks(t *testing.T) {
 	r := Analyze(m, Thresholds{}, time.Time{})
 	for _, aud := range []Audience{Private, Shared} {
 		o := CSVOptions{Audience: aud, Location: time.FixedZone("CST", 8*3600)}
-		var want bytes.Buffer
-		if err := writeCSVRef(&want, r, o); err != nil {
-			t.Fatal(err)
-		}
 		for _, procs := range []int{1, 2, 3} {
-			prev := runtime.GOMAXPROCS(procs)
-			var got bytes.Buffer
-			err := WriteCSV(&got, r, o)
-			runtime.GOMAXPROCS(prev)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got.Bytes(), want.Bytes()) {
-				t.Fatalf("audience %d, GOMAXPROCS %d: WriteCSV differs from writeCSVRef\n%s", aud, procs, firstDiff(got.Bytes(), want.Bytes()))
-			}
+			withProcs(procs, func() {
+				checkCSVSameAsRef(t, fmt.Sprintf("audience %d, GOMAXPROCS %d", aud, procs), r, o)
+			})
 		}
 	}
 }
@@ -349,17 +339,7 @@ func TestWriteCSVManyPeopleSameAsRef(t *testing.T) {
 		}
 		r := Analyze(m, Thresholds{}, time.UnixMilli(rng.Int64N(4e12)))
 		for _, aud := range []Audience{Private, Shared} {
-			o := CSVOptions{Audience: aud, Location: loc}
-			var got, want bytes.Buffer
-			if err := WriteCSV(&got, r, o); err != nil {
-				t.Fatal(err)
-			}
-			if err := writeCSVRef(&want, r, o); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got.Bytes(), want.Bytes()) {
-				t.Fatalf("case %d, audience %d: WriteCSV differs from writeCSVRef\n%s", i, aud, firstDiff(got.Bytes(), want.Bytes()))
-			}
+			checkCSVSameAsRef(t, fmt.Sprintf("case %d, audience %d", i, aud), r, CSVOptions{Audience: aud, Location: loc})
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -446,34 +447,22 @@ func TestAnalyzeInParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wantCSV bytes.Buffer
-	if err := writeCSVRef(&wantCSV, analyzeRef(m, Thresholds{}, now), CSVOptions{Audience: Shared}); err != nil {
-		t.Fatal(err)
-	}
 	for _, procs := range []int{1, 2, 3, 4} {
-		prev := runtime.GOMAXPROCS(procs)
-		r := Analyze(m, Thresholds{}, now)
-		q := newSplitter(len(m.Records)).parts(len(r.People))
-		var gotCSV bytes.Buffer
-		err := WriteCSV(&gotCSV, r, CSVOptions{Audience: Shared})
-		runtime.GOMAXPROCS(prev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if q != min(procs, maxParts) {
-			t.Fatalf("GOMAXPROCS %d: %d parts", procs, q)
-		}
-		got, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Fatalf("GOMAXPROCS %d: Analyze differs from analyzeRef\n%s", procs, firstDiff(bytes.ReplaceAll(got, []byte("},{"), []byte("},\n{")), bytes.ReplaceAll(want, []byte("},{"), []byte("},\n{"))))
-		}
-		// The CSV reads the bits the parts set in each Session.
-		if !bytes.Equal(gotCSV.Bytes(), wantCSV.Bytes()) {
-			t.Fatalf("GOMAXPROCS %d: WriteCSV differs from writeCSVRef\n%s", procs, firstDiff(gotCSV.Bytes(), wantCSV.Bytes()))
-		}
+		withProcs(procs, func() {
+			r := Analyze(m, Thresholds{}, now)
+			if q := newSplitter(len(m.Records)).parts(len(r.People)); q != min(procs, maxParts) {
+				t.Fatalf("GOMAXPROCS %d: %d parts", procs, q)
+			}
+			got, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("GOMAXPROCS %d: Analyze differs from analyzeRef\n%s", procs, firstDiff(bytes.ReplaceAll(got, []byte("},{"), []byte("},\n{")), bytes.ReplaceAll(want, []byte("},{"), []byte("},\n{"))))
+			}
+			// The CSV reads the bits the parts set in each Session.
+			checkCSVSameAsRef(t, fmt.Sprintf("GOMAXPROCS %d", procs), r, CSVOptions{Audience: Shared})
+		})
 	}
 }
 

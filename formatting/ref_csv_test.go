@@ -6,8 +6,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,6 +164,28 @@ func (c *cellCacheRef) cell(raw string) string {
 	return c.out
 }
 
+// checkCSVSameAsRef fails t when WriteCSV of r with o differs from
+// writeCSVRef; what names the case.
+func checkCSVSameAsRef(t *testing.T, what string, r *Report, o CSVOptions) {
+	t.Helper()
+	var got, want bytes.Buffer
+	if err := WriteCSV(&got, r, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeCSVRef(&want, r, o); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("%s: WriteCSV differs from writeCSVRef\n%s", what, firstDiff(got.Bytes(), want.Bytes()))
+	}
+}
+
+// withProcs runs f with GOMAXPROCS set to procs.
+func withProcs(procs int, f func()) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	f()
+}
+
 // TestWriteCSVSameAsRef checks WriteCSV against the straightforward one on
 // random, hostile meetings, both audiences and several zones.
 func TestWriteCSVSameAsRef(t *testing.T) {
@@ -183,16 +207,7 @@ func TestWriteCSVSameAsRef(t *testing.T) {
 		r := Analyze(m, Thresholds{}, time.UnixMilli(rng.Int64N(4e12)))
 		for _, aud := range []Audience{Private, Shared} {
 			o := CSVOptions{Audience: aud, Location: zones[rng.IntN(len(zones))]}
-			var got, want bytes.Buffer
-			if err := WriteCSV(&got, r, o); err != nil {
-				t.Fatal(err)
-			}
-			if err := writeCSVRef(&want, r, o); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got.Bytes(), want.Bytes()) {
-				t.Fatalf("case %d, audience %d: WriteCSV differs from writeCSVRef\n%s", i, aud, firstDiff(got.Bytes(), want.Bytes()))
-			}
+			checkCSVSameAsRef(t, fmt.Sprintf("case %d, audience %d", i, aud), r, o)
 		}
 	}
 }
@@ -306,16 +321,7 @@ func TestWriteCSVMixedTexts(t *testing.T) {
 			r := Analyze(m, Thresholds{}, time.Time{})
 			for _, aud := range []Audience{Private, Shared} {
 				o := CSVOptions{Audience: aud, Location: time.FixedZone("CST", 8*3600)}
-				var got, want bytes.Buffer
-				if err := WriteCSV(&got, r, o); err != nil {
-					t.Fatal(err)
-				}
-				if err := writeCSVRef(&want, r, o); err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(got.Bytes(), want.Bytes()) {
-					t.Fatalf("audience %d: WriteCSV differs from writeCSVRef\n%s", aud, firstDiff(got.Bytes(), want.Bytes()))
-				}
+				checkCSVSameAsRef(t, fmt.Sprintf("audience %d", aud), r, o)
 			}
 		})
 	}
