@@ -478,11 +478,6 @@ func (z *zoneCache) offset(ms int64, loc *time.Location) int {
 // loc (2006-01-02T15:04:05.000+08:00, Z for UTC), like the layout
 // "2006-01-02T15:04:05.000Z07:00" but without the generic layout parser,
 // which dominated WriteCSV's time.
-func appendISO(b []byte, ms int64, loc *time.Location) []byte {
-	var z zoneCache
-	return z.appendISO(b, ms, loc)
-}
-
 func (z *zoneCache) appendISO(b []byte, ms int64, loc *time.Location) []byte {
 	off := z.offset(ms, loc)
 	sec := floorDiv(ms, 1000)

@@ -227,6 +227,12 @@ func TestWriteCSVOpenAndZone(t *testing.T) {
 	}
 }
 
+// appendISO is zoneCache.appendISO without a cache, for tests.
+func appendISO(b []byte, ms int64, loc *time.Location) []byte {
+	var z zoneCache
+	return z.appendISO(b, ms, loc)
+}
+
 func TestAppendEpochMs(t *testing.T) {
 	ms := []int64{0, 1, -1, 999_999_999_999, 1e12, 1e12 + 1, 1574119917872, 9_999_999_999_999, 1e13, math.MaxInt64, math.MinInt64}
 	rng := rand.New(rand.NewPCG(9, 9))
