@@ -44,27 +44,14 @@ func (c *Client) SearchAttendees(ctx context.Context, confUUID, searchKey string
 		return nil, fmt.Errorf("list attendees: %w", invalid("search key must be at most %d bytes, got %d", maxSearchKey, len(searchKey)))
 	}
 	key := confUUID + cacheKeySep + searchKey
-	if recs, ok := c.cache.get(key, c.now()); ok {
-		c.reportCache(true)
-		return slices.Clone(recs), nil
-	}
-	recs, joined, err := c.attendees.do(ctx, key, func(ctx context.Context) ([]Attendee, error) {
-		// A flight that ended between the check above and this one has
-		// filled the cache (it puts before it ends): do not fetch again.
-		if recs, ok := c.cache.get(key, c.now()); ok {
-			return recs, nil
-		}
-		recs, err := c.fetchAttendees(ctx, confUUID, searchKey)
-		if err == nil {
-			c.cache.put(key, recs, c.now())
-		}
-		return recs, err
+	recs, shared, err := cachedFetch(ctx, c.cache, &c.attendees, key, c.now, func(ctx context.Context) ([]Attendee, error) {
+		return c.fetchAttendees(ctx, confUUID, searchKey)
 	})
-	c.reportCache(joined)
+	c.reportCache(shared)
 	if err != nil {
 		return nil, fmt.Errorf("list attendees %s: %w", confUUID, err)
 	}
-	// The fetched slice is shared with the cache and with joined callers.
+	// The slice is shared with the cache and with joined callers.
 	return slices.Clone(recs), nil
 }
 

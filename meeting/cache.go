@@ -87,6 +87,28 @@ func (c *lruCache[V]) len() int {
 // cancelled only when every waiting caller has given up, so one impatient
 // caller cannot fail the others and abandoned work does not keep running; and
 // every caller receives the request IDs of the shared requests.
+// cachedFetch returns key's value from cache, or else from one fetch shared
+// by the concurrent callers (flights) that puts its value into the cache
+// before its flight ends. The flight looks in the cache again before
+// fetching: a caller that missed it may reach flights just after another
+// flight filled it and ended. shared reports that the value came from the
+// cache or from another caller's flight.
+func cachedFetch[V any](ctx context.Context, cache *lruCache[V], flights *flightGroup[V], key string, now func() time.Time, fetch func(context.Context) (V, error)) (v V, shared bool, err error) {
+	if v, ok := cache.get(key, now()); ok {
+		return v, true, nil
+	}
+	return flights.do(ctx, key, func(ctx context.Context) (V, error) {
+		if v, ok := cache.get(key, now()); ok {
+			return v, nil
+		}
+		v, err := fetch(ctx)
+		if err == nil {
+			cache.put(key, v, now())
+		}
+		return v, err
+	})
+}
+
 type flightGroup[V any] struct {
 	mu      sync.Mutex
 	flights map[string]*flight[V]

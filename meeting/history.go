@@ -112,19 +112,8 @@ func (c *Client) ConferenceDetail(ctx context.Context, confUUID string) (*Confer
 	if err := ValidateConfUUID(confUUID); err != nil {
 		return nil, fmt.Errorf("conference detail: %w", err)
 	}
-	if d, ok := c.detailCache.get(confUUID, c.now()); ok {
-		return d.clone(), nil
-	}
-	d, _, err := c.detailFlights.do(ctx, confUUID, func(ctx context.Context) (*ConferenceDetail, error) {
-		// As in Attendees: a flight that just ended has filled the cache.
-		if d, ok := c.detailCache.get(confUUID, c.now()); ok {
-			return d, nil
-		}
-		d, err := c.fetchDetail(ctx, confUUID)
-		if err == nil {
-			c.detailCache.put(confUUID, d, c.now())
-		}
-		return d, err
+	d, _, err := cachedFetch(ctx, c.detailCache, &c.detailFlights, confUUID, c.now, func(ctx context.Context) (*ConferenceDetail, error) {
+		return c.fetchDetail(ctx, confUUID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("conference detail %s: %w", confUUID, err)
