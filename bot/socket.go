@@ -34,7 +34,11 @@ type Bot struct {
 	slots      chan struct{}
 	work       sync.WaitGroup
 	connected  atomic.Bool
-	now        func() time.Time
+	// stopping is the Done channel of Run's context: once it is closed the
+	// bot is shutting down, even before Run's loop has noticed, because the
+	// socket closes from another goroutine as soon as the context ends.
+	stopping atomic.Pointer[<-chan struct{}]
+	now      func() time.Time
 }
 
 // NewSlack builds the Slack Web API client for cfg. Slack 429s are retried
@@ -67,12 +71,23 @@ func NewBot(cfg *Config, api *slack.Client, h *Handler, m *Metrics, log *slog.Lo
 }
 
 // Connected reports whether the Socket Mode connection is up.
-func (b *Bot) Connected() bool { return b.connected.Load() }
+func (b *Bot) Connected() bool {
+	if done := b.stopping.Load(); done != nil {
+		select {
+		case <-*done:
+			return false
+		default:
+		}
+	}
+	return b.connected.Load()
+}
 
 // Run connects and serves until ctx is done, then stops taking envelopes
 // and waits (at most 20 s) for commands in flight. It returns nil after a
 // clean shutdown and an error when Slack refuses the tokens.
 func (b *Bot) Run(ctx context.Context) error {
+	done := ctx.Done()
+	b.stopping.Store(&done)
 	// Work outlives ctx so that a shutdown finishes what was accepted.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
