@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/attendees-bot/attendees-bot/bot/subscription"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -159,28 +160,12 @@ func parseWatch(verb string, words []string) (Command, error) {
 	case KindConfUUID:
 		return Command{}, &InputError{Msg: "A conference UUID is one past meeting, so there is nothing to " + verb + ". Use its meeting ID or subject words, like `" + verb + " 987 654 3210`."}
 	case KindSubject:
-		// A word or two of letters would match nearly every meeting and
-		// flood the channel; Chinese, Japanese and Korean words are dense.
-		if kind == KindWatch && wordWeight(target) < 3 {
+		// A word or two would match nearly every meeting and flood the channel.
+		if kind == KindWatch && subscription.TooBroad(target) {
 			return Command{}, &InputError{Msg: "Those words would match too many meetings. Use a more specific part of the subject, like `watch weekly sync`."}
 		}
 	}
 	return Command{Kind: kind, Of: of, Target: target}, nil
-}
-
-// wordWeight counts letters and digits, with ideographs and syllables
-// counting double.
-func wordWeight(s string) int {
-	n := 0
-	for _, r := range s {
-		switch {
-		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
-			n += 2
-		case isWordRune(r):
-			n++
-		}
-	}
-	return n
 }
 
 // tokens splits on white space, keeping "quoted text" (straight or curly

@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/bot/subscription"
 	"github.com/attendees-bot/attendees-bot/formatting"
 )
 
@@ -18,9 +19,9 @@ func (h *Handler) watch(ctx context.Context, req Request, cmd Command) error {
 	if h.subs == nil {
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("Automatic attendance posts are not set up on this bot. Ask your Slack admin.")})
 	}
-	kind := store.KindSubject
+	kind := subscription.Subject
 	if cmd.Of == KindMeetingID {
-		kind = store.KindMeetingID
+		kind = subscription.MeetingID
 	}
 	label := subscriptionLabel(kind, cmd.Target)
 	switch cmd.Kind {
@@ -86,7 +87,7 @@ func watchingMessage(subs []store.Subscription) formatting.Message {
 
 // subscriptionLabel says what a subscription matches, escaped for mrkdwn.
 func subscriptionLabel(kind, value string) string {
-	if kind == store.KindMeetingID {
+	if kind == subscription.MeetingID {
 		return "with meeting ID " + formatting.Escape(groupDigits(value))
 	}
 	return "with “" + formatting.Escape(value) + "” in the subject"
@@ -95,11 +96,11 @@ func subscriptionLabel(kind, value string) string {
 // unwatchButton answers the Unwatch button of a watching list.
 func (h *Handler) unwatchButton(ctx context.Context, req Request) (Result, error) {
 	v, err := url.ParseQuery(req.Value)
-	if err != nil || v.Get("v") == "" || (v.Get("k") != store.KindMeetingID && v.Get("k") != store.KindSubject) {
+	if err != nil || v.Get("v") == "" || (v.Get("k") != subscription.MeetingID && v.Get("k") != subscription.Subject) {
 		return Result{}, &InputError{Msg: "That button is out of date. Please run the command again."}
 	}
 	cmd := Command{Kind: KindUnwatch, Of: KindSubject, Target: v.Get("v")}
-	if v.Get("k") == store.KindMeetingID {
+	if v.Get("k") == subscription.MeetingID {
 		cmd.Of = KindMeetingID
 	}
 	return Result{}, h.watch(ctx, req, cmd)

@@ -6,9 +6,9 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/bot/subscription"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -119,50 +119,11 @@ func (s *Service) channelsFor(conf meeting.Conference, subs []store.Subscription
 	}
 	add(s.cfg.ChannelID)
 	for _, sub := range subs {
-		if Matches(sub, conf) {
+		if subscription.Matches(sub.Kind, sub.Value, conf) {
 			add(sub.ChannelID)
 		}
 	}
 	return out
-}
-
-// Matches reports whether a subscription wants a conference: a meeting ID
-// subscription matches the conference's meeting ID (separators ignored); a
-// subject subscription matches when every one of its words occurs in the
-// subject, ignoring case.
-func Matches(sub store.Subscription, conf meeting.Conference) bool {
-	switch sub.Kind {
-	case store.KindMeetingID:
-		return sub.Value != "" && meeting.CompactMeetingID(conf.ConferenceID) == meeting.CompactMeetingID(sub.Value)
-	case store.KindSubject:
-		subject := strings.ToLower(conf.Subject)
-		words := strings.Fields(strings.ToLower(sub.Value))
-		if len(words) == 0 {
-			return false
-		}
-		inSubject := make(map[string]bool)
-		for _, w := range strings.FieldsFunc(subject, notWordRune) {
-			inSubject[w] = true
-		}
-		for _, w := range words {
-			// Whole words, so "sync" does not match "async"; scripts written
-			// without spaces (Chinese, Japanese) match as a substring.
-			if !inSubject[strings.TrimFunc(w, notWordRune)] && !(dense(w) && strings.Contains(subject, w)) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
-
-// dense reports whether w is written without spaces between words.
-func dense(w string) bool {
-	return strings.ContainsFunc(w, func(r rune) bool {
-		return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai)
-	})
 }
 
 func hasKind(subs []store.Subscription, kind string) bool {

@@ -8,36 +8,10 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/bot/store/storetest"
+	"github.com/attendees-bot/attendees-bot/bot/subscription"
 	"github.com/attendees-bot/attendees-bot/meeting"
 	"github.com/attendees-bot/attendees-bot/meeting/meetingfake"
 )
-
-func TestMatches(t *testing.T) {
-	conf := meeting.Conference{ConferenceID: "960 123 4567", Subject: "Q4 Planning — Weekly SYNC 周会"}
-	tests := []struct {
-		kind, value string
-		want        bool
-	}{
-		{store.KindMeetingID, "9601234567", true},
-		{store.KindMeetingID, "960-123-4567", true},
-		{store.KindMeetingID, "960123456", false},
-		{store.KindSubject, "weekly sync", true},
-		{store.KindSubject, "sync planning", true}, // every word, any order
-		{store.KindSubject, "周会", true},
-		{store.KindSubject, "weekly retro", false},
-		{store.KindSubject, "ync", false},  // whole words only
-		{store.KindSubject, "plan", false}, // not a prefix either
-		{store.KindSubject, "q4", true},
-		{store.KindSubject, "周", true}, // written without spaces: a substring
-		{store.KindSubject, "", false},
-		{"room", "x", false},
-	}
-	for _, tt := range tests {
-		if got := Matches(store.Subscription{Kind: tt.kind, Value: tt.value}, conf); got != tt.want {
-			t.Errorf("Matches(%s %q) = %v; want %v", tt.kind, tt.value, got, tt.want)
-		}
-	}
-}
 
 // TestPollNewMeeting: a meeting concludes, the next poll schedules it for
 // the catch-all and the subscribed channel, the worker posts each once, and
@@ -46,7 +20,7 @@ func TestPollNewMeeting(t *testing.T) {
 	eachBackend(t, func(t *testing.T, url string) {
 		e := newEnv(t, url, Config{ChannelID: "CALL", Settle: time.Minute, PollInterval: 5 * time.Minute})
 		ctx := t.Context()
-		if _, err := e.store.Watch(ctx, store.Subscription{ChannelID: "CTEAM", Kind: store.KindSubject, Value: "standup"}); err != nil {
+		if _, err := e.store.Watch(ctx, store.Subscription{ChannelID: "CTEAM", Kind: subscription.Subject, Value: "standup"}); err != nil {
 			t.Fatal(err)
 		}
 		e.history.add(

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/bot/subscription"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -254,7 +254,7 @@ func (s *Service) concluded(ctx context.Context, info eventInfo) error {
 		return err
 	}
 	var lookupErr error
-	if conf.Subject == "" && hasKind(subs, store.KindSubject) || conf.ConferenceID == "" && hasKind(subs, store.KindMeetingID) {
+	if conf.Subject == "" && hasKind(subs, subscription.Subject) || conf.ConferenceID == "" && hasKind(subs, subscription.MeetingID) {
 		found, err := s.lookup(ctx, conf)
 		switch {
 		case errors.Is(err, meeting.ErrNotFound):

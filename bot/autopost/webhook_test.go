@@ -12,6 +12,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/bot/store/storetest"
+	"github.com/attendees-bot/attendees-bot/bot/subscription"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -145,9 +146,9 @@ func TestConcludeRouting(t *testing.T) {
 	e := newEnv(t, storetest.SQLiteURL(t), Config{Settle: time.Minute})
 	ctx := t.Context()
 	for _, sub := range []store.Subscription{
-		{ChannelID: "CID", Kind: store.KindMeetingID, Value: "960 123 4567"},
-		{ChannelID: "CSUBJ", Kind: store.KindSubject, Value: "weekly SYNC"},
-		{ChannelID: "COTHER", Kind: store.KindSubject, Value: "retro"},
+		{ChannelID: "CID", Kind: subscription.MeetingID, Value: "960 123 4567"},
+		{ChannelID: "CSUBJ", Kind: subscription.Subject, Value: "weekly SYNC"},
+		{ChannelID: "COTHER", Kind: subscription.Subject, Value: "retro"},
 	} {
 		if _, err := e.store.Watch(ctx, sub); err != nil {
 			t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/attendees-bot/attendees-bot/bot/subscription"
 )
 
 func TestSQLiteDSN(t *testing.T) {
@@ -94,29 +96,29 @@ func TestWatch(t *testing.T) {
 			wantErr error
 		}{
 			{"watch id", func() (bool, error) {
-				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: KindMeetingID, Value: "960 123-4567", CreatedBy: "U1"})
+				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.MeetingID, Value: "960 123-4567", CreatedBy: "U1"})
 			}, true, nil},
 			{"watch same id spelled differently", func() (bool, error) {
-				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: KindMeetingID, Value: "9601234567"})
+				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567"})
 			}, false, nil},
 			{"watch subject", func() (bool, error) {
-				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: KindSubject, Value: "  Weekly   Sync ", CreatedAt: t0.Add(time.Minute)})
+				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.Subject, Value: "  Weekly   Sync ", CreatedAt: t0.Add(time.Minute)})
 			}, true, nil},
 			{"same id in another channel", func() (bool, error) {
-				return s.Watch(ctx, Subscription{ChannelID: "C2", Kind: KindMeetingID, Value: "9601234567"})
+				return s.Watch(ctx, Subscription{ChannelID: "C2", Kind: subscription.MeetingID, Value: "9601234567"})
 			}, true, nil},
 			{"bad kind", func() (bool, error) {
 				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: "room", Value: "x"})
 			}, false, ErrInvalid},
 			{"empty value", func() (bool, error) {
-				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: KindSubject, Value: "  "})
+				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.Subject, Value: "  "})
 			}, false, ErrInvalid},
 			{"no channel", func() (bool, error) {
-				return s.Watch(ctx, Subscription{Kind: KindSubject, Value: "x"})
+				return s.Watch(ctx, Subscription{Kind: subscription.Subject, Value: "x"})
 			}, false, ErrInvalid},
-			{"unwatch missing", func() (bool, error) { return s.Unwatch(ctx, "C1", KindSubject, "standup") }, false, nil},
-			{"unwatch id in C2", func() (bool, error) { return s.Unwatch(ctx, "C2", KindMeetingID, "960-123-4567") }, true, nil},
-			{"unwatch it again", func() (bool, error) { return s.Unwatch(ctx, "C2", KindMeetingID, "9601234567") }, false, nil},
+			{"unwatch missing", func() (bool, error) { return s.Unwatch(ctx, "C1", subscription.Subject, "standup") }, false, nil},
+			{"unwatch id in C2", func() (bool, error) { return s.Unwatch(ctx, "C2", subscription.MeetingID, "960-123-4567") }, true, nil},
+			{"unwatch it again", func() (bool, error) { return s.Unwatch(ctx, "C2", subscription.MeetingID, "9601234567") }, false, nil},
 		}
 		for _, st := range steps {
 			got, err := st.do()
@@ -126,8 +128,8 @@ func TestWatch(t *testing.T) {
 		}
 		got, err := s.Watching(ctx, "C1")
 		want := []Subscription{
-			{ChannelID: "C1", Kind: KindMeetingID, Value: "9601234567", CreatedBy: "U1", CreatedAt: t0},
-			{ChannelID: "C1", Kind: KindSubject, Value: "weekly sync", CreatedAt: t0.Add(time.Minute)},
+			{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567", CreatedBy: "U1", CreatedAt: t0},
+			{ChannelID: "C1", Kind: subscription.Subject, Value: "weekly sync", CreatedAt: t0.Add(time.Minute)},
 		}
 		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("Watching(C1) = %v, %v; want %v", got, err, want)

@@ -4,23 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/attendees-bot/attendees-bot/meeting"
-)
-
-// Subscription kinds.
-const (
-	KindMeetingID = "meeting_id" // Value is a meeting ID, digits only
-	KindSubject   = "subject"    // Value is lower-case subject words
+	"github.com/attendees-bot/attendees-bot/bot/subscription"
 )
 
 // Subscription says that a channel wants the attendance of every concluded
 // meeting matching Kind and Value.
 type Subscription struct {
 	ChannelID string
-	Kind      string // KindMeetingID or KindSubject
+	Kind      string // subscription.MeetingID or subscription.Subject
 	Value     string
 	CreatedBy string // Slack user ID, informational
 	CreatedAt time.Time
@@ -29,33 +22,22 @@ type Subscription struct {
 // ErrInvalid marks arguments the store refuses (unknown kind, empty value).
 var ErrInvalid = errors.New("invalid argument")
 
-// NormalizeValue returns the stored form of a subscription value: a meeting
-// ID without spaces and dashes, or subject words in lower case separated by
-// single spaces. Watch and Unwatch apply it, so "960 123-4567" and
-// "9601234567" are the same subscription.
-func NormalizeValue(kind, value string) (string, error) {
-	var v string
-	switch kind {
-	case KindMeetingID:
-		v = meeting.CompactMeetingID(value)
-	case KindSubject:
-		v = strings.ToLower(strings.Join(strings.Fields(value), " "))
-	default:
-		return "", fmt.Errorf("subscription kind %q: want %s or %s: %w", kind, KindMeetingID, KindSubject, ErrInvalid)
-	}
-	if v == "" {
-		return "", fmt.Errorf("empty %s subscription: %w", kind, ErrInvalid)
+// normalize is subscription.Normalize with the store's error.
+func normalize(kind, value string) (string, error) {
+	v, err := subscription.Normalize(kind, value)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return v, nil
 }
 
-// Watch adds a subscription. created is false when the channel already had
+// Watch adds a subscription, its value in subscription.Normalize's form. created is false when the channel already had
 // it (the existing row is kept). A zero CreatedAt is set to the store clock.
 func (s *Store) Watch(ctx context.Context, sub Subscription) (created bool, err error) {
 	if sub.ChannelID == "" {
 		return false, fmt.Errorf("watch: empty channel: %w", ErrInvalid)
 	}
-	v, err := NormalizeValue(sub.Kind, sub.Value)
+	v, err := normalize(sub.Kind, sub.Value)
 	if err != nil {
 		return false, fmt.Errorf("watch: %w", err)
 	}
@@ -74,7 +56,7 @@ func (s *Store) Watch(ctx context.Context, sub Subscription) (created bool, err 
 
 // Unwatch removes a subscription. removed is false when there was none.
 func (s *Store) Unwatch(ctx context.Context, channelID, kind, value string) (removed bool, err error) {
-	v, err := NormalizeValue(kind, value)
+	v, err := normalize(kind, value)
 	if err != nil {
 		return false, fmt.Errorf("unwatch: %w", err)
 	}
