@@ -26,11 +26,21 @@ type userLimit struct {
 	seen time.Time
 }
 
-func newAccess(cfg *Config) *access {
+// AccessConfig says who may use the bot and how fast.
+type AccessConfig struct {
+	Users, Channels, Teams []string // allowed IDs; an empty list allows all
+	UserRate               float64  // requests per second per user (bursts of 5); 0 = unlimited
+}
+
+func newAccess(cfg AccessConfig) *access {
+	every := rate.Limit(cfg.UserRate)
+	if cfg.UserRate <= 0 {
+		every = rate.Inf
+	}
 	return &access{
-		users: cfg.AllowedUserIDs, channels: cfg.AllowedChannelIDs, teams: cfg.AllowedTeamIDs,
+		users: cfg.Users, channels: cfg.Channels, teams: cfg.Teams,
 		limiters: make(map[string]*userLimit),
-		every:    rate.Limit(cfg.UserRateLimit),
+		every:    every,
 		burst:    5,
 		maxUsers: 10000,
 	}

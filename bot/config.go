@@ -255,6 +255,17 @@ func (c *Config) validate(needs Needs) []string {
 	return p
 }
 
+// HandlerConfig is the part of the configuration the handler uses.
+func (c *Config) HandlerConfig() HandlerConfig {
+	return HandlerConfig{
+		Command: c.SlackCommand, InlineLimit: c.InlineLimit, Location: c.Location, Language: c.MeetingLanguage,
+		Access: AccessConfig{
+			Users: c.AllowedUserIDs, Channels: c.AllowedChannelIDs, Teams: c.AllowedTeamIDs, UserRate: c.UserRateLimit,
+		},
+		Workers: c.Workers, Timeout: c.CommandTimeout,
+	}
+}
+
 // MeetingOptions turns the configuration into meeting client options.
 func (c *Config) MeetingOptions() []meeting.Option {
 	opts := []meeting.Option{

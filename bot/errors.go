@@ -105,6 +105,15 @@ func slackCode(err error) string {
 	return ""
 }
 
+// refusedAuth reports whether a Slack error code says the token is no good.
+func refusedAuth(code string) bool {
+	switch code {
+	case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired":
+		return true
+	}
+	return false
+}
+
 // notMember reports whether err says the bot cannot post in that channel.
 func notMember(err error) bool {
 	var se slack.SlackErrorResponse

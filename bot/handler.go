@@ -28,6 +28,12 @@ type Request struct {
 	ResponseURL               string
 	Action                    string // "" for a slash command
 	Value                     string // the pressed button's value
+
+	// EnvelopeID and Received are set by the Socket Mode adapter: a
+	// redelivered envelope is answered once, and the deadline runs from
+	// receipt.
+	EnvelopeID string
+	Received   time.Time
 }
 
 // Reply is a message sent through a request's response_url.
@@ -63,10 +69,13 @@ type Result struct {
 	Err      error
 }
 
-// Handler decides the reply to every request. Safe for concurrent use.
+// Handler decides the reply to every request and owns how requests are
+// admitted: access rules, per-user rate limit, redelivered envelopes and
+// the bounded pool of workers. Safe for concurrent use.
 type Handler struct {
 	looker    *Looker
 	out       responder
+	subs      subscriptions // nil: automatic posts are not set up
 	access    *access
 	inline    int
 	loc       *time.Location
@@ -74,8 +83,55 @@ type Handler struct {
 	slashName string
 	now       func() time.Time
 	log       *slog.Logger
-	subs      subscriptions // nil: automatic posts are not set up
 	shares    recentShares
+
+	pool
+}
+
+// HandlerConfig is what the handler needs to know of the configuration
+// (Config.HandlerConfig builds it from the environment).
+type HandlerConfig struct {
+	Command     string         // the slash command, as help shows it
+	InlineLimit int            // people listed in a message; above it the CSV is attached
+	Location    *time.Location // zone of CSV times and fallback text; nil = UTC
+	Language    string         // language of the summary labels: "en-US" or "zh-CN"
+	Access      AccessConfig
+	Workers     int           // requests served at once by Go; default 16
+	Timeout     time.Duration // deadline of a request from receipt, for Go; default 45s
+}
+
+// HandlerDeps are the handler's collaborators. Looker and Out are
+// required.
+type HandlerDeps struct {
+	Looker *Looker
+	Out    responder
+	// Subscriptions enables watch, unwatch and watching; nil answers that
+	// automatic posts are not set up.
+	Subscriptions subscriptions
+	// Deliveries makes an envelope redelivered to another replica sharing
+	// the store go unanswered too; nil remembers this process's only.
+	Deliveries deliveries
+	Metrics    *Metrics     // nil: a private registry nobody scrapes
+	Log        *slog.Logger // nil: discard
+}
+
+// NewHandler returns a Handler answering through d.Out.
+func NewHandler(cfg HandlerConfig, d HandlerDeps) *Handler {
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Metrics == nil {
+		d.Metrics = NewMetrics()
+	}
+	return &Handler{
+		looker: d.Looker, out: d.Out, subs: d.Subscriptions, access: newAccess(cfg.Access),
+		inline: cfg.InlineLimit, loc: cfg.Location, lang: cfg.Language, slashName: cfg.Command,
+		now: d.Looker.now, log: d.Log,
+		pool: newPool(cfg.Workers, cfg.Timeout, d.Deliveries, d.Metrics),
+	}
 }
 
 // recentShares remembers what was shared where in the last minute, so a
@@ -111,32 +167,19 @@ type subscriptions interface {
 	Watching(ctx context.Context, channelID string) ([]store.Subscription, error)
 }
 
-// SetSubscriptions enables /attendees watch, unwatch and watching. Call it
-// before the handler serves requests.
-func (h *Handler) SetSubscriptions(s subscriptions) { h.subs = s }
-
-// NewHandler returns a Handler answering through out.
-func NewHandler(cfg *Config, looker *Looker, out responder, log *slog.Logger) *Handler {
-	loc := cfg.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Handler{
-		looker: looker, out: out, access: newAccess(cfg),
-		inline: cfg.InlineLimit, loc: loc, lang: cfg.MeetingLanguage, slashName: cfg.SlackCommand,
-		now: looker.now, log: log,
-	}
-}
-
-// Handle answers req. It never panics on bad input and always tells the user
+// Handle answers req at once: it admits it, waits for a free worker and
+// serves it. Refused and throttled requests are answered without waiting
+// for a worker. It never panics on bad input and always tells the user
 // something, even when ctx has expired.
 func (h *Handler) Handle(ctx context.Context, req Request) Result {
 	if res, ok := h.admit(ctx, req); !ok {
 		return res
 	}
+	if !h.takeSlot(ctx) {
+		h.tell(ctx, req, "I'm very busy right now and couldn't get to your request in time. Please try again in a minute.")
+		return Result{Outcome: outcomeTimeout, Err: ctx.Err()}
+	}
+	defer func() { <-h.slots }()
 	return h.serve(ctx, req)
 }
 

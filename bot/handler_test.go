@@ -166,7 +166,7 @@ func people(n int) []meeting.Attendee {
 	return out
 }
 
-func newTestHandler(t *testing.T, src *fakeSource, mod func(*Config)) (*Handler, *fakeOut) {
+func newTestHandler(t *testing.T, src *fakeSource, mod func(*Config), deps ...func(*HandlerDeps)) (*Handler, *fakeOut) {
 	t.Helper()
 	cfg, err := LoadConfig(t.Context(), env(nil), Needs{})
 	if err != nil {
@@ -180,7 +180,11 @@ func newTestHandler(t *testing.T, src *fakeSource, mod func(*Config)) (*Handler,
 	// The clock moves a second per reading, as a person typing would.
 	var tick atomic.Int64
 	now := func() time.Time { return t0.Add(48*time.Hour + time.Duration(tick.Add(1))*time.Second) }
-	return NewHandler(cfg, NewLooker(src, formatting.DefaultThresholds(), now, nil), out, nil), out
+	d := HandlerDeps{Looker: NewLooker(src, formatting.DefaultThresholds(), now, nil), Out: out}
+	for _, f := range deps {
+		f(&d)
+	}
+	return NewHandler(cfg.HandlerConfig(), d), out
 }
 
 func slash(text string) Request {

@@ -20,8 +20,7 @@ func TestWatchCommands(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	src := &fakeSource{}
-	h, out := newTestHandler(t, src, nil)
-	h.SetSubscriptions(st)
+	h, out := newTestHandler(t, src, nil, withStore(st))
 	steps := []struct {
 		text      string
 		inChannel bool
@@ -66,8 +65,7 @@ func TestWatchListIsBoundedAndTappable(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	h, out := newTestHandler(t, &fakeSource{}, nil)
-	h.SetSubscriptions(st)
+	h, out := newTestHandler(t, &fakeSource{}, nil, withStore(st))
 	long := strings.Repeat("quarterly planning review ", 3)
 	for i := range maxWatches + 1 {
 		h.Handle(t.Context(), slash(fmt.Sprintf("watch %s %03d", long, i)))
@@ -109,12 +107,15 @@ func TestWatchRefusedUserTouchesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	h, out := newTestHandler(t, &fakeSource{}, func(c *Config) { c.AllowedUserIDs = []string{"U9"} })
-	h.SetSubscriptions(st)
+	h, out := newTestHandler(t, &fakeSource{}, func(c *Config) { c.AllowedUserIDs = []string{"U9"} }, withStore(st))
 	if res := h.Handle(t.Context(), slash("watch weekly sync")); res.Outcome != outcomeRefused {
 		t.Errorf("outcome = %q; want %q", res.Outcome, outcomeRefused)
 	}
 	if subs, _ := st.Watching(t.Context(), "C1"); len(subs) != 0 || !strings.Contains(out.text(0), "don't have access") {
 		t.Errorf("subscriptions = %v, reply %q; want none and a refusal", subs, out.text(0))
 	}
+}
+
+func withStore(st *store.Store) func(*HandlerDeps) {
+	return func(d *HandlerDeps) { d.Subscriptions = st }
 }

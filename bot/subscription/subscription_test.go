@@ -23,8 +23,8 @@ func TestMatches(t *testing.T) {
 		{Subject, "ync", false},  // whole words only
 		{Subject, "plan", false}, // not a prefix either
 		{Subject, "q4", true},
-		{Subject, "周", true},    // written without spaces: a substring
-		{Subject, "ทีม", true},  // Thai too
+		{Subject, "周", true},   // written without spaces: a substring
+		{Subject, "ทีม", true}, // Thai too
 		{Subject, "会议", false}, // not in the subject
 		{Subject, "", false},
 		{"room", "x", false},

@@ -82,14 +82,15 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 		fmt.Fprintf(stdout, "  %s %s\n", cfg.SlackCommand, ex)
 	}
 	fmt.Fprintf(stdout, "CSV files are written to %s\n\n", dir)
-	h := bot.NewHandler(cfg, bot.NewLooker(mc, thresholds(cfg), nil, log), bot.NewConsole(stdout, dir), log)
 	// Subscriptions work in the demo too, kept beside the CSV files.
 	st, err := store.Open(ctx, filepath.Join(dir, "demo.db"))
 	if err != nil {
 		return fmt.Errorf("open the demo store: %w", err)
 	}
 	defer st.Close()
-	h.SetSubscriptions(st)
+	h := bot.NewHandler(cfg.HandlerConfig(), bot.HandlerDeps{
+		Looker: bot.NewLooker(mc, thresholds(cfg), nil, log), Out: bot.NewConsole(stdout, dir), Subscriptions: st, Log: log,
+	})
 	var prompt func()
 	if f, ok := stdin.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {

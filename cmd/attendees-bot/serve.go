@@ -44,12 +44,12 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 	}
 	defer st.Close()
 
-	api := bot.NewSlack(cfg)
+	api := bot.NewSlack(cfg.SlackAPIURL, cfg.SlackAppToken, cfg.SlackBotToken)
 	looker := bot.NewLooker(mc, thresholds(cfg), nil, log)
-	h := bot.NewHandler(cfg, looker, bot.NewSlackResponder(api), log)
-	h.SetSubscriptions(st)
-	b := bot.NewBot(cfg, api, h, metrics, log)
-	b.SetDeliveries(st)
+	h := bot.NewHandler(cfg.HandlerConfig(), bot.HandlerDeps{
+		Looker: looker, Out: bot.NewSlackResponder(api), Subscriptions: st, Deliveries: st, Metrics: metrics, Log: log,
+	})
+	b := bot.NewBot(cfg.SlackCommand, api, h, metrics, log)
 
 	posts, err := newAutopost(cfg, mc, looker, bot.NewAutopostPoster(api), st, metrics, log)
 	if err != nil {
