@@ -84,7 +84,8 @@ type Client struct {
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("new meeting client: base URL must be like %s, got %q", DefaultBaseURL, baseURL)
+		// The URL is not echoed: it may hold a password.
+		return nil, fmt.Errorf("new meeting client: base URL must be an http(s) URL like %s, without user name, password, query or fragment", DefaultBaseURL)
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	c := &Client{
@@ -113,10 +114,28 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if c.auth == nil {
 		return nil, errors.New("new meeting client: no credentials: use WithAppAuth, WithAccountAuth or WithStaticToken")
 	}
+	// The token goes in X-Access-Token, which net/http does not strip on a
+	// redirect to another host: refuse such redirects, on a copy so a
+	// caller's client is left as it was.
+	hc := *c.hc
+	hc.CheckRedirect = c.checkRedirect
+	c.hc = &hc
 	c.pageSlots = make(chan struct{}, c.maxInFlight)
 	c.cache = newLRUCache[[]Attendee](c.cacheEntries, c.cacheTTL)
 	c.detailCache = newLRUCache[*ConferenceDetail](c.cacheEntries, c.cacheTTL)
 	return c, nil
+}
+
+// checkRedirect follows a redirect only to the base URL's scheme and host.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if req.URL.Scheme != c.base.Scheme || req.URL.Host != c.base.Host {
+		return &permanentError{fmt.Errorf("meeting api redirected to %s://%s, another host than %s: not followed, the access token stays here: %w",
+			req.URL.Scheme, req.URL.Host, c.base.Host, ErrUnavailable)}
+	}
+	if len(via) >= 10 {
+		return &permanentError{fmt.Errorf("meeting api: stopped after 10 redirects: %w", ErrUnavailable)}
+	}
+	return nil
 }
 
 func (c *Client) setAuth(a authSource) error {
