@@ -3,13 +3,17 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sethvargo/go-envconfig"
 
+	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -147,13 +151,17 @@ func (c *Config) validate(needs Needs) []string {
 	}
 	if u, err := url.Parse(c.SlackAPIURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || !strings.HasSuffix(c.SlackAPIURL, "/") {
 		add("SLACK_API_URL must be an http(s) URL ending with /, like https://slack.com/api/")
+	} else if u.User != nil {
+		add("SLACK_API_URL must not contain a user name or password")
 	}
 	if !strings.HasPrefix(c.SlackCommand, "/") || len(c.SlackCommand) < 2 || len(c.SlackCommand) > 32 || strings.ContainsAny(c.SlackCommand, " \t") {
 		add("SLACK_COMMAND must be a slash command like /attendees")
 	}
 
-	if u, err := url.Parse(c.MeetingAPIURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+	if u, err := url.Parse(c.MeetingAPIURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" || u.Fragment != "" {
 		add("MEETING_API_URL must be an http(s) URL like %s", meeting.DefaultBaseURL)
+	} else if u.User != nil {
+		add("MEETING_API_URL must not contain a user name or password: the bot signs in with MEETING_APP_ID and MEETING_APP_KEY (or MEETING_ACCOUNT and MEETING_PASSWORD)")
 	}
 	methods := 0
 	if c.MeetingAppID != "" || c.MeetingAppKey != "" {
@@ -187,7 +195,7 @@ func (c *Config) validate(needs Needs) []string {
 		add("MEETING_USER_ID and MEETING_CORP_ID only apply with MEETING_APP_ID")
 	}
 	if c.MeetingRateLimit <= 0 || c.MeetingRateLimit > 1000 {
-		add("MEETING_RATE_LIMIT must be between 0 and 1000 requests per second")
+		add("MEETING_RATE_LIMIT must be above 0 and at most 1000 requests per second")
 	}
 	if c.MeetingMaxInflight < 1 || c.MeetingMaxInflight > 64 {
 		add("MEETING_MAX_INFLIGHT must be between 1 and 64")
@@ -221,12 +229,18 @@ func (c *Config) validate(needs Needs) []string {
 	if c.UserRateLimit <= 0 {
 		add("USER_RATE_LIMIT must be above 0 commands per second")
 	}
-	for name, ids := range map[string][]string{"ALLOWED_USER_IDS": c.AllowedUserIDs, "ALLOWED_CHANNEL_IDS": c.AllowedChannelIDs, "ALLOWED_TEAM_IDS": c.AllowedTeamIDs} {
-		for _, id := range ids {
-			if strings.ContainsAny(id, " <>|") {
-				add("%s must be a comma-separated list of Slack IDs like U0123ABCD", name)
-				break
-			}
+	// A slice, not a map: the problems come out in the same order every run.
+	for _, l := range []struct {
+		name, example string
+		ids           []string
+		valid         func(string) bool
+	}{
+		{"ALLOWED_USER_IDS", "U0123ABCD", c.AllowedUserIDs, validUserID},
+		{"ALLOWED_CHANNEL_IDS", "C0123ABCD", c.AllowedChannelIDs, validChannelID},
+		{"ALLOWED_TEAM_IDS", "T0123ABCD", c.AllowedTeamIDs, validTeamID},
+	} {
+		if slices.ContainsFunc(l.ids, func(id string) bool { return !l.valid(id) }) {
+			add("%s must be a comma-separated list of Slack IDs like %s", l.name, l.example)
 		}
 	}
 	if c.AutopostPollInterval != 0 && c.AutopostPollInterval < 10*time.Second {
@@ -235,7 +249,7 @@ func (c *Config) validate(needs Needs) []string {
 	if c.AutopostSettle < 0 || c.AutopostSettle > time.Hour {
 		add("AUTOPOST_SETTLE must be between 0s and 1h")
 	}
-	if c.AutopostChannelID != "" && strings.ContainsAny(c.AutopostChannelID, " <>|#") {
+	if c.AutopostChannelID != "" && !validChannelID(c.AutopostChannelID) {
 		add("AUTOPOST_CHANNEL_ID must be a channel ID like C0123ABCD (not a #name)")
 	}
 	if c.WebhookSubscriberID != "" && c.WebhookKey == "" {
@@ -243,6 +257,12 @@ func (c *Config) validate(needs Needs) []string {
 	}
 	if strings.TrimSpace(c.StoreURL.Reveal()) == "" {
 		add("STORE_URL must be a SQLite file path or a postgres:// URL")
+	} else if _, err := store.Engine(c.StoreURL.Reveal()); err != nil {
+		// The error names the scheme only: the URL may hold a password.
+		add("STORE_URL: %v", err)
+	}
+	if problem := httpAddrProblem(c.HTTPAddr); problem != "" {
+		add("HTTP_ADDR %s", problem)
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":
@@ -264,6 +284,19 @@ func (c *Config) HandlerConfig() HandlerConfig {
 		},
 		Workers: c.Workers, Timeout: c.CommandTimeout,
 	}
+}
+
+// httpAddrProblem says what is wrong with a listen address like :8080 or
+// 127.0.0.1:9090, or "" when nothing is. Host names are left to net.Listen.
+func httpAddrProblem(addr string) string {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "must be host:port or :port, like :8080"
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "must end with a port number from 0 to 65535, like :8080"
+	}
+	return ""
 }
 
 // MeetingOptions turns the configuration into meeting client options.

@@ -107,3 +107,90 @@ func TestLoadConfigNeeds(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadConfigRefusesMalformedValues(t *testing.T) {
+	base := map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "MEETING_ACCESS_TOKEN": "t"}
+	tests := []struct {
+		key, value, want string
+	}{
+		{"HTTP_ADDR", "nonsense", "HTTP_ADDR must be host:port"},
+		{"HTTP_ADDR", ":http-alt", "HTTP_ADDR must end with a port number"},
+		{"HTTP_ADDR", ":70000", "HTTP_ADDR must end with a port number"},
+		{"STORE_URL", "mysql://bot:hunter2@db.example/attendees", `STORE_URL: scheme "mysql" is not supported`},
+		{"STORE_URL", "redis://db.example", `scheme "redis" is not supported`},
+		{"MEETING_RATE_LIMIT", "0", "MEETING_RATE_LIMIT must be above 0"},
+		{"MEETING_API_URL", "http://user:hunter2@meeting.example", "MEETING_API_URL must not contain a user name or password"},
+		{"SLACK_API_URL", "https://user:hunter2@slack.example/api/", "SLACK_API_URL must not contain a user name or password"},
+		{"ALLOWED_USER_IDS", "U1,U2><!channel>", "ALLOWED_USER_IDS must be a comma-separated list"},
+		{"ALLOWED_CHANNEL_IDS", "general", "ALLOWED_CHANNEL_IDS must be a comma-separated list"},
+		{"AUTOPOST_CHANNEL_ID", "#general", "AUTOPOST_CHANNEL_ID must be a channel ID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key+"="+tt.value, func(t *testing.T) {
+			e := map[string]string{tt.key: tt.value}
+			for k, v := range base {
+				e[k] = v
+			}
+			_, err := LoadConfig(t.Context(), env(e), Needs{Slack: true, Meeting: true})
+			var ce *ConfigError
+			if !errors.As(err, &ce) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("LoadConfig(%s=%s) = %v; want a problem saying %q", tt.key, tt.value, err, tt.want)
+			}
+			if len(ce.Problems) != 1 {
+				t.Errorf("%d problems %q; want exactly one", len(ce.Problems), ce.Problems)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("the error echoes a password: %v", err)
+			}
+		})
+	}
+	for _, ok := range []string{":8080", "127.0.0.1:9090", "[::1]:0", "localhost:8080"} {
+		e := map[string]string{"HTTP_ADDR": ok}
+		for k, v := range base {
+			e[k] = v
+		}
+		if _, err := LoadConfig(t.Context(), env(e), Needs{}); err != nil {
+			t.Errorf("HTTP_ADDR=%s refused: %v", ok, err)
+		}
+	}
+}
+
+// Every problem is reported once, in the same order on every run (the
+// order of the fields in Config).
+func TestLoadConfigProblemsAreStable(t *testing.T) {
+	bad := env(map[string]string{
+		"ALLOWED_USER_IDS": "a b", "ALLOWED_CHANNEL_IDS": "c d", "ALLOWED_TEAM_IDS": "e f",
+		"MEETING_RATE_LIMIT": "0", "HTTP_ADDR": "nonsense", "STORE_URL": "mysql://x",
+		"LOG_LEVEL": "loud", "WORKERS": "0", "INLINE_LIMIT": "0",
+	})
+	_, first := LoadConfig(t.Context(), bad, Needs{Slack: true, Meeting: true})
+	if first == nil {
+		t.Fatal("bad configuration accepted")
+	}
+	for range 20 {
+		_, err := LoadConfig(t.Context(), bad, Needs{Slack: true, Meeting: true})
+		if err.Error() != first.Error() {
+			t.Fatalf("problems changed between runs:\n%v\n%v", first, err)
+		}
+	}
+	var ce *ConfigError
+	errors.As(first, &ce)
+	seen := map[string]bool{}
+	for _, p := range ce.Problems {
+		if seen[p] {
+			t.Errorf("problem reported twice: %q", p)
+		}
+		seen[p] = true
+	}
+	for _, v := range []string{"ALLOWED_USER_IDS", "ALLOWED_CHANNEL_IDS", "ALLOWED_TEAM_IDS", "MEETING_RATE_LIMIT", "HTTP_ADDR", "STORE_URL", "LOG_LEVEL", "WORKERS", "INLINE_LIMIT"} {
+		n := 0
+		for _, p := range ce.Problems {
+			if strings.HasPrefix(p, v+" ") || strings.HasPrefix(p, v+":") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s is named by %d problems; want 1:\n%s", v, n, strings.Join(ce.Problems, "\n"))
+		}
+	}
+}

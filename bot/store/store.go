@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -83,8 +84,12 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
+	engine, err := Engine(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
 	var dsn string
-	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
+	if engine == postgresDialect.name {
 		s.dialect = postgresDialect
 		dsn = rawURL
 	} else {
@@ -113,6 +118,28 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// urlScheme matches the scheme of a URL-looking STORE_URL ("mysql://…").
+var urlScheme = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://`)
+
+// Engine reports which engine rawURL selects, "sqlite" or "postgres", the
+// way Open reads it: postgres:// and postgresql:// are PostgreSQL, a path
+// (optionally sqlite: or file:) is SQLite. Any other scheme:// is refused
+// rather than taken for a file name; the error names the scheme only, as
+// the URL may hold a password.
+func Engine(rawURL string) (string, error) {
+	m := urlScheme.FindStringSubmatch(rawURL)
+	if m == nil {
+		return sqliteDialect.name, nil
+	}
+	switch m[1] {
+	case "postgres", "postgresql":
+		return postgresDialect.name, nil
+	case "sqlite", "file":
+		return sqliteDialect.name, nil
+	}
+	return "", fmt.Errorf("scheme %q is not supported: use a SQLite file path or a postgres:// URL", m[1])
 }
 
 // sqliteDSN builds the modernc.org/sqlite DSN for a file path.
