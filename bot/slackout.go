@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
 	"regexp"
 
 	"github.com/slack-go/slack"
@@ -67,10 +68,24 @@ func (s slackOut) Upload(ctx context.Context, f Upload) error {
 	return nil
 }
 
-// urlPath matches the path and query of URLs in error text. A response_url
-// lets anyone post in its channel for 30 minutes and an upload URL carries
-// a grant, so neither may reach a log.
-var urlPath = regexp.MustCompile(`(https?://[^/\s"']+)/[^\s"']*`)
+// urlInText matches URLs in error text. A response_url lets anyone post in
+// its channel for 30 minutes, an upload URL carries a grant and a URL may
+// hold a user name and password, so none of that may reach a log.
+var urlInText = regexp.MustCompile(`https?://[^\s"'<>]+`)
+
+// redactURL keeps a URL's scheme and host, which is what a reader of the
+// log needs to know where a call went, and drops the rest.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "[url]"
+	}
+	out := u.Scheme + "://" + u.Host
+	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		out += "/…"
+	}
+	return out
+}
 
 // scrubbed keeps the error for errors.Is/As and hides URL paths in its text.
 type scrubbed struct {
@@ -83,7 +98,7 @@ func (s *scrubbed) Unwrap() error { return s.err }
 
 func scrubURLs(err error) error {
 	msg := err.Error()
-	clean := urlPath.ReplaceAllString(msg, "$1/…")
+	clean := urlInText.ReplaceAllStringFunc(msg, redactURL)
 	if clean == msg {
 		return err
 	}

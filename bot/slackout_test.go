@@ -22,6 +22,9 @@ func TestScrubURLs(t *testing.T) {
 		{"upload url with query", fmt.Errorf("UploadToURL: %w", &url.Error{Op: "Post", URL: "https://files.slack.com/upload/v1/ABC?x=1", Err: errors.New("EOF")}),
 			`UploadToURL: Post "https://files.slack.com/…": EOF`},
 		{"no url", slack.SlackErrorResponse{Err: "not_in_channel"}, "not_in_channel"},
+		{"user and password", errors.New("get https://bot:Secr3t@slack.example/api/x?token=Secr3t failed"), "get https://slack.example/… failed"},
+		{"password and no path", errors.New(`dial "http://u:Secr3t@proxy.example:3128": refused`), `dial "http://proxy.example:3128/…": refused`},
+		{"bare host", errors.New("POST https://slack.com: EOF"), "POST https://slack.com: EOF"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
