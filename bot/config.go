@@ -282,7 +282,7 @@ func (c *Config) HandlerConfig() HandlerConfig {
 		Access: AccessConfig{
 			Users: c.AllowedUserIDs, Channels: c.AllowedChannelIDs, Teams: c.AllowedTeamIDs, UserRate: c.UserRateLimit,
 		},
-		Workers: c.Workers, Timeout: c.CommandTimeout,
+		Workers: c.Workers, Timeout: c.CommandTimeout, ButtonSecret: c.SlackBotToken,
 	}
 }
 

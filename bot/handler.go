@@ -84,6 +84,7 @@ type Handler struct {
 	now       func() time.Time
 	log       *slog.Logger
 	shares    recentShares
+	buttons   buttonKey // signs the Share and CSV buttons for their requester
 
 	pool
 }
@@ -98,6 +99,9 @@ type HandlerConfig struct {
 	Access      AccessConfig
 	Workers     int           // requests served at once by Go; default 16
 	Timeout     time.Duration // deadline of a request from receipt, for Go; default 45s
+	// ButtonSecret keys the signatures of Share and CSV button values
+	// (SLACK_BOT_TOKEN, so replicas agree); "" = a random key per process.
+	ButtonSecret meeting.Secret
 }
 
 // HandlerDeps are the handler's collaborators. Looker and Out are
@@ -129,7 +133,7 @@ func NewHandler(cfg HandlerConfig, d HandlerDeps) *Handler {
 	return &Handler{
 		looker: d.Looker, out: d.Out, subs: d.Subscriptions, access: newAccess(cfg.Access),
 		inline: cfg.InlineLimit, loc: cfg.Location, lang: cfg.Language, slashName: cfg.Command,
-		now: d.Looker.now, log: d.Log,
+		now: d.Looker.now, log: d.Log, buttons: newButtonKey(cfg.ButtonSecret),
 		pool: newPool(cfg.Workers, cfg.Timeout, d.Deliveries, d.Metrics),
 	}
 }
@@ -300,16 +304,21 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 	}
 	ref := lookupRef{ConfUUID: conf.ConfUUID, Search: search}
 	msg.Blocks = append(msg.Blocks, instancesBlocks(others, search, h.loc)...)
-	msg.Blocks = append(msg.Blocks, lookupActions(ref))
+	msg.Blocks = append(msg.Blocks, lookupActions(h.buttons.sign(ref, req.UserID)))
 	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg})
 }
 
-// buttonReport is the report a pressed button refers to.
+// buttonReport is the report a pressed Share or CSV button refers to; the
+// button must be the presser's own (see buttonKey).
 func (h *Handler) buttonReport(ctx context.Context, req Request) (*formatting.Report, error) {
-	ref, err := parseRef(req.Value)
+	ref, err := h.buttons.verify(req.Value, req.UserID)
 	if err != nil {
 		return nil, err
 	}
+	return h.reportOf(ctx, ref)
+}
+
+func (h *Handler) reportOf(ctx context.Context, ref lookupRef) (*formatting.Report, error) {
 	return h.looker.Report(ctx, meeting.Conference{ConfUUID: ref.ConfUUID}, ref.Search)
 }
 
@@ -328,10 +337,16 @@ func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
 // it shares through the command's response_url and sends the CSV to the
 // requester's DM, and says so.
 func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
-	if !h.shares.first(req.ChannelID+"|"+req.Value, h.now()) {
+	ref, err := h.buttons.verify(req.Value, req.UserID)
+	if err != nil {
+		return Result{}, err
+	}
+	// The guard keys on what would be posted, not on the raw value, so a
+	// value dressed up differently is still the same share.
+	if !h.shares.first(req.ChannelID+"|"+ref.key(), h.now()) {
 		return Result{Outcome: outcomeDuplicate}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("That was shared in this channel a moment ago.")})
 	}
-	rep, err := h.buttonReport(ctx, req)
+	rep, err := h.reportOf(ctx, ref)
 	if err != nil {
 		return Result{}, err
 	}

@@ -402,7 +402,7 @@ func TestHandleShare(t *testing.T) {
 			h, out := newTestHandler(t, src, nil)
 			out.postErr = tt.postErr
 			req := slash("")
-			req.Action, req.Value = actionShare, lookupRef{ConfUUID: uuidA}.String()
+			req.Action, req.Value = actionShare, h.buttons.sign(lookupRef{ConfUUID: uuidA}, req.UserID)
 			if res := h.Handle(t.Context(), req); res.Outcome != outcomeOK {
 				t.Fatalf("outcome = %q (%v)", res.Outcome, res.Err)
 			}
@@ -516,7 +516,7 @@ func TestHandleShareUploadFails(t *testing.T) {
 	h, out := newTestHandler(t, src, nil)
 	out.upErr = slack.SlackErrorResponse{Err: "ratelimited"}
 	req := slash("")
-	req.Action, req.Value = actionShare, lookupRef{ConfUUID: uuidA}.String()
+	req.Action, req.Value = actionShare, h.buttons.sign(lookupRef{ConfUUID: uuidA}, req.UserID)
 	if res := h.Handle(t.Context(), req); res.Outcome != outcomeOK {
 		t.Fatalf("outcome = %q (%v)", res.Outcome, res.Err)
 	}

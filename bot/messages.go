@@ -90,11 +90,12 @@ func instancesBlocks(others []meeting.Conference, search string, loc *time.Locat
 	return blocks
 }
 
-// lookupActions are the buttons under a private summary.
-func lookupActions(ref lookupRef) slack.Block {
-	share := slack.NewButtonBlockElement(actionShare, ref.String(), slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false))
+// lookupActions are the buttons under a private summary; value is the
+// signed reference (buttonKey.sign).
+func lookupActions(value string) slack.Block {
+	share := slack.NewButtonBlockElement(actionShare, value, slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false))
 	share.Style = slack.StylePrimary
-	csv := slack.NewButtonBlockElement(actionCSV, ref.String(), slack.NewTextBlockObject(slack.PlainTextType, "CSV file", false, false))
+	csv := slack.NewButtonBlockElement(actionCSV, value, slack.NewTextBlockObject(slack.PlainTextType, "CSV file", false, false))
 	return slack.NewActionBlock("attendees_actions", share, csv)
 }
 

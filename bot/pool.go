@@ -67,6 +67,12 @@ func (h *Handler) Go(ctx context.Context, req Request) {
 		defer h.metrics.inflight.Dec()
 		ctx, cancel := context.WithDeadline(ctx, req.Received.Add(h.timeout))
 		defer cancel()
+		if problem := requestProblem(req); problem != "" {
+			// Nothing can be answered or trusted: drop it before any work.
+			h.metrics.command(outcomeInvalid, 0)
+			h.log.Warn("malformed request dropped", slog.String("envelope_id", req.EnvelopeID), slog.String("problem", problem))
+			return
+		}
 		if !h.firstDelivery(ctx, req) {
 			return
 		}

@@ -38,8 +38,8 @@ func (h *Handler) watch(ctx context.Context, req Request, cmd Command) error {
 		if !created {
 			return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("This channel already gets the attendance of every meeting " + label + ".")})
 		}
-		text := fmt.Sprintf("<@%s> subscribed this channel: when a meeting %s ends, its attendance is posted here (phone numbers masked). Stop with `%s unwatch %s`. I need to be a member of the channel to post.",
-			req.UserID, label, h.slashName, formatting.Escape(cmd.Target))
+		text := fmt.Sprintf("%s subscribed this channel: when a meeting %s ends, its attendance is posted here (phone numbers masked). Stop with `%s unwatch %s`. I need to be a member of the channel to post.",
+			mention(req.UserID), label, h.slashName, formatting.Escape(cmd.Target))
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text), InChannel: true})
 	case KindUnwatch:
 		removed, err := h.subs.Unwatch(ctx, req.ChannelID, kind, cmd.Target)
@@ -49,7 +49,7 @@ func (h *Handler) watch(ctx context.Context, req Request, cmd Command) error {
 		if !removed {
 			return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("This channel was not watching meetings " + label + ". `" + h.slashName + " watching` lists what it watches.")})
 		}
-		text := fmt.Sprintf("<@%s> stopped the automatic attendance posts for meetings %s in this channel.", req.UserID, label)
+		text := fmt.Sprintf("%s stopped the automatic attendance posts for meetings %s in this channel.", mention(req.UserID), label)
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text), InChannel: true})
 	}
 	subs, err := h.subs.Watching(ctx, req.ChannelID)
@@ -60,6 +60,16 @@ func (h *Handler) watch(ctx context.Context, req Request, cmd Command) error {
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("This channel has no automatic attendance posts. Add one with `" + h.slashName + " watch 987 654 3210` or `" + h.slashName + " watch weekly sync`.")})
 	}
 	return h.out.Respond(ctx, req.ResponseURL, Reply{Message: watchingMessage(subs)})
+}
+
+// mention is the mrkdwn mention of a user. The ID is written raw between
+// <@ and >, so anything but a Slack user ID (which the Socket Mode adapter
+// already refuses) is never put there.
+func mention(userID string) string {
+	if !validUserID(userID) {
+		return "Someone"
+	}
+	return "<@" + userID + ">"
 }
 
 // maxWatches bounds a channel's subscriptions: each is one line with a

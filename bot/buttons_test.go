@@ -1,0 +1,115 @@
+package bot
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+func TestButtonValuesAreBoundToTheRequester(t *testing.T) {
+	k := newButtonKey("xoxb-test-token")
+	ref := lookupRef{ConfUUID: uuidA, Search: "li wei"}
+	good := k.sign(ref, "U1")
+	tests := []struct {
+		name, value, user string
+		want              string // "" = accepted
+	}{
+		{"signed for the presser", good, "U1", ""},
+		{"another user's button", good, "U2", "belongs to the person"},
+		{"unsigned (older bot or made up)", lookupRef{ConfUUID: uuidA}.String(), "U1", "out of date"},
+		{"junk parameter", good + "&x=1", "U1", "out of date"},
+		{"repeated field", good + "&c=" + uuidB, "U1", "out of date"},
+		{"other conference", strings.Replace(good, uuidA, uuidB, 1), "U1", "out of date"},
+		{"other filter", strings.Replace(good, "li+wei", "bob", 1), "U1", "out of date"},
+		{"claims another user", strings.Replace(good, "u=U1", "u=U2", 1), "U2", "out of date"},
+		{"key of another token", newButtonKey("xoxb-other").sign(ref, "U1"), "U1", "out of date"},
+		{"not a query", "%zz", "U1", "out of date"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := k.verify(tt.value, tt.user)
+			switch {
+			case tt.want == "" && (err != nil || got != ref):
+				t.Errorf("verify(%q) = %+v, %v; want %+v", tt.value, got, err, ref)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("verify(%q) = %+v, %v; want an error saying %q", tt.value, got, err, tt.want)
+			}
+		})
+	}
+	if newButtonKey("xoxb-test-token").sign(ref, "U1") != good {
+		t.Error("two processes with the same bot token sign differently: replicas would refuse each other's buttons")
+	}
+}
+
+func mustQuery(t *testing.T, s string) url.Values {
+	t.Helper()
+	v, err := url.ParseQuery(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// The double-tap guard keys on the meeting and filter, so the same button
+// value written another way (fields reordered) still posts once.
+func TestShareDoubleTapNormalised(t *testing.T) {
+	src := &fakeSource{attendees: func(context.Context, string, string) ([]meeting.Attendee, error) { return people(3), nil }}
+	h, out := newTestHandler(t, src, nil)
+	v := mustQuery(t, h.buttons.sign(lookupRef{ConfUUID: uuidA}, "U1"))
+	reordered := "u=" + v.Get("u") + "&s=" + v.Get("s") + "&c=" + v.Get("c")
+	for i, value := range []string{v.Encode(), reordered, v.Encode()} {
+		req := slash("")
+		req.Action, req.Value = actionShare, value
+		want := outcomeDuplicate
+		if i == 0 {
+			want = outcomeOK
+		}
+		if res := h.Handle(t.Context(), req); res.Outcome != want {
+			t.Errorf("press %d outcome = %q (%v); want %q", i+1, res.Outcome, res.Err, want)
+		}
+	}
+	if len(out.posts) != 1 {
+		t.Errorf("posts = %d; want 1", len(out.posts))
+	}
+}
+
+func TestRequestProblem(t *testing.T) {
+	good := Request{UserID: "U0ABC123", ChannelID: "C0GENERAL", TeamID: "T0FAKE", ResponseURL: "https://hooks.slack.com/commands/T/1/x"}
+	tests := []struct {
+		name string
+		mod  func(*Request)
+		want string
+	}{
+		{"good", func(*Request) {}, ""},
+		{"enterprise user and DM", func(r *Request) { r.UserID, r.ChannelID = "W0ABC", "D0ABC" }, ""},
+		{"mention in user ID", func(r *Request) { r.UserID = "U1><!channel><@U2" }, "user ID"},
+		{"lower case user ID", func(r *Request) { r.UserID = "u1" }, "user ID"},
+		{"empty user ID", func(r *Request) { r.UserID = "" }, "user ID"},
+		{"channel name", func(r *Request) { r.ChannelID = "#general" }, "channel ID"},
+		{"hostile team", func(r *Request) { r.TeamID = "T1|x" }, "team ID"},
+		{"no response_url", func(r *Request) { r.ResponseURL = "" }, "response_url"},
+		{"relative response_url", func(r *Request) { r.ResponseURL = "/commands/x" }, "response_url"},
+		{"odd scheme", func(r *Request) { r.ResponseURL = "javascript:alert(1)" }, "response_url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := good
+			tt.mod(&r)
+			if got := requestProblem(r); (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("requestProblem(%+v) = %q; want %q", r, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMentionOnlyWritesUserIDs(t *testing.T) {
+	if got := mention("U0LEAD"); got != "<@U0LEAD>" {
+		t.Errorf("mention(U0LEAD) = %q", got)
+	}
+	if got := mention("U1><!channel><@U2"); strings.ContainsAny(got, "<>!") {
+		t.Errorf("mention of a hostile ID = %q; want no mrkdwn", got)
+	}
+}
