@@ -48,16 +48,19 @@ func NewMux(m *Metrics, checks ...Check) *http.ServeMux {
 	return mux
 }
 
-// Serve listens on addr and serves h until ctx is done, then shuts down
-// gracefully. ready receives the bound address (useful with ":0").
-func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+// Listen opens the HTTP_ADDR listener. Listening before anything else
+// starts means the probes and the webhook answer from the moment the
+// process reports itself started, and a port in use stops it at once.
+func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on HTTP_ADDR %s: %w", addr, err)
+		return nil, fmt.Errorf("listen on HTTP_ADDR %s: %w", addr, err)
 	}
-	if ready != nil {
-		ready(ln.Addr())
-	}
+	return ln, nil
+}
+
+// Serve serves h on ln until ctx is done, then shuts down gracefully.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -222,16 +223,47 @@ func (s *system) command(t *testing.T, cmd slackfake.SlashCommand, n int) (strin
 	return id, rs
 }
 
-// pressShare taps "Share in channel" under a private reply about confUUID.
+// pressShare looks confUUID up as U1 in channel and taps "Share in
+// channel" under the private reply, with the value the bot gave the button.
 func (s *system) pressShare(t *testing.T, confUUID, channel string) string {
 	t.Helper()
+	_, rs := s.command(t, slackfake.SlashCommand{Text: confUUID, UserID: "U1", ChannelID: channel}, 1)
+	return s.press(t, "U1", channel, "attendees_share", buttonValue(t, rs[0], "attendees_share"))
+}
+
+// press taps a button as user in channel and returns the envelope ID.
+func (s *system) press(t *testing.T, user, channel, action, value string) string {
+	t.Helper()
 	id, err := s.slack.BlockAction(ctxT(t), slackfake.BlockAction{
-		ActionID: "attendees_share", Value: "c=" + confUUID, UserID: "U1", ChannelID: channel, Ephemeral: true,
+		ActionID: action, Value: value, UserID: user, ChannelID: channel, Ephemeral: true,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// buttonValue is the value of the button with actionID in a reply.
+func buttonValue(t *testing.T, r slackfake.Response, actionID string) string {
+	t.Helper()
+	var blocks []struct {
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(r.Blocks, &blocks); err != nil {
+		t.Fatalf("reply blocks: %v", err)
+	}
+	for _, b := range blocks {
+		for _, e := range b.Elements {
+			if e.ActionID == actionID {
+				return e.Value
+			}
+		}
+	}
+	t.Fatalf("no %s button in the reply:\n%s", actionID, r.Blocks)
+	return ""
 }
 
 func text(rs ...slackfake.Response) string {

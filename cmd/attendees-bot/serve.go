@@ -60,12 +60,16 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 		mux.Handle("POST /webhooks/meeting", posts.WebhookHandler())
 	}
 
+	ln, err := bot.Listen(cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
 	// The HTTP server (webhook, metrics, probes) outlives the drain of
 	// commands in flight; /readyz reports not ready meanwhile.
 	httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopHTTP()
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return bot.Serve(httpCtx, cfg.HTTPAddr, mux, nil) })
+	g.Go(func() error { return bot.Serve(httpCtx, ln, mux) })
 	g.Go(func() error {
 		defer stopHTTP()
 		w, wctx := errgroup.WithContext(gctx)
