@@ -47,6 +47,7 @@ var errorTable = []struct {
 	{is(meeting.ErrForbidden), outcomeForbidden, constant("The meeting service doesn't let this bot see that meeting. Ask the meeting's host or your meeting admin to give the bot's account access.")},
 	{is(meeting.ErrUnauthorized), outcomeForbidden, constant("The bot can't sign in to the meeting service right now. Please tell your Slack admin; its meeting credentials need checking.")},
 	{is(meeting.ErrTooManyRecords), outcomeTooLarge, constant("That meeting has more attendee records than the bot is set to read. Ask your admin to raise MEETING_MAX_RECORDS.")},
+	{is(meeting.ErrTooLarge), outcomeTooLarge, constant("The meeting service sent more data for that meeting than the bot will read (over 4 MiB in one answer, or 32 MiB in all). Please tell your Slack admin; the bot's log has the details.")},
 	{is(context.DeadlineExceeded), outcomeTimeout, constant("That took too long: the meeting service is slow right now. Please try again in a minute.")},
 	{is(context.Canceled), outcomeUnavailable, constant("I'm restarting and couldn't finish this. Please try again in a minute.")},
 	{is(meeting.ErrRateLimited), outcomeUnavailable, constant("The meeting service is busy right now. Please try again in a minute.")},

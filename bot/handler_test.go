@@ -236,6 +236,7 @@ func TestHandleErrors(t *testing.T) {
 		{"forbidden", uuidA, fail(fmt.Errorf("x: %w", meeting.ErrForbidden)), outcomeForbidden, "doesn't let this bot", 2},
 		{"down", uuidA, fail(fmt.Errorf("x: %w", meeting.ErrUnavailable)), outcomeUnavailable, "try again in a minute", 2},
 		{"limited", uuidA, fail(fmt.Errorf("x: %w", meeting.ErrRateLimited)), outcomeUnavailable, "busy", 2},
+		{"too large", uuidA, fail(fmt.Errorf("x: %w", meeting.ErrTooLarge)), outcomeTooLarge, "more data for that meeting than the bot will read", 2},
 		{"internal", uuidA, fail(errors.New("boom")), outcomeInternal, "reference `", 2},
 		{"subject none", "weekly sync", &fakeSource{history: func(context.Context, meeting.HistoryQuery) ([]meeting.Conference, error) { return nil, nil }}, outcomeNotFound, "No meeting in the last 30 days", 1},
 	}

@@ -63,7 +63,7 @@ func (c *Client) reportCache(hit bool) {
 
 // fetchAttendees reads all pages of the conference's attendee records.
 func (c *Client) fetchAttendees(ctx context.Context, confUUID, searchKey string) ([]Attendee, error) {
-	return collectPages(ctx, c, c.maxRecords, true, func(ctx context.Context, offset, limit int) (int, []Attendee, error) {
+	return collectPages(ctx, c, true, confUUID, c.maxRecords, true, func(ctx context.Context, offset, limit int) (int, []Attendee, int, error) {
 		q := url.Values{
 			"confUUID": {confUUID},
 			"offset":   {strconv.Itoa(offset)},
@@ -72,15 +72,15 @@ func (c *Client) fetchAttendees(ctx context.Context, confUUID, searchKey string)
 		if searchKey != "" {
 			q.Set("searchKey", searchKey)
 		}
-		resp, err := c.call(ctx, request{op: opAttendees, method: http.MethodGet, path: pathAttendees, query: q, page: true})
+		resp, err := c.call(ctx, request{op: opAttendees, method: http.MethodGet, path: pathAttendees, query: q, key: confUUID})
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, 0, err
 		}
 		count, recs, err := decodeAttendeePage(resp.body)
 		if err != nil {
-			return 0, nil, decodeError(opAttendees, offset, resp, err)
+			return 0, nil, 0, decodeError(opAttendees, offset, resp, err)
 		}
-		return count, recs, nil
+		return count, recs, len(resp.body), nil
 	})
 }
 

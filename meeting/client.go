@@ -31,12 +31,19 @@ const (
 	DefaultCacheTTL      = 10 * time.Minute
 	DefaultUserAgent     = "attendees-bot/dev"
 	DefaultHistoryWindow = 180 * 24 * time.Hour
-	DefaultTimeout       = 30 * time.Second // per HTTP attempt
+	DefaultTimeout       = 10 * time.Second // per HTTP attempt, body included
 )
 
-// maxBody bounds a success body: 500 records are about 100 KB, so 64 MiB only
-// stops a runaway response.
-const maxBody = 64 << 20
+// Bounds on what the server can make the client hold. A page of 500 records
+// is about 100 KB, so MaxPageBytes only stops a broken or hostile answer; a
+// record field (a name, a department) is cut to MaxFieldBytes; one list
+// (all pages of one lookup) may read MaxListBytes of answers. Past a bound
+// the call fails with ErrTooLarge: nothing is silently dropped.
+const (
+	MaxPageBytes  = 4 << 20
+	MaxFieldBytes = 1 << 10
+	MaxListBytes  = 32 << 20
+)
 
 // RequestEvent describes one HTTP attempt the client made (for metrics and logs).
 type RequestEvent struct {
@@ -58,7 +65,9 @@ type Client struct {
 	auth          authSource
 	limiter       *rate.Limiter
 	maxInFlight   int
-	pageSlots     chan struct{}
+	sched         *sched
+	timeout       time.Duration // per attempt
+	maxListBytes  int64
 	lang          string
 	maxRecords    int
 	cacheEntries  int
@@ -93,6 +102,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		hc:            &http.Client{Timeout: DefaultTimeout, Transport: newTransport()},
 		limiter:       newLimiter(DefaultRateLimit),
 		maxInFlight:   DefaultMaxInFlight,
+		timeout:       DefaultTimeout,
+		maxListBytes:  MaxListBytes,
 		lang:          DefaultLanguage,
 		maxRecords:    DefaultMaxRecords,
 		cacheEntries:  DefaultCacheEntries,
@@ -120,7 +131,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	hc := *c.hc
 	hc.CheckRedirect = c.checkRedirect
 	c.hc = &hc
-	c.pageSlots = make(chan struct{}, c.maxInFlight)
+	c.sched = newSched(c.limiter, c.maxInFlight, DefaultSlotLease)
 	c.cache = newLRUCache[[]Attendee](c.cacheEntries, c.cacheTTL)
 	c.detailCache = newLRUCache[*ConferenceDetail](c.cacheEntries, c.cacheTTL)
 	return c, nil
@@ -148,8 +159,7 @@ func (c *Client) setAuth(a authSource) error {
 
 func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 16
-	t.ResponseHeaderTimeout = DefaultTimeout
+	t.MaxIdleConnsPerHost = 64
 	return t
 }
 
@@ -170,7 +180,8 @@ type request struct {
 	query  url.Values
 	body   []byte
 	header http.Header // extra headers (login authorization)
-	page   bool        // holds a page slot while in flight
+	prio   int         // prioRecords or prioInvites
+	key    string      // the conference it is for, for fairness between meetings
 }
 
 // response is a successful answer.
@@ -237,20 +248,18 @@ func finalError(op string, err error) error {
 // attempt makes one HTTP exchange. It returns the Retry-After delay of a
 // 429/503 answer, if any.
 func (c *Client) attempt(ctx context.Context, req request, tok Secret, n int) (resp *response, retryAfter time.Duration, err error) {
-	if req.page {
-		select {
-		case c.pageSlots <- struct{}{}:
-			defer func() { <-c.pageSlots }()
-		case <-ctx.Done():
-			return nil, 0, context.Cause(ctx)
-		}
-	}
-	if err := c.limiter.Wait(ctx); err != nil {
+	release, err := c.sched.acquire(ctx, req.prio, req.key)
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, 0, context.Cause(ctx)
 		}
-		return nil, 0, &permanentError{fmt.Errorf("rate limiter: %w: %w", context.DeadlineExceeded, err)}
+		return nil, 0, &permanentError{fmt.Errorf("rate limiter: %w", err)}
 	}
+	defer release()
+	// The attempt's own deadline: one request that hangs is abandoned and
+	// retried, not waited for until the caller gives up.
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
 
 	hreq, err := c.newHTTPRequest(ctx, req, tok)
 	if err != nil {
@@ -280,14 +289,25 @@ func (c *Client) attempt(ctx context.Context, req request, tok Secret, n int) (r
 		apiErr.Message = c.scrub(apiErr.Message)
 		return nil, parseRetryAfter(hresp.Header.Get("Retry-After"), time.Now()), apiErr
 	}
-	body, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody+1))
+	if hresp.ContentLength > MaxPageBytes {
+		return nil, 0, &permanentError{tooLarge(ev.RequestID, hresp.ContentLength)}
+	}
+	body, err := io.ReadAll(io.LimitReader(hresp.Body, MaxPageBytes+1))
 	if err != nil {
 		return nil, 0, fmt.Errorf("read response (request id %s): %w", ev.RequestID, c.scrubErr(err))
 	}
-	if len(body) > maxBody {
-		return nil, 0, &permanentError{fmt.Errorf("response larger than %d bytes (request id %s): %w", maxBody, ev.RequestID, ErrUnavailable)}
+	if len(body) > MaxPageBytes {
+		return nil, 0, &permanentError{tooLarge(ev.RequestID, -1)}
 	}
 	return &response{body: body, requestID: ev.RequestID}, 0, nil
+}
+
+// tooLarge describes an answer over MaxPageBytes; size is -1 when unknown.
+func tooLarge(requestID string, size int64) error {
+	if size < 0 {
+		return fmt.Errorf("answer larger than %d bytes (request id %s): %w", MaxPageBytes, requestID, ErrTooLarge)
+	}
+	return fmt.Errorf("answer of %d bytes, more than %d (request id %s): %w", size, MaxPageBytes, requestID, ErrTooLarge)
 }
 
 func (c *Client) newHTTPRequest(ctx context.Context, req request, tok Secret) (*http.Request, error) {

@@ -43,6 +43,25 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// fieldString is a flexString from meeting data (a name, a department, a
+// subject), cut to MaxFieldBytes: one absurd field cannot make a record,
+// or everything built from it, hold megabytes.
+type fieldString string
+
+func (s *fieldString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' && len(b) > MaxFieldBytes+2 && bytes.IndexByte(b, '\\') < 0 {
+		// Cut before converting, so the long original is never copied.
+		b = append(b[:MaxFieldBytes+1:MaxFieldBytes+1], '"')
+	}
+	var f flexString
+	_ = f.UnmarshalJSON(b)
+	if len(f) > MaxFieldBytes {
+		f = flexString(strings.Clone(truncate(string(f), MaxFieldBytes)))
+	}
+	*s = fieldString(f)
+	return nil
+}
+
 // flexInt accepts a JSON number (fractions truncated) or a string holding one;
 // anything else gives 0.
 type flexInt int64
@@ -157,13 +176,13 @@ func decodeLenient(body []byte, v any) error {
 
 // wireAttendee is the lenient wire form of Attendee.
 type wireAttendee struct {
-	DisplayName flexString `json:"displayName"`
-	CallNumber  flexString `json:"callNumber"`
-	DeviceType  flexString `json:"deviceType"`
-	JoinTime    flexInt    `json:"joinTime"`
-	LeftTime    flexInt    `json:"leftTime"`
-	MediaType   flexString `json:"mediaType"`
-	DeptName    flexString `json:"deptName"`
+	DisplayName fieldString `json:"displayName"`
+	CallNumber  fieldString `json:"callNumber"`
+	DeviceType  fieldString `json:"deviceType"`
+	JoinTime    flexInt     `json:"joinTime"`
+	LeftTime    flexInt     `json:"leftTime"`
+	MediaType   fieldString `json:"mediaType"`
+	DeptName    fieldString `json:"deptName"`
 }
 
 func (w *wireAttendee) attendee() Attendee {
@@ -180,10 +199,44 @@ func (w *wireAttendee) attendee() Attendee {
 
 // wirePage is one page of any paged list.
 type wirePage[T any] struct {
-	Offset flexInt `json:"offset"`
-	Limit  flexInt `json:"limit"`
-	Count  flexInt `json:"count"`
-	Data   []T     `json:"data"`
+	Offset flexInt     `json:"offset"`
+	Limit  flexInt     `json:"limit"`
+	Count  flexInt     `json:"count"`
+	Data   wireList[T] `json:"data"`
+}
+
+// maxPageItems is the most items a page is decoded with: one more than any
+// page may hold, so paging still sees (and refuses) an overfull page, while
+// a page of a million empty objects never becomes a million structs.
+const maxPageItems = pageLimit + 1
+
+// wireList decodes a JSON array one element at a time and stops after
+// maxPageItems. Anything but an array is an empty list.
+type wireList[T any] []T
+
+func (l *wireList[T]) UnmarshalJSON(b []byte) error {
+	*l = nil
+	if len(b) == 0 || b[0] != '[' {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	out := make([]T, 0, min(bytes.Count(b, []byte{'{'}), maxPageItems))
+	for dec.More() && len(out) < maxPageItems {
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			var typeErr *json.UnmarshalTypeError
+			if !errors.As(err, &typeErr) {
+				return err
+			}
+			// A mistyped element (a string among objects) keeps its zero value.
+		}
+		out = append(out, v)
+	}
+	*l = out
+	return nil
 }
 
 // decodeAttendeePage decodes one confAttendeeRecord page.
@@ -211,15 +264,15 @@ func clampCount(n flexInt) int {
 
 // wireConference is the lenient wire form of Conference.
 type wireConference struct {
-	ConferenceID  flexString `json:"conferenceID"`
-	ConfUUID      flexString `json:"confUUID"`
-	Subject       flexString `json:"subject"`
-	SchedulerName flexString `json:"scheduserName"`
-	StartTime     flexTime   `json:"startTime"`
-	EndTime       flexTime   `json:"endTime"`
-	State         flexString `json:"conferenceState"`
-	MediaTypes    flexString `json:"mediaTypes"`
-	ConfType      flexString `json:"confType"`
+	ConferenceID  fieldString `json:"conferenceID"`
+	ConfUUID      fieldString `json:"confUUID"`
+	Subject       fieldString `json:"subject"`
+	SchedulerName fieldString `json:"scheduserName"`
+	StartTime     flexTime    `json:"startTime"`
+	EndTime       flexTime    `json:"endTime"`
+	State         fieldString `json:"conferenceState"`
+	MediaTypes    fieldString `json:"mediaTypes"`
+	ConfType      fieldString `json:"confType"`
 }
 
 func (w *wireConference) conference() Conference {
@@ -251,13 +304,13 @@ func decodeHistoryPage(body []byte) (count int, confs []Conference, err error) {
 
 // wireParticipant is the lenient wire form of Participant.
 type wireParticipant struct {
-	ParticipantID flexString `json:"participantID"`
-	Name          flexString `json:"name"`
-	Role          flexInt    `json:"role"`
-	AttendeeType  flexString `json:"attendeeType"`
-	Email         flexString `json:"email"`
-	SMS           flexString `json:"sms"`
-	DeptName      flexString `json:"deptName"`
+	ParticipantID fieldString `json:"participantID"`
+	Name          fieldString `json:"name"`
+	Role          flexInt     `json:"role"`
+	AttendeeType  fieldString `json:"attendeeType"`
+	Email         fieldString `json:"email"`
+	SMS           fieldString `json:"sms"`
+	DeptName      fieldString `json:"deptName"`
 }
 
 func (w *wireParticipant) participant() Participant {

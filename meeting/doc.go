@@ -15,7 +15,7 @@
 //	detail, err := c.ConferenceDetail(ctx, confs[0].ConfUUID)   // who was invited
 //
 // One Client serves the whole process: it holds one token, one rate limiter,
-// one page-request semaphore and one cache, and is safe for concurrent use.
+// one set of request slots and one cache, and is safe for concurrent use.
 //
 // # Hosts
 //
@@ -37,19 +37,38 @@
 // # Defaults
 //
 //	rate limit        10 requests/s, burst 10 (WithRateLimit, WithLimiter)
-//	pages in flight   4 (WithMaxInFlight), shared by all callers
+//	in flight         4 requests (WithMaxInFlight), shared by all callers;
+//	                  each holds its slot for at most 2 s (DefaultSlotLease)
 //	language          en-US (WithLanguage; zh-CN gives Chinese labels)
 //	record cap        100000 per call (WithMaxRecords)
 //	cache             64 conferences for 10 minutes, records and invite
 //	                  lists each (WithCache)
 //	history window    180 days for meeting-ID lookups (WithHistoryWindow)
-//	HTTP              30 s per attempt; User-Agent attendees-bot/dev
+//	HTTP              10 s per attempt, answer included (WithRequestTimeout);
+//	                  User-Agent attendees-bot/dev
+//	bounds            4 MiB per answer (MaxPageBytes), 1 KiB per record
+//	                  field (MaxFieldBytes, longer ones are cut with …),
+//	                  32 MiB of answers per list (MaxListBytes)
 //	retries           4 attempts in all for 429, 5xx, timeouts and connection
 //	                  errors; exponential backoff from 200 ms with jitter,
 //	                  Retry-After honoured (capped at 30 s); never past ctx
 //
 // The limiter is waited on before every HTTP attempt (logins, refreshes and
 // retries included), so a server enforcing the same rate sees no 429s.
+//
+// # Who goes first
+//
+// Requests get their slot and their limiter token in order: logins, attendee
+// records and history lists first; then the first page of an invite list
+// (ConferenceDetail), so a small meeting's invite list arrives with its
+// records; the rest of an invite list only when no record request waits and
+// no record list is still to queue pages. So a lookup's records take as long
+// as they would alone, whatever the size of its invite list. Among requests
+// of one kind, the meeting with the fewest requests in flight goes first,
+// then the earliest. A request that still runs after its slot lease gives
+// its slot back (it keeps counting for its meeting), and one that runs past
+// the request timeout is abandoned and retried: meetings whose requests hang
+// do not hold up the others.
 //
 // # Paging
 //
@@ -69,7 +88,8 @@
 // instance of a meeting ID), ErrUnauthorized (rejected credentials, or 401
 // after the one re-login), ErrForbidden (403), ErrRateLimited (429 after
 // retries), ErrUnavailable (5xx, timeouts and connection errors after retries,
-// unreadable answers) and ErrTooManyRecords. A server answer is available with
+// unreadable answers), ErrTooManyRecords and ErrTooLarge (an answer over
+// MaxPageBytes, a list over MaxListBytes; not retried). A server answer is available with
 // errors.As as *Error, whose RequestID (X-Request-Id) belongs in the log line.
 // Error text is lowercase and never contains a credential. To log the request
 // IDs of everything a command caused, pass a context from WithRequestIDs.

@@ -18,6 +18,7 @@ var (
 	ErrRateLimited    = errors.New("rate limited")        // 429 after retries
 	ErrUnavailable    = errors.New("service unavailable") // 5xx, timeouts, connection errors after retries
 	ErrTooManyRecords = errors.New("too many records")    // record cap hit
+	ErrTooLarge       = errors.New("answer too large")    // a page over MaxPageBytes, a list over MaxListBytes
 
 	// ErrInconsistent means the server's paging contradicted itself twice in a
 	// row (count changed, a page came back short or long), typically because a

@@ -20,3 +20,9 @@ var ParseRetryAfter = parseRetryAfter
 
 // DecodeAttendeePage decodes one confAttendeeRecord page.
 var DecodeAttendeePage = decodeAttendeePage
+
+// SetSlotLease replaces how long a request may hold a request slot.
+func SetSlotLease(c *Client, d time.Duration) { c.sched.lease = d }
+
+// SetMaxListBytes replaces the bound on one list's answers.
+func SetMaxListBytes(c *Client, n int64) { c.maxListBytes = n }

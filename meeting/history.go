@@ -32,7 +32,7 @@ func (c *Client) History(ctx context.Context, q HistoryQuery) ([]Conference, err
 	if q.Ascending {
 		sortType = sortOldest
 	}
-	confs, err := collectPages(ctx, c, limit, false, func(ctx context.Context, offset, pageSize int) (int, []Conference, error) {
+	confs, err := collectPages(ctx, c, true, "history "+q.SearchKey, limit, false, func(ctx context.Context, offset, pageSize int) (int, []Conference, int, error) {
 		v := url.Values{
 			"startDate": {strconv.FormatInt(q.Start.UnixMilli(), 10)},
 			"endDate":   {strconv.FormatInt(q.End.UnixMilli(), 10)},
@@ -43,15 +43,15 @@ func (c *Client) History(ctx context.Context, q HistoryQuery) ([]Conference, err
 		if q.SearchKey != "" {
 			v.Set("searchKey", q.SearchKey)
 		}
-		resp, err := c.call(ctx, request{op: opHistory, method: http.MethodGet, path: pathHistory, query: v, page: true})
+		resp, err := c.call(ctx, request{op: opHistory, method: http.MethodGet, path: pathHistory, query: v, key: "history " + q.SearchKey})
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, 0, err
 		}
 		count, confs, err := decodeHistoryPage(resp.body)
 		if err != nil {
-			return 0, nil, decodeError(opHistory, offset, resp, err)
+			return 0, nil, 0, decodeError(opHistory, offset, resp, err)
 		}
-		return count, confs, nil
+		return count, confs, len(resp.body), nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list history: %w", err)
@@ -125,26 +125,35 @@ func (d *ConferenceDetail) clone() *ConferenceDetail {
 	return &ConferenceDetail{Conference: d.Conference, Participants: slices.Clone(d.Participants)}
 }
 
+// invitePrio is the priority of the invite-list page at offset: the first
+// beside the records, the rest after them.
+func invitePrio(offset int) int {
+	if offset == 0 {
+		return prioInvites
+	}
+	return prioInvitesMore
+}
+
 func (c *Client) fetchDetail(ctx context.Context, confUUID string) (*ConferenceDetail, error) {
 	var conf Conference
-	parts, err := collectPages(ctx, c, c.maxRecords, true, func(ctx context.Context, offset, limit int) (int, []Participant, error) {
+	parts, err := collectPages(ctx, c, false, confUUID, c.maxRecords, true, func(ctx context.Context, offset, limit int) (int, []Participant, int, error) {
 		q := url.Values{
 			"confUUID": {confUUID},
 			"offset":   {strconv.Itoa(offset)},
 			"limit":    {strconv.Itoa(limit)},
 		}
-		resp, err := c.call(ctx, request{op: opConfDetail, method: http.MethodGet, path: pathConfDetail, query: q, page: true})
+		resp, err := c.call(ctx, request{op: opConfDetail, method: http.MethodGet, path: pathConfDetail, query: q, prio: invitePrio(offset), key: confUUID})
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, 0, err
 		}
 		pageConf, count, parts, err := decodeDetailPage(resp.body)
 		if err != nil {
-			return 0, nil, decodeError(opConfDetail, offset, resp, err)
+			return 0, nil, 0, decodeError(opConfDetail, offset, resp, err)
 		}
 		if offset == 0 { // the first page is fetched alone, before the others
 			conf = pageConf
 		}
-		return count, parts, nil
+		return count, parts, len(resp.body), nil
 	})
 	if err != nil {
 		return nil, err

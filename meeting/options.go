@@ -91,14 +91,32 @@ func newLimiter(perSecond float64) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(perSecond), max(1, int(math.Floor(math.Min(perSecond, 1e6)))))
 }
 
-// WithMaxInFlight bounds how many page requests of this client run at once
-// (default 4), across all callers.
+// WithMaxInFlight bounds how many requests of this client run at once
+// (default 4), across all callers. Attendee records and history lists go
+// before invite lists, and among equals the meeting with the fewest
+// requests in flight goes first. A request holds its slot for at most
+// DefaultSlotLease: one still running after that no longer counts, so
+// requests that hang cannot take every slot.
 func WithMaxInFlight(n int) Option {
 	return func(c *Client) error {
 		if n < 1 {
 			return fmt.Errorf("max in flight must be at least 1, got %d", n)
 		}
 		c.maxInFlight = n
+		return nil
+	}
+}
+
+// WithRequestTimeout bounds one HTTP attempt, reading the answer included
+// (default 10 s). An attempt that takes longer is abandoned and retried like
+// any timeout, so one hanging request cannot hold a lookup until its caller
+// gives up.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("request timeout must be positive, got %v", d)
+		}
+		c.timeout = d
 		return nil
 	}
 }

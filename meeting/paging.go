@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -15,8 +16,9 @@ const pageLimit = 500
 // cannot make the client issue an unbounded number of requests.
 const maxPages = 2000
 
-// pageFunc fetches one page: the server's total count and the items.
-type pageFunc[T any] func(ctx context.Context, offset, limit int) (count int, items []T, err error)
+// pageFunc fetches one page: the server's total count, the items and the
+// size of the answer in bytes.
+type pageFunc[T any] func(ctx context.Context, offset, limit int) (count int, items []T, size int, err error)
 
 // changedError reports paging that contradicted itself. It satisfies both
 // ErrInconsistent and ErrUnavailable.
@@ -41,21 +43,35 @@ func (e *changedError) Is(target error) bool {
 //
 // With capIsError, a count above limit fails with ErrTooManyRecords before any
 // further page is fetched; otherwise the list is cut to limit records.
-func collectPages[T any](ctx context.Context, c *Client, limit int, capIsError bool, fetch pageFunc[T]) ([]T, error) {
-	items, err := collectOnce(ctx, c.maxInFlight, limit, capIsError, fetch)
+//
+// A list of records (what an answer needs, as opposed to an invite list) is
+// marked in the client's scheduler while it is read, so the invite lists of
+// the same moment wait until all its pages are queued; key names its
+// meeting.
+func collectPages[T any](ctx context.Context, c *Client, records bool, key string, limit int, capIsError bool, fetch pageFunc[T]) ([]T, error) {
+	items, err := collectOnce(ctx, c, records, key, limit, capIsError, fetch)
 	var changed *changedError
 	if errors.As(err, &changed) && ctx.Err() == nil {
 		c.log.WarnContext(ctx, "meeting api: list changed while paging, reading it again", "detail", changed.detail)
-		items, err = collectOnce(ctx, c.maxInFlight, limit, capIsError, fetch)
+		items, err = collectOnce(ctx, c, records, key, limit, capIsError, fetch)
 	}
 	return items, err
 }
 
-func collectOnce[T any](ctx context.Context, workers, limit int, capIsError bool, fetch pageFunc[T]) ([]T, error) {
-	count, first, err := fetch(ctx, 0, pageLimit)
+func collectOnce[T any](ctx context.Context, c *Client, records bool, key string, limit int, capIsError bool, fetch pageFunc[T]) ([]T, error) {
+	expect := func(int) {}
+	if records {
+		var mark *listMark
+		ctx, mark = c.sched.openList(ctx, key)
+		defer c.sched.closeList(mark)
+		expect = func(n int) { c.sched.expect(mark, n) }
+	}
+	count, first, size, err := fetch(ctx, 0, pageLimit)
 	if err != nil {
 		return nil, err
 	}
+	var read atomic.Int64 // bytes of answers, bounded by MaxListBytes
+	read.Add(int64(size))
 	if capIsError && max(count, len(first)) > limit {
 		return nil, fmt.Errorf("%d records, more than the limit of %d: %w", max(count, len(first)), limit, ErrTooManyRecords)
 	}
@@ -78,16 +94,20 @@ func collectOnce[T any](ctx context.Context, workers, limit int, capIsError bool
 
 	pages := make([][]T, (want+step-1)/step)
 	pages[0] = first
+	expect(len(pages) - 1)
 	g, gctx := errgroup.WithContext(ctx)
 	// One goroutine per page slot; the client-wide slots bound the requests of
 	// all callers together.
-	g.SetLimit(workers)
+	g.SetLimit(c.maxInFlight)
 	for i := 1; i < len(pages); i++ {
 		offset := i * step
 		g.Go(func() error {
-			n, items, err := fetch(gctx, offset, step)
+			n, items, size, err := fetch(gctx, offset, step)
 			if err != nil {
 				return err
+			}
+			if total := read.Add(int64(size)); total > c.maxListBytes {
+				return fmt.Errorf("answers of more than %d bytes for one list of %d: %w", c.maxListBytes, count, ErrTooLarge)
 			}
 			expect := min(step, count-offset)
 			switch {

@@ -1,0 +1,144 @@
+package meeting_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/attendees-bot/attendees-bot/meeting"
+	"github.com/attendees-bot/attendees-bot/meeting/meetingfake"
+)
+
+// manyInvited makes n distinct invitees.
+func manyInvited(n int) []meeting.Participant {
+	out := make([]meeting.Participant, n)
+	for i := range out {
+		out[i] = meeting.Participant{ParticipantID: fmt.Sprintf("+1666%07d", i), Name: fmt.Sprintf("Invitee %05d", i)}
+	}
+	return out
+}
+
+// TestRecordsBeforeInviteList reads a 25,000-record meeting and its
+// 20,000-person invite list at once through a rate-limited server. Past the
+// invite list's first page, no invite page may start before the last record
+// page has: records never wait behind the invite list.
+func TestRecordsBeforeInviteList(t *testing.T) {
+	conf := bigConference(25000)
+	conf.Invited = manyInvited(20000)
+	type arrival struct {
+		op     string
+		offset int
+	}
+	var mu sync.Mutex
+	var arrivals []arrival
+	fake := startFake(t, meetingfake.Config{
+		Conferences: []meetingfake.Conference{conf}, Latency: 5 * time.Millisecond,
+		RatePerSecond: 200, Burst: 20,
+		OnRequest: func(op string, r *http.Request) {
+			off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+			mu.Lock()
+			arrivals = append(arrivals, arrival{op, off})
+			mu.Unlock()
+		},
+	})
+	c := newClient(t, fake, meeting.WithRateLimit(200), meeting.WithMaxInFlight(8))
+	var detail *meeting.ConferenceDetail
+	var detailErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		detail, detailErr = c.ConferenceDetail(t.Context(), bigUUID)
+	}()
+	recs, err := c.Attendees(t.Context(), bigUUID)
+	if err != nil || len(recs) != 25000 {
+		t.Fatalf("Attendees = %d records, %v", len(recs), err)
+	}
+	<-done
+	if detailErr != nil || len(detail.Participants) != 20000 {
+		t.Fatalf("ConferenceDetail = %v; want 20000 invitees", detailErr)
+	}
+	if n := fake.Throttled(); n != 0 {
+		t.Errorf("server throttled %d requests; want 0", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	last := -1
+	for i, a := range arrivals {
+		if a.op == meetingfake.OpAttendees {
+			last = i
+		}
+	}
+	for i, a := range arrivals[:last] {
+		if a.op == meetingfake.OpConfDetail && a.offset > 0 {
+			t.Fatalf("invite page at offset %d arrived as request %d, before the last record page (request %d)", a.offset, i, last)
+		}
+	}
+}
+
+// TestHangingMeetingsDoNotBlockOthers: two meetings whose every request
+// hangs hold requests in flight, yet a third meeting's lookup is answered
+// while they still hang. Hung requests give their slots back after the
+// lease and are abandoned after the request timeout.
+func TestHangingMeetingsDoNotBlockOthers(t *testing.T) {
+	now := time.Now()
+	confs := meetingfake.Sample(now)
+	hang := map[string]bool{meetingfake.SampleTownHallUUID: true, meetingfake.SampleChineseUUID: true}
+	release := make(chan struct{})
+	var once sync.Once
+	stop := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(stop)
+	arrived := make(chan string, 100)
+	fake := startFake(t, meetingfake.Config{Conferences: confs, OnRequest: func(op string, r *http.Request) {
+		if id := r.URL.Query().Get("confUUID"); hang[id] {
+			arrived <- id
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}
+	}})
+	c := newClient(t, fake, meeting.WithMaxInFlight(4))
+	meeting.SetSlotLease(c.Client, 20*time.Millisecond)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var wg sync.WaitGroup
+	for id := range hang {
+		for _, f := range []func(context.Context, string) error{
+			func(ctx context.Context, id string) error { _, err := c.Attendees(ctx, id); return err },
+			func(ctx context.Context, id string) error { _, err := c.ConferenceDetail(ctx, id); return err },
+		} {
+			wg.Go(func() { _ = f(ctx, id) })
+		}
+	}
+	for range 4 { // all four slots are taken by hung requests
+		<-arrived
+	}
+	// Without the lease the healthy lookup would wait for the hung requests'
+	// own timeouts (10 s here); it must not need anywhere near that.
+	hctx, hcancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer hcancel()
+	got, err := c.Attendees(hctx, meetingfake.SampleSyncUUID)
+	if err != nil || len(got) != 11 {
+		t.Errorf("healthy lookup while two meetings hang = %d records, %v; want 11", len(got), err)
+	}
+	cancel()
+	stop()
+	wg.Wait()
+}
+
+// TestRequestTimeoutAbandonsAttempt: an attempt that takes longer than the
+// request timeout is retried, and the call ends with ErrUnavailable, long
+// before the caller's deadline.
+func TestRequestTimeoutAbandonsAttempt(t *testing.T) {
+	fake := startFake(t, meetingfake.Config{Conferences: meetingfake.Sample(time.Now()), Latency: time.Minute})
+	c := newClientAuth(t, fake, meeting.WithStaticToken(testStatic), meeting.WithRequestTimeout(20*time.Millisecond))
+	_, err := c.Attendees(t.Context(), meetingfake.SampleSyncUUID)
+	if !errors.Is(err, meeting.ErrUnavailable) || fake.Count(meetingfake.OpAttendees) != 4 {
+		t.Errorf("Attendees = %v after %d attempts; want ErrUnavailable after 4", err, fake.Count(meetingfake.OpAttendees))
+	}
+}
