@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -46,7 +47,8 @@ func TestRecordsBeforeInviteList(t *testing.T) {
 			mu.Unlock()
 		},
 	})
-	c := newClient(t, fake, meeting.WithRateLimit(200), meeting.WithMaxInFlight(8))
+	const inFlight = 8
+	c := newClient(t, fake, meeting.WithRateLimit(200), meeting.WithMaxInFlight(inFlight))
 	var detail *meeting.ConferenceDetail
 	var detailErr error
 	done := make(chan struct{})
@@ -65,18 +67,20 @@ func TestRecordsBeforeInviteList(t *testing.T) {
 	if n := fake.Throttled(); n != 0 {
 		t.Errorf("server throttled %d requests; want 0", n)
 	}
+	// When the first invite page past the first is granted, every record
+	// page has been; only those already on their way (one per slot at most)
+	// may reach the server after it.
 	mu.Lock()
 	defer mu.Unlock()
-	last := -1
-	for i, a := range arrivals {
+	first := slices.IndexFunc(arrivals, func(a arrival) bool { return a.op == meetingfake.OpConfDetail && a.offset > 0 })
+	late := 0
+	for _, a := range arrivals[first:] {
 		if a.op == meetingfake.OpAttendees {
-			last = i
+			late++
 		}
 	}
-	for i, a := range arrivals[:last] {
-		if a.op == meetingfake.OpConfDetail && a.offset > 0 {
-			t.Fatalf("invite page at offset %d arrived as request %d, before the last record page (request %d)", a.offset, i, last)
-		}
+	if late > inFlight {
+		t.Errorf("%d record pages arrived after the first invite page past the first; want at most %d (those in flight)", late, inFlight)
 	}
 }
 
