@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/attendees-bot/attendees-bot/meeting"
 	"github.com/attendees-bot/attendees-bot/meeting/meetingfake"
 )
@@ -48,7 +50,7 @@ func TestRecordsBeforeInviteList(t *testing.T) {
 		},
 	})
 	const inFlight = 8
-	c := newClient(t, fake, meeting.WithRateLimit(200), meeting.WithMaxInFlight(inFlight))
+	c := newClient(t, fake, meeting.WithLimiter(rate.NewLimiter(200, 20)), meeting.WithMaxInFlight(inFlight))
 	var detail *meeting.ConferenceDetail
 	var detailErr error
 	done := make(chan struct{})
