@@ -67,43 +67,35 @@ func (w *queueWatch) granted(t *testing.T, n int) []string {
 	return got
 }
 
+// queued is a request to queue: its name in the grant order, its priority
+// and its meeting.
+type queued struct {
+	name string
+	prio int
+	key  string
+}
+
 func TestSchedOrder(t *testing.T) {
 	tests := []struct {
 		name  string
 		slots int
 		held  []string // meeting of each request already holding a slot
-		queue []struct {
-			name string
-			prio int
-			key  string
-		}
+		queue []queued
 		want []string
 	}{
 		{
 			name: "records before invite lists, first invite page before the rest", slots: 1, held: []string{"A"},
-			queue: []struct {
-				name string
-				prio int
-				key  string
-			}{{"more", prioInvitesMore, "A"}, {"invites", prioInvites, "A"}, {"records", prioRecords, "A"}},
+			queue: []queued{{"more", prioInvitesMore, "A"}, {"invites", prioInvites, "A"}, {"records", prioRecords, "A"}},
 			want: []string{"records", "invites", "more"},
 		},
 		{
 			name: "the meeting holding fewer requests first", slots: 2, held: []string{"A", "A"},
-			queue: []struct {
-				name string
-				prio int
-				key  string
-			}{{"A3", prioRecords, "A"}, {"A4", prioRecords, "A"}, {"B1", prioRecords, "B"}},
+			queue: []queued{{"A3", prioRecords, "A"}, {"A4", prioRecords, "A"}, {"B1", prioRecords, "B"}},
 			want: []string{"B1", "A3", "A4"},
 		},
 		{
 			name: "arrival order among equals", slots: 1, held: []string{""},
-			queue: []struct {
-				name string
-				prio int
-				key  string
-			}{{"1", prioRecords, "X"}, {"2", prioRecords, "Y"}, {"3", prioRecords, "Z"}},
+			queue: []queued{{"1", prioRecords, "X"}, {"2", prioRecords, "Y"}, {"3", prioRecords, "Z"}},
 			want: []string{"1", "2", "3"},
 		},
 	}
