@@ -81,22 +81,22 @@ func TestSchedOrder(t *testing.T) {
 		slots int
 		held  []string // meeting of each request already holding a slot
 		queue []queued
-		want []string
+		want  []string
 	}{
 		{
 			name: "records before invite lists, first invite page before the rest", slots: 1, held: []string{"A"},
 			queue: []queued{{"more", prioInvitesMore, "A"}, {"invites", prioInvites, "A"}, {"records", prioRecords, "A"}},
-			want: []string{"records", "invites", "more"},
+			want:  []string{"records", "invites", "more"},
 		},
 		{
 			name: "the meeting holding fewer requests first", slots: 2, held: []string{"A", "A"},
 			queue: []queued{{"A3", prioRecords, "A"}, {"A4", prioRecords, "A"}, {"B1", prioRecords, "B"}},
-			want: []string{"B1", "A3", "A4"},
+			want:  []string{"B1", "A3", "A4"},
 		},
 		{
 			name: "arrival order among equals", slots: 1, held: []string{""},
 			queue: []queued{{"1", prioRecords, "X"}, {"2", prioRecords, "Y"}, {"3", prioRecords, "Z"}},
-			want: []string{"1", "2", "3"},
+			want:  []string{"1", "2", "3"},
 		},
 	}
 	for _, tt := range tests {
