@@ -26,6 +26,7 @@ const (
 	outcomeThrottled   = "throttled"
 	outcomeDuplicate   = "duplicate"
 	outcomeTooLarge    = "too_large"
+	outcomeIgnored     = "ignored" // a button of another app
 )
 
 // errorTable maps every error the bot can meet to the one sentence the user

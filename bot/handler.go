@@ -218,7 +218,7 @@ func (h *Handler) serve(ctx context.Context, req Request) Result {
 	case actionUnwatch:
 		res, err = h.unwatchButton(ctx, req)
 	default:
-		return Result{Outcome: "ignored"}
+		return Result{Outcome: outcomeIgnored}
 	}
 	if err == nil {
 		if res.Outcome == "" {
@@ -237,7 +237,7 @@ func (h *Handler) serve(ctx context.Context, req Request) Result {
 func (h *Handler) tell(ctx context.Context, req Request, text string) {
 	if ctx.Err() != nil {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), replyGrace)
 		defer cancel()
 	}
 	if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/attendees-bot/attendees-bot/bot/autopost"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -56,10 +57,28 @@ func NewMetrics() *Metrics {
 			Name: "attendees_autopost_posts_total", Help: "Automatic posts processed, by outcome (posted, no_records, deferred, retry, failed, lost).",
 		}, []string{"outcome"}),
 	}
+	// Every known label value starts at 0, so a fresh process exports its
+	// series before the first event: increase() and rate() then see the
+	// first internal error or failed post instead of a series appearing at 1.
+	for _, o := range commandOutcomes {
+		m.commands.WithLabelValues(o)
+	}
+	for _, o := range autopost.Outcomes {
+		m.autoposts.WithLabelValues(o)
+	}
+	for _, r := range []string{"hit", "miss"} {
+		m.cacheLookups.WithLabelValues(r)
+	}
 	m.Registry.MustRegister(m.autoposts, m.commands, m.ackLatency, m.commandDuration, m.inflight,
 		m.meetingRequests, m.meetingDuration, m.cacheLookups,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// commandOutcomes are the values of attendees_commands_total's outcome label.
+var commandOutcomes = []string{
+	outcomeOK, outcomeInvalid, outcomeNotFound, outcomeForbidden, outcomeUnavailable, outcomeTimeout,
+	outcomeSlack, outcomeInternal, outcomeRefused, outcomeThrottled, outcomeDuplicate, outcomeTooLarge, outcomeIgnored,
 }
 
 // MeetingOptions hook the metrics into a meeting client.
@@ -92,15 +111,27 @@ func (m *Metrics) command(outcome string, d time.Duration) {
 func (m *Metrics) AutopostOutcome(outcome string) { m.autoposts.WithLabelValues(outcome).Inc() }
 
 // WatchPendingAge exports the age of the oldest pending automatic post,
-// read from the store at each scrape (alert when it grows).
+// read from the store at each scrape (alert when it grows). When the store
+// cannot be read the gauge is left out of the scrape rather than given a
+// made-up value: no number here could be compared with a threshold.
 func (m *Metrics) WatchPendingAge(age func() (time.Duration, error)) {
-	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "attendees_autopost_pending_age_seconds", Help: "Age of the oldest automatic post not yet sent (0 when none).",
-	}, func() float64 {
-		d, err := age()
-		if err != nil {
-			return -1
-		}
-		return d.Seconds()
-	}))
+	m.Registry.MustRegister(pendingAge{
+		desc: prometheus.NewDesc("attendees_autopost_pending_age_seconds",
+			"Age of the oldest automatic post not yet sent (0 when none; absent when the store cannot be read).", nil, nil),
+		age: age,
+	})
+}
+
+// pendingAge is the collector of attendees_autopost_pending_age_seconds.
+type pendingAge struct {
+	desc *prometheus.Desc
+	age  func() (time.Duration, error)
+}
+
+func (p pendingAge) Describe(ch chan<- *prometheus.Desc) { ch <- p.desc }
+
+func (p pendingAge) Collect(ch chan<- prometheus.Metric) {
+	if d, err := p.age(); err == nil {
+		ch <- prometheus.MustNewConstMetric(p.desc, prometheus.GaugeValue, d.Seconds())
+	}
 }

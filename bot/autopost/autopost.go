@@ -44,6 +44,9 @@ const (
 	OutcomeLost      = "lost"       // the claim was lost meanwhile: the post may appear twice
 )
 
+// Outcomes lists every Outcome* value, so counters can start at 0 for each.
+var Outcomes = []string{OutcomePosted, OutcomeNoRecords, OutcomeDeferred, OutcomeRetry, OutcomeFailed, OutcomeLost}
+
 // Config tunes a Service. Zero values get the defaults noted.
 type Config struct {
 	ChannelID    string         // catch-all channel getting every concluded meeting; "" = none
