@@ -85,6 +85,10 @@ func (h *Handler) Go(ctx context.Context, req Request) {
 	}()
 }
 
+// DrainTimeout is how long Drain should wait at shutdown: every request
+// reaches its deadline and sends its last reply within it.
+func (h *Handler) DrainTimeout() time.Duration { return drainTimeout(h.timeout) }
+
 // Drain waits for the requests Go started, at most timeout; then it calls
 // cancel (which should end their context) and waits for them to return.
 func (h *Handler) Drain(timeout time.Duration, cancel context.CancelFunc) {

@@ -59,6 +59,29 @@ func Listen(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
+// httpShutdown bounds how long the HTTP server waits for requests in
+// flight once the bot has drained.
+const httpShutdown = 5 * time.Second
+
+// replyGrace is how long a request past its deadline (or cancelled by the
+// end of a drain) still has to send the user its last sentence.
+const replyGrace = 10 * time.Second
+
+// ShutdownBound is the longest a SIGTERM can take to end the process:
+// commands in flight run to their deadline (commandTimeout from receipt)
+// and send their last reply, stragglers are then cancelled and answered,
+// and the HTTP server stops. Grace periods in deploy/ must be longer.
+func ShutdownBound(commandTimeout time.Duration) time.Duration {
+	return drainTimeout(commandTimeout) + replyGrace + httpShutdown
+}
+
+// drainTimeout is how long shutdown waits for commands in flight before
+// cancelling them: long enough for every command to reach its deadline and
+// answer, so none is cut short by a plain restart.
+func drainTimeout(commandTimeout time.Duration) time.Duration {
+	return commandTimeout + replyGrace
+}
+
 // Serve serves h on ln until ctx is done, then shuts down gracefully.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
@@ -75,7 +98,7 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), httpShutdown)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("http shutdown: %w", err)

@@ -13,9 +13,6 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// drainTimeout bounds how long shutdown waits for commands in flight.
-const drainTimeout = 20 * time.Second
-
 // Bot is the Socket Mode adapter: it translates every envelope into a
 // Request, acks it at once and hands it to the Handler, which decides
 // whether and how to answer.
@@ -73,7 +70,7 @@ func (b *Bot) Connected() bool {
 }
 
 // Run connects and serves until ctx is done, then stops taking envelopes
-// and waits (at most 20 s) for commands in flight. It returns nil after a
+// and waits for commands in flight (see ShutdownBound). It returns nil after a
 // clean shutdown and an error when Slack refuses the tokens.
 func (b *Bot) Run(ctx context.Context) error {
 	done := ctx.Done()
@@ -119,7 +116,7 @@ loop:
 	}
 	b.connected.Store(false)
 	stopRun()
-	b.handler.Drain(drainTimeout, stopWork)
+	b.handler.Drain(b.handler.DrainTimeout(), stopWork)
 	return err
 }
 

@@ -546,6 +546,11 @@ func TestRunRefusesBadConfig(t *testing.T) {
 	if strings.Contains(err.Error(), "xoxp-secret-user-token") {
 		t.Errorf("error echoes the token: %v", err)
 	}
+	// systemd's RestartPreventExitStatus=78 keeps a bad configuration from
+	// restarting for ever.
+	if got := exitCode(err); got != exitConfig || exitConfig != 78 {
+		t.Errorf("exit status of a bad configuration = %d; want 78 (EX_CONFIG)", got)
+	}
 }
 
 func status(t *testing.T, url string) int {

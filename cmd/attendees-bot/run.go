@@ -37,10 +37,18 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
+// exitConfig is the exit status of a bad configuration (EX_CONFIG from
+// sysexits.h): the systemd unit does not restart on it.
+const exitConfig = 78
+
 func exitCode(err error) int {
 	var ue *usageError
-	if errors.As(err, &ue) {
+	var ce *bot.ConfigError
+	switch {
+	case errors.As(err, &ue):
 		return 2
+	case errors.As(err, &ce):
+		return exitConfig
 	}
 	return 1
 }
