@@ -77,14 +77,21 @@ func TestREADMEDocumentsEveryMetric(t *testing.T) {
 	// Metric names defined in the code: Name: "attendees_..." in metric options.
 	defined := map[string]bool{}
 	name := regexp.MustCompile(`^attendees_[a-z0-9_]+$`)
+	// Name: "attendees_…" in metric options, or the first argument of
+	// prometheus.NewDesc for hand-written collectors.
 	inspectProgram(t, false, func(n ast.Node) bool {
-		kv, ok := n.(*ast.KeyValueExpr)
-		if !ok {
-			return true
+		var lit *ast.BasicLit
+		switch n := n.(type) {
+		case *ast.KeyValueExpr:
+			if key, _ := n.Key.(*ast.Ident); key != nil && key.Name == "Name" {
+				lit, _ = n.Value.(*ast.BasicLit)
+			}
+		case *ast.CallExpr:
+			if sel, _ := n.Fun.(*ast.SelectorExpr); sel != nil && sel.Sel.Name == "NewDesc" && len(n.Args) > 0 {
+				lit, _ = n.Args[0].(*ast.BasicLit)
+			}
 		}
-		key, _ := kv.Key.(*ast.Ident)
-		lit, _ := kv.Value.(*ast.BasicLit)
-		if key == nil || key.Name != "Name" || lit == nil || lit.Kind != token.STRING {
+		if lit == nil || lit.Kind != token.STRING {
 			return true
 		}
 		if s, err := strconv.Unquote(lit.Value); err == nil && name.MatchString(s) {

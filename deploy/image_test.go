@@ -53,8 +53,8 @@ func TestDockerfile(t *testing.T) {
 	}
 	// The image's USER must be the pod's runAsUser, or runAsNonRoot cannot verify it.
 	k := loadKube(t)
-	if uid := strings.Split(users[0], ":")[0]; uid != strconv.Itoa(k.deployment.Template.Spec.SecurityContext.RunAsUser) {
-		t.Errorf("Dockerfile USER %s differs from the Deployment's runAsUser %d", users[0], k.deployment.Template.Spec.SecurityContext.RunAsUser)
+	if uid := strings.Split(users[0], ":")[0]; uid != strconv.FormatInt(*k.deployment.Spec.Template.Spec.SecurityContext.RunAsUser, 10) {
+		t.Errorf("Dockerfile USER %s differs from the Deployment's runAsUser %d", users[0], *k.deployment.Spec.Template.Spec.SecurityContext.RunAsUser)
 	}
 	if _, defaultPort, _ := strings.Cut(configVars(t)["HTTP_ADDR"].Default, ":"); !strings.Contains(df, "\nEXPOSE "+defaultPort+"\n") {
 		t.Errorf("Dockerfile does not EXPOSE the default HTTP_ADDR port %s", defaultPort)

@@ -1,217 +1,237 @@
 package deploy_test
 
 import (
+	"bytes"
+	"errors"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
-	"go.yaml.in/yaml/v3"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/attendees-bot/attendees-bot/bot"
 )
 
-// Kubernetes objects, only the fields the tests read.
-type (
-	meta struct {
-		Name        string            `yaml:"name"`
-		Labels      map[string]string `yaml:"labels"`
-		Annotations map[string]string `yaml:"annotations"`
-	}
-	object struct {
-		APIVersion string            `yaml:"apiVersion"`
-		Kind       string            `yaml:"kind"`
-		Metadata   meta              `yaml:"metadata"`
-		Data       map[string]string `yaml:"data"`
-		StringData map[string]string `yaml:"stringData"`
-		Spec       yaml.Node         `yaml:"spec"`
-	}
-	selector struct {
-		MatchLabels map[string]string `yaml:"matchLabels"`
-	}
-	probe struct {
-		HTTPGet *struct {
-			Path string `yaml:"path"`
-			Port any    `yaml:"port"`
-		} `yaml:"httpGet"`
-	}
-	container struct {
-		Name    string   `yaml:"name"`
-		Image   string   `yaml:"image"`
-		Args    []string `yaml:"args"`
-		EnvFrom []struct {
-			ConfigMapRef *struct{ Name string } `yaml:"configMapRef"`
-			SecretRef    *struct{ Name string } `yaml:"secretRef"`
-		} `yaml:"envFrom"`
-		Env   []any `yaml:"env"`
-		Ports []struct {
-			Name          string `yaml:"name"`
-			ContainerPort int    `yaml:"containerPort"`
-		} `yaml:"ports"`
-		LivenessProbe  *probe `yaml:"livenessProbe"`
-		ReadinessProbe *probe `yaml:"readinessProbe"`
-		StartupProbe   *probe `yaml:"startupProbe"`
-		Resources      struct {
-			Requests map[string]string `yaml:"requests"`
-			Limits   map[string]string `yaml:"limits"`
-		} `yaml:"resources"`
-		SecurityContext struct {
-			AllowPrivilegeEscalation *bool `yaml:"allowPrivilegeEscalation"`
-			ReadOnlyRootFilesystem   *bool `yaml:"readOnlyRootFilesystem"`
-			RunAsNonRoot             *bool `yaml:"runAsNonRoot"`
-			Capabilities             struct {
-				Drop []string `yaml:"drop"`
-			} `yaml:"capabilities"`
-		} `yaml:"securityContext"`
-		VolumeMounts []struct {
-			Name      string `yaml:"name"`
-			MountPath string `yaml:"mountPath"`
-		} `yaml:"volumeMounts"`
-	}
-	deploymentSpec struct {
-		Replicas int      `yaml:"replicas"`
-		Selector selector `yaml:"selector"`
-		Template struct {
-			Metadata meta `yaml:"metadata"`
-			Spec     struct {
-				TerminationGracePeriodSeconds int `yaml:"terminationGracePeriodSeconds"`
-				SecurityContext               struct {
-					RunAsNonRoot   *bool `yaml:"runAsNonRoot"`
-					RunAsUser      int   `yaml:"runAsUser"`
-					SeccompProfile struct {
-						Type string `yaml:"type"`
-					} `yaml:"seccompProfile"`
-				} `yaml:"securityContext"`
-				Containers []container `yaml:"containers"`
-				Volumes    []struct {
-					Name     string `yaml:"name"`
-					EmptyDir any    `yaml:"emptyDir"`
-				} `yaml:"volumes"`
-			} `yaml:"spec"`
-		} `yaml:"template"`
-	}
-	serviceSpec struct {
-		Selector map[string]string `yaml:"selector"`
-		Ports    []struct {
-			Name       string `yaml:"name"`
-			Port       int    `yaml:"port"`
-			TargetPort any    `yaml:"targetPort"`
-		} `yaml:"ports"`
-	}
-	pdbSpec struct {
-		MinAvailable   *int     `yaml:"minAvailable"`
-		MaxUnavailable *int     `yaml:"maxUnavailable"`
-		Selector       selector `yaml:"selector"`
-	}
-)
+// The Kubernetes files are decoded strictly into the k8s.io/api types: a
+// misspelt or misplaced field fails here, not at kubectl apply.
 
-// kube is the Kubernetes set, read through kustomization.yaml.
-type kube struct {
-	configMap, secret object
-	deployment        deploymentSpec
-	service           serviceSpec
-	pdb               pdbSpec
+// kustomization is the part of kustomization.yaml the tests read.
+type kustomization struct {
+	APIVersion      string   `json:"apiVersion"`
+	Kind            string   `json:"kind"`
+	Resources       []string `json:"resources"`
+	SecretGenerator []struct {
+		Name string   `json:"name"`
+		Envs []string `json:"envs"`
+	} `json:"secretGenerator"`
+	Patches []struct {
+		Path   string `json:"path"`
+		Patch  string `json:"patch"`
+		Target *struct {
+			Kind string `json:"kind"`
+			Name string `json:"name"`
+		} `json:"target"`
+	} `json:"patches"`
+	Images []struct {
+		Name    string `json:"name"`
+		NewName string `json:"newName"`
+		NewTag  string `json:"newTag"`
+	} `json:"images"`
 }
 
+// kube is one set of Kubernetes objects.
+type kube struct {
+	configMap  *corev1.ConfigMap
+	secret     *corev1.Secret // generated: only from kustomize's output
+	deployment *appsv1.Deployment
+	service    *corev1.Service
+	pdb        *policyv1.PodDisruptionBudget
+	pvc        *corev1.PersistentVolumeClaim
+}
+
+// decodeObjects strictly decodes every document of a YAML stream into its
+// k8s.io/api type and files it in k.
+func decodeObjects(t *testing.T, where string, data []byte, k *kube) {
+	t.Helper()
+	for i, doc := range bytes.Split(data, []byte("\n---")) {
+		doc = bytes.TrimPrefix(bytes.TrimSpace(doc), []byte("---"))
+		if len(bytes.TrimSpace(doc)) == 0 {
+			continue
+		}
+		var tm metav1.TypeMeta
+		if err := sigsyaml.Unmarshal(doc, &tm); err != nil {
+			t.Fatalf("%s document %d: %v", where, i+1, err)
+		}
+		var obj any
+		switch tm.APIVersion + "/" + tm.Kind {
+		case "v1/ConfigMap":
+			k.configMap = &corev1.ConfigMap{}
+			obj = k.configMap
+		case "v1/Secret":
+			k.secret = &corev1.Secret{}
+			obj = k.secret
+		case "v1/Service":
+			k.service = &corev1.Service{}
+			obj = k.service
+		case "v1/PersistentVolumeClaim":
+			k.pvc = &corev1.PersistentVolumeClaim{}
+			obj = k.pvc
+		case "apps/v1/Deployment":
+			k.deployment = &appsv1.Deployment{}
+			obj = k.deployment
+		case "policy/v1/PodDisruptionBudget":
+			k.pdb = &policyv1.PodDisruptionBudget{}
+			obj = k.pdb
+		default:
+			t.Fatalf("%s document %d: %s %s is not a kind the tests know; add it to decodeObjects", where, i+1, tm.APIVersion, tm.Kind)
+		}
+		if err := sigsyaml.UnmarshalStrict(doc, obj); err != nil {
+			t.Errorf("%s document %d (%s): %v", where, i+1, tm.Kind, err)
+		}
+	}
+}
+
+func readKustomization(t *testing.T, dir string) kustomization {
+	t.Helper()
+	var k kustomization
+	if err := sigsyaml.UnmarshalStrict([]byte(readFile(t, "deploy", dir, "kustomization.yaml")), &k); err != nil {
+		t.Fatalf("deploy/%s/kustomization.yaml: %v", dir, err)
+	}
+	return k
+}
+
+// loadKube decodes the resource files of the PostgreSQL variant as
+// committed (the Secret is generated, so it is not among them).
 func loadKube(t *testing.T) kube {
 	t.Helper()
-	var kust struct {
-		Resources []string `yaml:"resources"`
+	var k kube
+	for _, r := range readKustomization(t, "kubernetes").Resources {
+		decodeObjects(t, r, []byte(readFile(t, "deploy", "kubernetes", r)), &k)
 	}
-	decodeYAML(t, &kust, "deploy", "kubernetes", "kustomization.yaml")
-	byKind := map[string][]object{}
-	for _, r := range kust.Resources {
-		for _, d := range yamlDocs(t, "deploy", "kubernetes", r) {
-			var o object
-			if err := d.Decode(&o); err != nil {
-				t.Fatalf("%s: %v", r, err)
-			}
-			if o.APIVersion == "" || o.Kind == "" || o.Metadata.Name == "" {
-				t.Errorf("%s: an object without apiVersion, kind or metadata.name", r)
-			}
-			byKind[o.Kind] = append(byKind[o.Kind], o)
-		}
+	if k.configMap == nil || k.deployment == nil || k.service == nil || k.pdb == nil {
+		t.Fatal("deploy/kubernetes lacks a ConfigMap, Deployment, Service or PodDisruptionBudget")
 	}
-	one := func(kind string) object {
-		if len(byKind[kind]) != 1 {
-			t.Fatalf("kustomization has %d %s objects; want 1", len(byKind[kind]), kind)
-		}
-		return byKind[kind][0]
-	}
-	k := kube{configMap: one("ConfigMap"), secret: one("Secret")}
-	for kind, v := range map[string]any{"Deployment": &k.deployment, "Service": &k.service, "PodDisruptionBudget": &k.pdb} {
-		o := one(kind)
-		if err := o.Spec.Decode(v); err != nil {
-			t.Fatalf("%s spec: %v", kind, err)
-		}
+	if k.secret != nil {
+		t.Fatal("deploy/kubernetes commits a Secret: kubectl apply -k would write its placeholders over the real one")
 	}
 	return k
 }
 
 func TestKustomizationListsEveryManifest(t *testing.T) {
-	var kust struct {
-		Resources []string `yaml:"resources"`
-	}
-	decodeYAML(t, &kust, "deploy", "kubernetes", "kustomization.yaml")
-	files, err := filepath.Glob(filepath.Join(root, "deploy", "kubernetes", "*.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		if b := filepath.Base(f); b != "kustomization.yaml" && !slices.Contains(kust.Resources, b) {
-			t.Errorf("kustomization.yaml does not list %s", b)
+	for _, dir := range []string{"kubernetes", "kubernetes-sqlite"} {
+		k := readKustomization(t, dir)
+		used := slices.Clone(k.Resources)
+		for _, p := range k.Patches {
+			used = append(used, p.Path)
+		}
+		files, err := filepath.Glob(filepath.Join(root, "deploy", dir, "*.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if b := filepath.Base(f); b != "kustomization.yaml" && !slices.Contains(used, b) {
+				t.Errorf("deploy/%s/kustomization.yaml does not use %s", dir, b)
+			}
 		}
 	}
+}
+
+// The Secret comes from a secretGenerator reading secrets.env, which is
+// never committed, never in the image build and documented by its example.
+func TestKubernetesSecretIsGenerated(t *testing.T) {
+	k := readKustomization(t, "kubernetes")
+	if len(k.SecretGenerator) != 1 || k.SecretGenerator[0].Name != "attendees-bot-secrets" || !slices.Equal(k.SecretGenerator[0].Envs, []string{"secrets.env"}) {
+		t.Fatalf("secretGenerator = %+v; want attendees-bot-secrets from envs: [secrets.env]", k.SecretGenerator)
+	}
+	if _, err := os.Stat(filepath.Join(root, "deploy", "kubernetes", "secrets.env")); err == nil && os.Getenv("CI") != "" {
+		t.Error("deploy/kubernetes/secrets.env exists in a CI checkout: it was committed")
+	}
+	for _, path := range []string{"deploy/kubernetes/secrets.env", "deploy/compose.env", "deploy/systemd/attendees-bot.env"} {
+		if !gitIgnored(t, path) {
+			t.Errorf("git does not ignore %s", path)
+		}
+		if !dockerIgnored(t, path) {
+			t.Errorf(".dockerignore lets %s into the image build", path)
+		}
+	}
+	for _, path := range []string{"deploy/kubernetes/secrets.env.example", "deploy/compose.env.example"} {
+		if gitIgnored(t, path) {
+			t.Errorf("git ignores %s, which documents the variables", path)
+		}
+	}
+}
+
+// gitIgnored asks git itself whether path is ignored.
+func gitIgnored(t *testing.T, path string) bool {
+	t.Helper()
+	cmd := exec.Command("git", "check-ignore", "--no-index", "-q", path)
+	cmd.Dir = root
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &ee) && ee.ExitCode() == 1:
+		return false
+	}
+	t.Fatalf("git check-ignore %s: %v", path, err)
+	return false
 }
 
 func TestKubernetesEnv(t *testing.T) {
 	vars := configVars(t)
 	k := loadKube(t)
-	cm, sec := k.configMap.Data, k.secret.StringData
-	if len(k.secret.Data) > 0 {
-		t.Error("Secret uses data (base64); use stringData with placeholders so nothing real is committed")
-	}
+	cm := k.configMap.Data
+	sec, all := envFile(t, false, "deploy", "kubernetes", "secrets.env.example")
 	checkKnown(t, "ConfigMap", vars, slices.Sorted(maps.Keys(cm)))
-	checkKnown(t, "Secret", vars, slices.Sorted(maps.Keys(sec)))
+	checkKnown(t, "secrets.env.example", vars, all)
 	env := map[string]string{}
 	for _, v := range slices.Sorted(maps.Keys(vars)) {
 		c, inCM := cm[v]
 		s, inSec := sec[v]
 		switch {
 		case inCM && inSec:
-			t.Errorf("%s is in both the ConfigMap and the Secret", v)
+			t.Errorf("%s is in both the ConfigMap and secrets.env.example", v)
 		case vars[v].Secret && !inSec:
-			t.Errorf("%s is a secret: it must be in the Secret (and not the ConfigMap)", v)
+			t.Errorf("%s is a secret: it must be in secrets.env.example (and not the ConfigMap)", v)
 		case !inCM && !inSec:
-			t.Errorf("%s is in neither the ConfigMap nor the Secret", v)
+			t.Errorf("%s is in neither the ConfigMap nor secrets.env.example", v)
 		}
 		if inCM {
 			env[v] = c
 		}
 		if inSec {
 			env[v] = s
-			// Any value in the Secret is a placeholder or empty (not used).
 			if s != "" && !strings.Contains(s, "REPLACE-ME") {
-				t.Errorf("Secret %s = %q; want a REPLACE-ME placeholder or empty", v, s)
+				t.Errorf("secrets.env.example %s = %q; want a REPLACE-ME placeholder or empty", v, s)
 			}
 		}
 	}
-	loadConfig(t, "ConfigMap + Secret", env)
+	loadConfig(t, "ConfigMap + secrets.env.example", env)
 
 	// Replicas share state only through PostgreSQL; SQLite means one replica.
-	if k.deployment.Replicas > 1 && !isPostgres(env["STORE_URL"]) {
-		t.Errorf("Deployment has %d replicas but STORE_URL %q is not PostgreSQL", k.deployment.Replicas, env["STORE_URL"])
+	replicas := int(*k.deployment.Spec.Replicas)
+	if replicas > 1 && !isPostgres(env["STORE_URL"]) {
+		t.Errorf("Deployment has %d replicas but STORE_URL %q is not PostgreSQL", replicas, env["STORE_URL"])
 	}
-	if k.deployment.Replicas < 2 || k.deployment.Replicas > 10 {
-		t.Errorf("Deployment replicas = %d; want 2 by default and at most 10 (Socket Mode connections per app)", k.deployment.Replicas)
+	if replicas < 2 || replicas > 10 {
+		t.Errorf("Deployment replicas = %d; want 2 by default and at most 10 (Socket Mode connections per app)", replicas)
 	}
 
-	// envFrom names the ConfigMap and Secret defined here.
-	c := k.deployment.Template.Spec.Containers[0]
+	c := k.deployment.Spec.Template.Spec.Containers[0]
 	var refs []string
 	for _, e := range c.EnvFrom {
 		if e.ConfigMapRef != nil {
@@ -221,12 +241,15 @@ func TestKubernetesEnv(t *testing.T) {
 			refs = append(refs, "Secret/"+e.SecretRef.Name)
 		}
 	}
-	want := []string{"ConfigMap/" + k.configMap.Metadata.Name, "Secret/" + k.secret.Metadata.Name}
-	if !slices.Equal(refs, want) {
+	if want := []string{"ConfigMap/" + k.configMap.Name, "Secret/attendees-bot-secrets"}; !slices.Equal(refs, want) {
 		t.Errorf("container envFrom = %v; want %v", refs, want)
 	}
-	if len(c.Env) > 0 {
-		t.Errorf("container sets env directly (%v); put variables in the ConfigMap or Secret", c.Env)
+	// Only the Go runtime's GOMEMLIMIT is set directly; the bot's own
+	// variables live in the ConfigMap and the Secret.
+	for _, e := range c.Env {
+		if e.Name != "GOMEMLIMIT" {
+			t.Errorf("container sets %s directly; put it in the ConfigMap or secrets.env", e.Name)
+		}
 	}
 }
 
@@ -242,7 +265,7 @@ func get(t *testing.T, h http.Handler, path string) int {
 
 func TestKubernetesProbesAndPorts(t *testing.T) {
 	k := loadKube(t)
-	pod := k.deployment.Template
+	pod := k.deployment.Spec.Template
 	if len(pod.Spec.Containers) != 1 {
 		t.Fatalf("pod has %d containers; want 1", len(pod.Spec.Containers))
 	}
@@ -252,12 +275,12 @@ func TestKubernetesProbesAndPorts(t *testing.T) {
 	}
 	port := c.Ports[0]
 	_, addrPort, _ := strings.Cut(k.configMap.Data["HTTP_ADDR"], ":")
-	if strconv.Itoa(port.ContainerPort) != addrPort {
+	if strconv.Itoa(int(port.ContainerPort)) != addrPort {
 		t.Errorf("containerPort %d differs from HTTP_ADDR %q", port.ContainerPort, k.configMap.Data["HTTP_ADDR"])
 	}
-	samePort := func(what string, p any) {
+	samePort := func(what, p string) {
 		t.Helper()
-		if p != port.Name && p != port.ContainerPort && p != strconv.Itoa(port.ContainerPort) {
+		if p != port.Name && p != strconv.Itoa(int(port.ContainerPort)) {
 			t.Errorf("%s port %v is not the container's port (%s/%d)", what, p, port.Name, port.ContainerPort)
 		}
 	}
@@ -265,7 +288,7 @@ func TestKubernetesProbesAndPorts(t *testing.T) {
 	h := mux()
 	for _, tc := range []struct {
 		name     string
-		probe    *probe
+		probe    *corev1.Probe
 		path     string
 		required bool
 	}{
@@ -286,14 +309,14 @@ func TestKubernetesProbesAndPorts(t *testing.T) {
 			if tc.path != "" && tc.probe.HTTPGet.Path != tc.path {
 				t.Errorf("path %q; want %q", tc.probe.HTTPGet.Path, tc.path)
 			}
-			samePort(tc.name, tc.probe.HTTPGet.Port)
+			samePort(tc.name, tc.probe.HTTPGet.Port.String())
 			if code := get(t, h, tc.probe.HTTPGet.Path); code != http.StatusOK {
 				t.Errorf("GET %s on bot.NewMux = %d; want 200", tc.probe.HTTPGet.Path, code)
 			}
 		})
 	}
 
-	ann := pod.Metadata.Annotations
+	ann := pod.Annotations
 	if ann["prometheus.io/scrape"] != "true" {
 		t.Error(`pod template lacks the prometheus.io/scrape: "true" annotation`)
 	}
@@ -302,20 +325,19 @@ func TestKubernetesProbesAndPorts(t *testing.T) {
 		t.Errorf("GET %q (prometheus.io/path) on bot.NewMux = %d; want 200", ann["prometheus.io/path"], code)
 	}
 
-	if len(k.service.Ports) != 1 {
-		t.Fatalf("Service has %d ports; want 1", len(k.service.Ports))
+	if len(k.service.Spec.Ports) != 1 {
+		t.Fatalf("Service has %d ports; want 1", len(k.service.Spec.Ports))
 	}
-	samePort("Service targetPort", k.service.Ports[0].TargetPort)
-	if k.service.Ports[0].Port != port.ContainerPort {
-		t.Errorf("Service port %d; want %d", k.service.Ports[0].Port, port.ContainerPort)
+	samePort("Service targetPort", k.service.Spec.Ports[0].TargetPort.String())
+	if k.service.Spec.Ports[0].Port != port.ContainerPort {
+		t.Errorf("Service port %d; want %d", k.service.Spec.Ports[0].Port, port.ContainerPort)
 	}
 
-	// Selectors pick the pods.
-	labels := pod.Metadata.Labels
+	labels := pod.Labels
 	for what, sel := range map[string]map[string]string{
-		"Deployment selector": k.deployment.Selector.MatchLabels,
-		"Service selector":    k.service.Selector,
-		"PDB selector":        k.pdb.Selector.MatchLabels,
+		"Deployment selector": k.deployment.Spec.Selector.MatchLabels,
+		"Service selector":    k.service.Spec.Selector,
+		"PDB selector":        k.pdb.Spec.Selector.MatchLabels,
 	} {
 		if len(sel) == 0 {
 			t.Errorf("%s is empty", what)
@@ -326,29 +348,46 @@ func TestKubernetesProbesAndPorts(t *testing.T) {
 			}
 		}
 	}
-	if k.pdb.MinAvailable == nil || *k.pdb.MinAvailable != 1 {
+	if k.pdb.Spec.MinAvailable == nil || k.pdb.Spec.MinAvailable.IntValue() != 1 {
 		t.Error("PDB: want minAvailable: 1 (one bot keeps answering during a drain)")
+	}
+	// Readiness includes the meeting login: during a vendor outage every pod
+	// is unready, and without this a drain would wait for ever.
+	if p := k.pdb.Spec.UnhealthyPodEvictionPolicy; p == nil || *p != policyv1.AlwaysAllow {
+		t.Error("PDB: want unhealthyPodEvictionPolicy: AlwaysAllow (unready pods never block a node drain)")
 	}
 }
 
 func TestKubernetesHardening(t *testing.T) {
 	k := loadKube(t)
-	spec := k.deployment.Template.Spec
+	spec := k.deployment.Spec.Template.Spec
 	c := spec.Containers[0]
 	isTrue := func(b *bool) bool { return b != nil && *b }
+	psc, csc := spec.SecurityContext, c.SecurityContext
+	if psc == nil || csc == nil || csc.Capabilities == nil {
+		t.Fatal("Deployment: want pod and container securityContext with capabilities")
+	}
+	grace := time.Duration(0)
+	if spec.TerminationGracePeriodSeconds != nil {
+		grace = time.Duration(*spec.TerminationGracePeriodSeconds) * time.Second
+	}
+	timeout, err := time.ParseDuration(k.configMap.Data["COMMAND_TIMEOUT"])
+	if err != nil {
+		t.Fatalf("ConfigMap COMMAND_TIMEOUT: %v", err)
+	}
 	for _, tc := range []struct {
 		what string
 		ok   bool
 	}{
-		{"pod runAsNonRoot", isTrue(spec.SecurityContext.RunAsNonRoot)},
-		{"pod runAsUser non-zero", spec.SecurityContext.RunAsUser > 0},
-		{"seccompProfile RuntimeDefault", spec.SecurityContext.SeccompProfile.Type == "RuntimeDefault"},
-		{"readOnlyRootFilesystem", isTrue(c.SecurityContext.ReadOnlyRootFilesystem)},
-		{"allowPrivilegeEscalation false", c.SecurityContext.AllowPrivilegeEscalation != nil && !*c.SecurityContext.AllowPrivilegeEscalation},
-		{"capabilities drop ALL", slices.Equal(c.SecurityContext.Capabilities.Drop, []string{"ALL"})},
-		{"terminationGracePeriodSeconds >= 30 (shutdown drains up to 20s)", spec.TerminationGracePeriodSeconds >= 30},
-		{"cpu and memory requests", c.Resources.Requests["cpu"] != "" && c.Resources.Requests["memory"] != ""},
-		{"cpu and memory limits", c.Resources.Limits["cpu"] != "" && c.Resources.Limits["memory"] != ""},
+		{"pod runAsNonRoot", isTrue(psc.RunAsNonRoot)},
+		{"pod runAsUser non-zero", psc.RunAsUser != nil && *psc.RunAsUser > 0},
+		{"seccompProfile RuntimeDefault", psc.SeccompProfile != nil && psc.SeccompProfile.Type == corev1.SeccompProfileTypeRuntimeDefault},
+		{"readOnlyRootFilesystem", isTrue(csc.ReadOnlyRootFilesystem)},
+		{"allowPrivilegeEscalation false", csc.AllowPrivilegeEscalation != nil && !*csc.AllowPrivilegeEscalation},
+		{"capabilities drop ALL", slices.Equal(csc.Capabilities.Drop, []corev1.Capability{"ALL"})},
+		{"terminationGracePeriodSeconds above the shutdown bound for COMMAND_TIMEOUT (" + bot.ShutdownBound(timeout).String() + ")", grace > bot.ShutdownBound(timeout)},
+		{"cpu and memory requests", !c.Resources.Requests.Cpu().IsZero() && !c.Resources.Requests.Memory().IsZero()},
+		{"cpu and memory limits", !c.Resources.Limits.Cpu().IsZero() && !c.Resources.Limits.Memory().IsZero()},
 		{"args run", slices.Equal(c.Args, []string{"run"})},
 	} {
 		if !tc.ok {
@@ -368,5 +407,28 @@ func TestKubernetesHardening(t *testing.T) {
 	}
 	if tmp == "" || !emptyDir {
 		t.Error("Deployment: want an emptyDir volume mounted at /tmp")
+	}
+	checkMemoryLimit(t, c)
+}
+
+// checkMemoryLimit wants GOMEMLIMIT at 80-95 % of the container's memory
+// limit: the Go runtime collects harder before the kernel kills the pod, and
+// memory outside the Go heap (SQLite's page cache) still has room.
+func checkMemoryLimit(t *testing.T, c corev1.Container) {
+	t.Helper()
+	limit := c.Resources.Limits.Memory().Value()
+	gomem := ""
+	for _, e := range c.Env {
+		if e.Name == "GOMEMLIMIT" {
+			gomem = e.Value
+		}
+	}
+	if gomem == "" {
+		t.Fatal("container: want GOMEMLIMIT set against the memory limit")
+	}
+	got := goMemLimit(t, gomem)
+	if float64(got) < 0.8*float64(limit) || float64(got) > 0.95*float64(limit) {
+		t.Errorf("GOMEMLIMIT %s = %d bytes is %.0f%% of the memory limit %s; want 80-95%%",
+			gomem, got, 100*float64(got)/float64(limit), resource.NewQuantity(limit, resource.BinarySI))
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/attendees-bot/attendees-bot/bot"
 )
 
 // composeFile is the part of docker-compose.yml the tests read.
@@ -24,7 +27,8 @@ type composeFile struct {
 		Healthcheck *struct {
 			Test []string `yaml:"test"`
 		} `yaml:"healthcheck"`
-		ReadOnly bool `yaml:"read_only"`
+		ReadOnly        bool   `yaml:"read_only"`
+		StopGracePeriod string `yaml:"stop_grace_period"`
 	} `yaml:"services"`
 }
 
@@ -53,6 +57,9 @@ func TestCompose(t *testing.T) {
 			}
 			if !s.ReadOnly {
 				t.Error("want read_only: true, as in Kubernetes")
+			}
+			if d, err := time.ParseDuration(s.StopGracePeriod); err != nil || d <= shutdownBound(t) {
+				t.Errorf("stop_grace_period %q; want more than the shutdown bound %s", s.StopGracePeriod, shutdownBound(t))
 			}
 			checkKnown(t, "compose environment", vars, slices.Sorted(maps.Keys(s.Environment)))
 			env := maps.Clone(s.Environment)
@@ -109,13 +116,29 @@ func TestSystemd(t *testing.T) {
 		{"ExecStart", func(v string) bool { return strings.HasSuffix(v, "/attendees-bot run") }},
 		{"TimeoutStopSec", func(v string) bool {
 			s, err := strconv.Atoi(strings.TrimSuffix(v, "s"))
-			return err == nil && s >= 30
+			return err == nil && time.Duration(s)*time.Second > shutdownBound(t)
 		}},
 		{"Restart", func(v string) bool { return v == "on-failure" || v == "always" }},
+		// A bad configuration exits 78 (cmd/attendees-bot exitConfig):
+		// restarting cannot fix it, and a start limit ends any other loop.
+		{"RestartPreventExitStatus", func(v string) bool { return v == "78" }},
+		{"StartLimitIntervalSec", func(v string) bool { n, err := strconv.Atoi(v); return err == nil && n > 0 }},
+		{"StartLimitBurst", func(v string) bool { n, err := strconv.Atoi(v); return err == nil && n > 0 && n <= 10 }},
 	} {
 		got := directives[tc.key]
 		if len(got) != 1 || !tc.want(got[0]) {
 			t.Errorf("attendees-bot.service %s=%v is missing or wrong", tc.key, got)
 		}
 	}
+}
+
+// shutdownBound is how long a SIGTERM may take with the default
+// COMMAND_TIMEOUT; every grace period in deploy/ must exceed it.
+func shutdownBound(t *testing.T) time.Duration {
+	t.Helper()
+	d, err := time.ParseDuration(configVars(t)["COMMAND_TIMEOUT"].Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bot.ShutdownBound(d)
 }
