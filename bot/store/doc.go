@@ -1,6 +1,7 @@
 // Package store is the durable state of automatic attendance posts: who
 // wants which meetings (subscriptions), how far polling got (cursors), which
-// replica polls (leases), and the outbox of posts to make.
+// replica polls (leases), and the outbox of posts to make; and the audit
+// trail of who saw which meeting.
 //
 // # Engines
 //
@@ -31,6 +32,12 @@
 //     Posted and failed rows only serve to refuse duplicates; Prune removes
 //     them after a retention period (a week is plenty: the vendor redelivers
 //     webhooks for 24 hours).
+//   - audit: one row per thing the bot showed or did (action, audience,
+//     Slack IDs, conference and meeting IDs, counts, outcome), never an
+//     attendee's name, number or department: InsertAudit refuses any field
+//     that is not shaped like the ID it holds. A unique event key makes two
+//     replicas recording one event leave one row. AuditRows reads newest
+//     first in pages; PruneAudit deletes the oldest in batches.
 //
 // # Exactly once, and its limit
 //
