@@ -91,10 +91,16 @@ func CheckAuditRow(r AuditRow) error {
 	return nil
 }
 
-// isID reports whether s looks like a Slack ID or an outcome label.
+// isID reports whether s looks like a Slack ID or an outcome label: ASCII
+// letters, digits and _ - . starting with a letter or digit, so no cell of
+// an export can be read as a spreadsheet formula.
 func isID(s string) bool {
-	return len(s) <= 64 && !strings.ContainsFunc(s, func(r rune) bool {
-		return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.')
+	alnum := func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' }
+	if s == "" {
+		return true
+	}
+	return len(s) <= 64 && alnum(rune(s[0])) && !strings.ContainsFunc(s, func(r rune) bool {
+		return !alnum(r) && r != '_' && r != '-' && r != '.'
 	})
 }
 

@@ -162,6 +162,7 @@ func TestAuditRefusesFreeText(t *testing.T) {
 			{"markup as channel", func(r *AuditRow) { r.ChannelID = "C1><!channel>" }},
 			{"a number as meeting ID", func(r *AuditRow) { r.MeetingID = "+991116004380" }},
 			{"words as conference", func(r *AuditRow) { r.ConfUUIDs = []string{"board meeting"} }},
+			{"a formula as team", func(r *AuditRow) { r.TeamID = "-A1" }},
 			{"negative count", func(r *AuditRow) { r.People = -1 }},
 		}
 		for _, tt := range tests {
