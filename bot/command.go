@@ -23,10 +23,11 @@ const (
 	KindWatch                 // subscribe the channel to a meeting ID or subject
 	KindUnwatch               // end a subscription
 	KindWatching              // list the channel's subscriptions
+	KindAudit                 // export the audit trail (admins only)
 )
 
 func (k Kind) String() string {
-	return [...]string{"recent", "help", "confuuid", "meetingid", "subject", "watch", "unwatch", "watching"}[k]
+	return [...]string{"recent", "help", "confuuid", "meetingid", "subject", "watch", "unwatch", "watching", "audit"}[k]
 }
 
 // Command is a parsed /attendees text.
@@ -36,6 +37,7 @@ type Command struct {
 	CSV    bool   // always attach the CSV file
 	Search string // only people matching this text
 	Of     Kind   // for watch/unwatch: KindMeetingID or KindSubject
+	Args   string // for audit: the options, read by the handler once it knows who asks
 }
 
 // InputError is a command the user typed that cannot be understood. Its text
@@ -62,6 +64,9 @@ func ParseCommand(text string) (Command, error) {
 	text = html.UnescapeString(text)
 	if utf8.RuneCountInString(text) > maxCommandText {
 		return Command{}, &InputError{Msg: "That is too long for me to read. " + exampleUsage}
+	}
+	if args, ok := auditArgs(text); ok {
+		return Command{Kind: KindAudit, Args: args}, nil
 	}
 	var cmd Command
 	var rest []string
@@ -110,6 +115,25 @@ func ParseCommand(text string) (Command, error) {
 	}
 	cmd.Kind, cmd.Target = kind, target
 	return cmd, nil
+}
+
+// auditArgs recognises "audit" alone or followed by options (--since …; a
+// phone's long dash too), and returns the options' text. "audit
+// committee" stays a subject search.
+func auditArgs(text string) (string, bool) {
+	text = strings.TrimSpace(text)
+	first, rest := text, ""
+	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
+		first, rest = text[:i], text[i:]
+	}
+	if !strings.EqualFold(first, "audit") {
+		return "", false
+	}
+	rest = strings.TrimSpace(rest)
+	if rest != "" && !strings.HasPrefix(rest, "-") && !strings.HasPrefix(rest, "—") && !strings.HasPrefix(rest, "–") {
+		return "", false
+	}
+	return rest, true
 }
 
 // classify says which meeting the words name: a meeting ID, a conference

@@ -58,6 +58,9 @@ type Config struct {
 	WebhookKey           meeting.Secret `env:"MEETING_WEBHOOK_KEY"`
 	WebhookSubscriberID  string         `env:"MEETING_WEBHOOK_SUBSCRIBER_ID"`
 
+	AuditUserIDs   []string      `env:"AUDIT_USER_IDS"`
+	AuditRetention time.Duration `env:"AUDIT_RETENTION, default=4320h"` // 180 days
+
 	HTTPAddr  string `env:"HTTP_ADDR, default=:8080"`
 	LogLevel  string `env:"LOG_LEVEL, default=info"`
 	LogFormat string `env:"LOG_FORMAT, default=json"`
@@ -107,7 +110,7 @@ func LoadConfig(ctx context.Context, lookup func(string) (string, bool), needs N
 		}
 		v.Field(i).Set(one.Elem().Field(0))
 	}
-	for _, ids := range []*[]string{&cfg.AllowedUserIDs, &cfg.AllowedChannelIDs, &cfg.AllowedTeamIDs} {
+	for _, ids := range []*[]string{&cfg.AllowedUserIDs, &cfg.AllowedChannelIDs, &cfg.AllowedTeamIDs, &cfg.AuditUserIDs} {
 		*ids = cleanList(*ids)
 	}
 	problems = append(problems, cfg.validate(needs)...)
@@ -238,6 +241,7 @@ func (c *Config) validate(needs Needs) []string {
 		{"ALLOWED_USER_IDS", "U0123ABCD", c.AllowedUserIDs, validUserID},
 		{"ALLOWED_CHANNEL_IDS", "C0123ABCD", c.AllowedChannelIDs, validChannelID},
 		{"ALLOWED_TEAM_IDS", "T0123ABCD", c.AllowedTeamIDs, validTeamID},
+		{"AUDIT_USER_IDS", "U0123ABCD", c.AuditUserIDs, validUserID},
 	} {
 		if slices.ContainsFunc(l.ids, func(id string) bool { return !l.valid(id) }) {
 			add("%s must be a comma-separated list of Slack IDs like %s", l.name, l.example)
@@ -254,6 +258,9 @@ func (c *Config) validate(needs Needs) []string {
 	}
 	if c.WebhookSubscriberID != "" && c.WebhookKey == "" {
 		add("MEETING_WEBHOOK_KEY is missing (MEETING_WEBHOOK_SUBSCRIBER_ID is set)")
+	}
+	if c.AuditRetention != 0 && c.AuditRetention < 24*time.Hour {
+		add("AUDIT_RETENTION must be 0 (keep every row) or at least 24h, like 4320h for 180 days")
 	}
 	if strings.TrimSpace(c.StoreURL.Reveal()) == "" {
 		add("STORE_URL must be a SQLite file path or a postgres:// URL")
@@ -282,7 +289,7 @@ func (c *Config) HandlerConfig() HandlerConfig {
 		Access: AccessConfig{
 			Users: c.AllowedUserIDs, Channels: c.AllowedChannelIDs, Teams: c.AllowedTeamIDs, UserRate: c.UserRateLimit,
 		},
-		Workers: c.Workers, Timeout: c.CommandTimeout, ButtonSecret: c.SlackBotToken,
+		Workers: c.Workers, Timeout: c.CommandTimeout, ButtonSecret: c.SlackBotToken, Auditors: c.AuditUserIDs,
 	}
 }
 

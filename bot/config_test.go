@@ -15,7 +15,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	cfg, err := LoadConfig(t.Context(), env(map[string]string{
 		"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1",
 		"MEETING_APP_ID": "app", "MEETING_APP_KEY": "key",
-		"ALLOWED_USER_IDS": " U1, U2 ,,",
+		"ALLOWED_USER_IDS": " U1, U2 ,,", "AUDIT_USER_IDS": "U0ADMIN,",
 	}), Needs{Slack: true, Meeting: true})
 	if err != nil {
 		t.Fatalf("LoadConfig: %v", err)
@@ -37,6 +37,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		{"Location", cfg.Location, time.UTC},
 		{"AllowedUserIDs", strings.Join(cfg.AllowedUserIDs, "|"), "U1|U2"},
 		{"AllowedTeamIDs", len(cfg.AllowedTeamIDs), 0},
+		{"AuditUserIDs", strings.Join(cfg.AuditUserIDs, "|"), "U0ADMIN"},
+		{"AuditRetention", cfg.AuditRetention, 180 * 24 * time.Hour},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -58,6 +60,8 @@ func TestLoadConfigReportsEverything(t *testing.T) {
 		"LOG_FORMAT":           "xml",
 		"SLACK_API_URL":        "https://slack.com/api",
 		"MEETING_ACCOUNT":      "me",
+		"AUDIT_RETENTION":      "90m",
+		"AUDIT_USER_IDS":       "U1,<@U2>",
 	}), Needs{Slack: true, Meeting: true})
 	var ce *ConfigError
 	if !errors.As(err, &ce) {
@@ -68,7 +72,7 @@ func TestLoadConfigReportsEverything(t *testing.T) {
 		"SLACK_APP_TOKEN is missing", "SLACK_BOT_TOKEN must start with xoxb-", "MEETING_RATE_LIMIT is malformed",
 		"MEETING_MAX_INFLIGHT must be between", "INLINE_LIMIT is malformed", "LATE_AFTER is malformed",
 		"MEETING_LANGUAGE must be", "TIME_ZONE must be", "LOG_FORMAT must be", "SLACK_API_URL must be",
-		"MEETING_PASSWORD is missing",
+		"MEETING_PASSWORD is missing", "AUDIT_RETENTION must be 0", "AUDIT_USER_IDS must be",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error does not mention %q:\n%s", want, msg)

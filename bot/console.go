@@ -59,6 +59,9 @@ func (c *Console) print(who string, m formatting.Message) {
 	fmt.Fprintf(c.w, "── reply (%s) ──\n%s\n", who, strings.TrimRight(formatting.RenderText(m), "\n")+"\n")
 }
 
+// ConsoleUserID is the Slack user ID of the person at the console.
+const ConsoleUserID = "U0DEMO"
+
 // ReadCommands feeds every line of r to h as a slash command from a demo
 // user, one after another, until r ends, a line says quit or ctx is done.
 // Lines may be "/attendees <text>" or just "<text>". prompt, when set, is
@@ -86,7 +89,7 @@ func ReadCommands(ctx context.Context, r io.Reader, h *Handler, command string, 
 		if rest, ok := strings.CutPrefix(line, command); ok && (rest == "" || rest[0] == ' ') {
 			line = strings.TrimSpace(rest)
 		}
-		req := Request{UserID: "U0DEMO", ChannelID: "C0DEMO", TeamID: "T0DEMO", Text: line, ResponseURL: "console"}
+		req := Request{UserID: ConsoleUserID, ChannelID: "C0DEMO", TeamID: "T0DEMO", Text: line, ResponseURL: "console"}
 		res := h.Handle(ctx, req)
 		if log != nil {
 			log(req, res)

@@ -59,15 +59,26 @@ type responder interface {
 	Upload(ctx context.Context, f Upload) error
 }
 
-// Result is what handling one request did, for its log line and metrics.
+// Result is what handling one request did, for its log line, metrics and
+// audit trail.
 type Result struct {
-	Outcome  string
-	Ref      string // reference shown to the user for internal errors
-	ConfUUID string
-	People   int
-	Records  int
-	Err      error
+	Outcome   string
+	Ref       string // reference shown to the user for internal errors
+	ConfUUID  string
+	MeetingID string
+	People    int
+	Records   int
+	Err       error
+	Audit     []Audited // what it showed or did, one audit row each
 }
+
+// Audited is one thing a request showed or did: an audit action
+// (store.Audit*) and who could see it (store.Audience*). Its row carries
+// the request's conference, counts and outcome.
+type Audited struct{ Action, Audience string }
+
+// note adds what the request showed or did to its audit trail.
+func (r *Result) note(action, audience string) { r.Audit = append(r.Audit, Audited{action, audience}) }
 
 // Handler decides the reply to every request and owns how requests are
 // admitted: access rules, per-user rate limit, redelivered envelopes and
@@ -84,7 +95,9 @@ type Handler struct {
 	now       func() time.Time
 	log       *slog.Logger
 	shares    recentShares
-	buttons   buttonKey // signs the Share and CSV buttons for their requester
+	buttons   buttonKey  // signs the Share and CSV buttons for their requester
+	trail     auditTrail // nil: nothing is recorded
+	auditors  []string   // Slack users who may export the audit trail
 
 	pool
 }
@@ -102,6 +115,7 @@ type HandlerConfig struct {
 	// ButtonSecret keys the signatures of Share and CSV button values
 	// (SLACK_BOT_TOKEN, so replicas agree); "" = a random key per process.
 	ButtonSecret meeting.Secret
+	Auditors     []string // Slack users who may export the audit trail (AUDIT_USER_IDS)
 }
 
 // HandlerDeps are the handler's collaborators. Looker and Out are
@@ -117,6 +131,9 @@ type HandlerDeps struct {
 	Deliveries deliveries
 	Metrics    *Metrics     // nil: a private registry nobody scrapes
 	Log        *slog.Logger // nil: discard
+	// Audit records what every request showed or did, and lets Auditors
+	// export it; nil records nothing.
+	Audit auditTrail
 }
 
 // NewHandler returns a Handler answering through d.Out.
@@ -133,7 +150,7 @@ func NewHandler(cfg HandlerConfig, d HandlerDeps) *Handler {
 	return &Handler{
 		looker: d.Looker, out: d.Out, subs: d.Subscriptions, access: newAccess(cfg.Access),
 		inline: cfg.InlineLimit, loc: cfg.Location, lang: cfg.Language, slashName: cfg.Command,
-		now: d.Looker.now, log: d.Log, buttons: newButtonKey(cfg.ButtonSecret),
+		now: d.Looker.now, log: d.Log, buttons: newButtonKey(cfg.ButtonSecret), trail: d.Audit, auditors: cfg.Auditors,
 		pool: newPool(cfg.Workers, cfg.Timeout, d.Deliveries, d.Metrics),
 	}
 }
@@ -176,6 +193,15 @@ type subscriptions interface {
 // for a worker. It never panics on bad input and always tells the user
 // something, even when ctx has expired.
 func (h *Handler) Handle(ctx context.Context, req Request) Result {
+	if req.Received.IsZero() {
+		req.Received = h.now()
+	}
+	res := h.handle(ctx, req)
+	h.record(req, res)
+	return res
+}
+
+func (h *Handler) handle(ctx context.Context, req Request) Result {
 	if res, ok := h.admit(ctx, req); !ok {
 		return res
 	}
@@ -193,7 +219,9 @@ func (h *Handler) Handle(ctx context.Context, req Request) Result {
 func (h *Handler) admit(ctx context.Context, req Request) (Result, bool) {
 	if !h.access.allowed(req.UserID, req.ChannelID, req.TeamID) {
 		h.tell(ctx, req, "Sorry, you don't have access to the attendance bot here. Ask your Slack admin if you need it.")
-		return Result{Outcome: outcomeRefused}, false
+		res := Result{Outcome: outcomeRefused}
+		res.note(store.AuditRefused, store.AudiencePrivate)
+		return res, false
 	}
 	if !h.access.take(req.UserID, h.now()) {
 		h.tell(ctx, req, "You're asking faster than I can answer. Please wait a few seconds and try again.")
@@ -254,7 +282,9 @@ func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
 	case KindHelp:
 		return Result{}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: helpMessage(h.slashName)})
 	case KindWatch, KindUnwatch, KindWatching:
-		return Result{}, h.watch(ctx, req, cmd)
+		return h.watch(ctx, req, cmd)
+	case KindAudit:
+		return h.auditExport(ctx, req, cmd)
 	case KindRecent:
 		confs, err := h.looker.Recent(ctx)
 		if err != nil {
@@ -292,14 +322,17 @@ func (h *Handler) open(ctx context.Context, req Request) (Result, error) {
 func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conference, others []meeting.Conference, search string, wantCSV bool) (Result, error) {
 	rep, err := h.looker.Report(ctx, conf, search)
 	if err != nil {
-		return Result{}, err
+		res := Result{ConfUUID: conf.ConfUUID, MeetingID: conf.ConferenceID}
+		res.note(store.AuditLookup, store.AudiencePrivate)
+		return res, err
 	}
 	res := resultOf(rep)
+	res.note(store.AuditLookup, store.AudiencePrivate)
 	opts := formatting.MessageOptions{Audience: formatting.Private, Lang: h.lang, InlineLimit: h.inline, Location: h.loc}
 	msg := formatting.Summary(rep, opts)
 	if wantCSV || msg.More > 0 {
 		// Send the file first so the reply says truly where it went.
-		opts.FileNote, _ = h.csvToDM(ctx, req, rep, formatting.Private)
+		opts.FileNote, _ = h.csvToDM(ctx, req, rep, formatting.Private, &res)
 		msg = formatting.Summary(rep, opts)
 	}
 	ref := lookupRef{ConfUUID: conf.ConfUUID, Search: search}
@@ -328,8 +361,12 @@ func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	note, _ := h.csvToDM(ctx, req, rep, formatting.Private)
-	return resultOf(rep), h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(note)})
+	res := resultOf(rep)
+	note, sent := h.csvToDM(ctx, req, rep, formatting.Private, &res)
+	if !sent {
+		res.Outcome = outcomeSlack
+	}
+	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(note)})
 }
 
 // share posts the shared version (numbers masked) in the channel, with the
@@ -351,6 +388,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	res := resultOf(rep)
+	res.note(store.AuditShare, store.AudienceChannel)
 	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.lang, InlineLimit: h.inline, Location: h.loc}
 	// The file goes into the post's thread after the post exists, so the
 	// post itself promises nothing about it.
@@ -363,7 +401,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		text := "I'm not a member of this channel, so I shared the summary through your command."
 		if long {
 			// Send the file first, so the shared note is true.
-			sentence, sent := h.csvToDM(ctx, req, rep, formatting.Shared)
+			sentence, sent := h.csvToDM(ctx, req, rep, formatting.Shared, &res)
 			text += " " + sentence
 			if sent {
 				opts.FileNote = "📎 The full list (CSV) was sent to the person who shared this."
@@ -384,27 +422,39 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		up.Comment = "📎 The full list (CSV, phone numbers masked)."
 		if err := h.out.Upload(ctx, up); err != nil {
 			h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload to channel failed", slog.String("channel", req.ChannelID), slog.Any("err", err))
-			sentence, _ := h.csvToDM(ctx, req, rep, formatting.Shared)
+			sentence, _ := h.csvToDM(ctx, req, rep, formatting.Shared, &res)
 			text += " I couldn't attach the CSV in the thread (" + slackReason(err) + "). " + sentence
 		}
 	}
 	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)})
 }
 
-// csvToDM sends the CSV to the requester's DM and returns the sentence that
-// tells them where it went (or why it did not) and whether it was sent. A
-// file cannot be ephemeral, so the DM is the private place for it.
-func (h *Handler) csvToDM(ctx context.Context, req Request, rep *formatting.Report, aud formatting.Audience) (string, bool) {
+// csvToDM sends the CSV to the requester's DM, notes it in res's audit
+// trail, and returns the sentence that tells them where it went (or why it
+// did not) and whether it was sent. A file cannot be ephemeral, so the DM
+// is the private place for it.
+func (h *Handler) csvToDM(ctx context.Context, req Request, rep *formatting.Report, aud formatting.Audience, res *Result) (string, bool) {
+	if failure, ok := h.fileToDM(ctx, req, h.csvUpload(rep, aud, "", ""), "CSV"); !ok {
+		return failure + " Please try the CSV button again.", false
+	}
+	res.note(store.AuditCSV, store.AudienceDM)
+	return fmt.Sprintf("📎 The full list (CSV, %d records) is in your direct messages with me.", len(rep.Meeting.Records)), true
+}
+
+// fileToDM uploads up to the requester's DM. When it cannot, it returns
+// the sentence saying why, naming the file as what.
+func (h *Handler) fileToDM(ctx context.Context, req Request, up Upload, what string) (failure string, ok bool) {
 	channel, err := h.out.OpenDM(ctx, req.UserID)
 	if err != nil {
 		h.log.LogAttrs(ctx, slog.LevelWarn, "open DM failed", slog.String("user", req.UserID), slog.Any("err", err))
-		return "I couldn't open a direct message with you to send the CSV (" + slackReason(err) + ").", false
+		return "I couldn't open a direct message with you to send the " + what + " (" + slackReason(err) + ").", false
 	}
-	if err := h.out.Upload(ctx, h.csvUpload(rep, aud, channel, "")); err != nil {
-		h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload failed", slog.String("channel", channel), slog.Any("err", err))
-		return "I couldn't send the CSV file (" + slackReason(err) + "). Please try the CSV button again.", false
+	up.ChannelID = channel
+	if err := h.out.Upload(ctx, up); err != nil {
+		h.log.LogAttrs(ctx, slog.LevelWarn, "file upload failed", slog.String("channel", channel), slog.String("file", up.Filename), slog.Any("err", err))
+		return "I couldn't send the " + what + " file (" + slackReason(err) + ").", false
 	}
-	return fmt.Sprintf("📎 The full list (CSV, %d records) is in your direct messages with me.", len(rep.Meeting.Records)), true
+	return "", true
 }
 
 func (h *Handler) csvUpload(rep *formatting.Report, aud formatting.Audience, channel, ts string) Upload {
@@ -413,7 +463,7 @@ func (h *Handler) csvUpload(rep *formatting.Report, aud formatting.Audience, cha
 }
 
 func resultOf(rep *formatting.Report) Result {
-	return Result{ConfUUID: rep.Meeting.ConfUUID, People: len(rep.People), Records: len(rep.Meeting.Records)}
+	return Result{ConfUUID: rep.Meeting.ConfUUID, MeetingID: rep.Meeting.MeetingID, People: len(rep.People), Records: len(rep.Meeting.Records)}
 }
 
 // lookupRef is what a button remembers: a conference and the people filter.

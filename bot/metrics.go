@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/attendees-bot/attendees-bot/bot/autopost"
+	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -23,6 +24,8 @@ type Metrics struct {
 	meetingDuration *prometheus.HistogramVec
 	cacheLookups    *prometheus.CounterVec
 	autoposts       *prometheus.CounterVec
+	auditRows       *prometheus.CounterVec
+	auditFailures   prometheus.Counter
 }
 
 // NewMetrics registers every metric, plus the Go and process collectors.
@@ -56,6 +59,12 @@ func NewMetrics() *Metrics {
 		autoposts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "attendees_autopost_posts_total", Help: "Automatic posts processed, by outcome (posted, no_records, deferred, retry, failed, lost).",
 		}, []string{"outcome"}),
+		auditRows: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attendees_audit_rows_total", Help: "Audit trail rows written, by action.",
+		}, []string{"action"}),
+		auditFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "attendees_audit_write_failures_total", Help: "Audit trail rows that could not be written (each is logged instead).",
+		}),
 	}
 	// Every known label value starts at 0, so a fresh process exports its
 	// series before the first event: increase() and rate() then see the
@@ -69,7 +78,10 @@ func NewMetrics() *Metrics {
 	for _, r := range []string{"hit", "miss"} {
 		m.cacheLookups.WithLabelValues(r)
 	}
-	m.Registry.MustRegister(m.autoposts, m.commands, m.ackLatency, m.commandDuration, m.inflight,
+	for _, a := range store.AuditActions {
+		m.auditRows.WithLabelValues(a)
+	}
+	m.Registry.MustRegister(m.auditRows, m.auditFailures, m.autoposts, m.commands, m.ackLatency, m.commandDuration, m.inflight,
 		m.meetingRequests, m.meetingDuration, m.cacheLookups,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -106,6 +118,14 @@ func (m *Metrics) command(outcome string, d time.Duration) {
 		m.commandDuration.Observe(d.Seconds())
 	}
 }
+
+// AuditWritten counts n audit rows of action written to the store.
+func (m *Metrics) AuditWritten(action string, n int) {
+	m.auditRows.WithLabelValues(action).Add(float64(n))
+}
+
+// AuditFailed counts n audit rows that could not be written.
+func (m *Metrics) AuditFailed(n int) { m.auditFailures.Add(float64(n)) }
 
 // AutopostOutcome counts one processed automatic post.
 func (m *Metrics) AutopostOutcome(outcome string) { m.autoposts.WithLabelValues(outcome).Inc() }

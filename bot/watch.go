@@ -15,7 +15,18 @@ import (
 
 // watch manages the channel's automatic-post subscriptions. Changes are
 // announced in the channel so everybody knows what will be posted there.
-func (h *Handler) watch(ctx context.Context, req Request, cmd Command) error {
+func (h *Handler) watch(ctx context.Context, req Request, cmd Command) (Result, error) {
+	var res Result
+	if cmd.Of == KindMeetingID {
+		res.MeetingID = cmd.Target
+	}
+	err := h.watchChange(ctx, req, cmd, &res)
+	return res, err
+}
+
+// watchChange does the work of watch; a subscription made or ended is
+// noted in res's audit trail.
+func (h *Handler) watchChange(ctx context.Context, req Request, cmd Command, res *Result) error {
 	if h.subs == nil {
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("Automatic attendance posts are not set up on this bot. Ask your Slack admin.")})
 	}
@@ -38,6 +49,7 @@ func (h *Handler) watch(ctx context.Context, req Request, cmd Command) error {
 		if !created {
 			return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("This channel already gets the attendance of every meeting " + label + ".")})
 		}
+		res.note(store.AuditWatch, store.AudienceChannel)
 		text := fmt.Sprintf("%s subscribed this channel: when a meeting %s ends, its attendance is posted here (phone numbers masked). Stop with `%s unwatch %s`. I need to be a member of the channel to post.",
 			mention(req.UserID), label, h.slashName, formatting.Escape(cmd.Target))
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text), InChannel: true})
@@ -49,6 +61,7 @@ func (h *Handler) watch(ctx context.Context, req Request, cmd Command) error {
 		if !removed {
 			return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("This channel was not watching meetings " + label + ". `" + h.slashName + " watching` lists what it watches.")})
 		}
+		res.note(store.AuditUnwatch, store.AudienceChannel)
 		text := fmt.Sprintf("%s stopped the automatic attendance posts for meetings %s in this channel.", mention(req.UserID), label)
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text), InChannel: true})
 	}
@@ -113,5 +126,5 @@ func (h *Handler) unwatchButton(ctx context.Context, req Request) (Result, error
 	if v.Get("k") == subscription.MeetingID {
 		cmd.Of = KindMeetingID
 	}
-	return Result{}, h.watch(ctx, req, cmd)
+	return h.watch(ctx, req, cmd)
 }

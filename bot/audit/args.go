@@ -104,7 +104,7 @@ func ParseArgs(args []string) (Filter, error) {
 		return Filter{}, flagError(err)
 	}
 	if fs.NArg() > 0 {
-		return Filter{}, fmt.Errorf("I don't understand %q: the options are %s", fs.Arg(0), Usage)
+		return Filter{}, fmt.Errorf("I don't understand %q; the options are %s", fs.Arg(0), Usage)
 	}
 	return f, nil
 }
@@ -114,10 +114,10 @@ func ParseArgs(args []string) (Filter, error) {
 func flagError(err error) error {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return fmt.Errorf("there is no option %s: the options are %s", name, Usage)
+		return fmt.Errorf("there is no option --%s; the options are %s", strings.TrimLeft(name, "-"), Usage)
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return fmt.Errorf("%s needs a value: %s", strings.Replace(name, "-", "--", 1), Usage)
+		return fmt.Errorf("--%s needs a value; the options are %s", strings.TrimLeft(name, "-"), Usage)
 	}
 	// "invalid value "x" for flag -since: <our sentence>"
 	if _, sentence, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "invalid value") {

@@ -35,7 +35,7 @@ func TestParseArgs(t *testing.T) {
 		{"--conf board", Filter{}, "--conf wants a conference UUID"},
 		{"--meeting 12", Filter{}, "--meeting wants a meeting ID"},
 		{"--format xml", Filter{}, "--format must be text, csv or json"},
-		{"--verbose", Filter{}, "there is no option -verbose"},
+		{"--verbose", Filter{}, "there is no option --verbose;"},
 		{"board meeting", Filter{}, `I don't understand "board"`},
 	}
 	for _, tt := range tests {

@@ -80,6 +80,14 @@ type Deps struct {
 	// OnOutcome, when set, is called once per processed post with an
 	// Outcome* constant (for metrics).
 	OnOutcome func(outcome string)
+	// Audit, when set, gets one row per message posted.
+	Audit AuditRecorder
+}
+
+// AuditRecorder keeps the audit trail; *audit.Trail is one. Record must
+// not block.
+type AuditRecorder interface {
+	Record(rows ...store.AuditRow)
 }
 
 // Service posts attendance after meetings conclude: the webhook handler and
@@ -95,6 +103,7 @@ type Service struct {
 	now       func() time.Time
 	log       *slog.Logger
 	onOutcome func(string)
+	audit     AuditRecorder
 	wake      chan struct{}
 }
 
@@ -138,7 +147,7 @@ func New(cfg Config, d Deps) (*Service, error) {
 	}
 	s := &Service{
 		cfg: cfg, history: d.History, reporter: d.Reporter, poster: d.Poster, store: d.Store,
-		now: d.Now, log: d.Log, onOutcome: d.OnOutcome, wake: make(chan struct{}, 1),
+		now: d.Now, log: d.Log, onOutcome: d.OnOutcome, audit: d.Audit, wake: make(chan struct{}, 1),
 	}
 	if s.now == nil {
 		s.now = time.Now

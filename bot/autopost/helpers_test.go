@@ -203,6 +203,30 @@ type env struct {
 	reporter *fakeReporter
 	poster   *fakePoster
 	outcomes *outcomes
+	audit    *fakeAudit
+}
+
+// fakeAudit keeps the audit rows it is given.
+type fakeAudit struct {
+	mu   sync.Mutex
+	rows []store.AuditRow
+}
+
+func (a *fakeAudit) Record(rows ...store.AuditRow) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, r := range rows {
+		if err := store.CheckAuditRow(r); err != nil {
+			panic(err) // the store would refuse it
+		}
+	}
+	a.rows = append(a.rows, rows...)
+}
+
+func (a *fakeAudit) Rows() []store.AuditRow {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]store.AuditRow(nil), a.rows...)
 }
 
 type outcomes struct {
@@ -239,7 +263,7 @@ func newEnv(t testing.TB, url string, cfg Config) *env {
 	e := &env{
 		store: openStore(t, url), clock: newClock(t0),
 		history: &fakeHistory{}, reporter: &fakeReporter{}, poster: &fakePoster{},
-		outcomes: &outcomes{n: make(map[string]int)},
+		outcomes: &outcomes{n: make(map[string]int)}, audit: &fakeAudit{},
 	}
 	if cfg.Owner == "" {
 		cfg.Owner = "replica-1"
@@ -247,7 +271,7 @@ func newEnv(t testing.TB, url string, cfg Config) *env {
 	if cfg.WebhookKey == "" {
 		cfg.WebhookKey = testKey
 	}
-	svc, err := New(cfg, Deps{History: e.history, Reporter: e.reporter, Poster: e.poster, Store: e.store, Now: e.clock.Now, OnOutcome: e.outcomes.add})
+	svc, err := New(cfg, Deps{History: e.history, Reporter: e.reporter, Poster: e.poster, Store: e.store, Now: e.clock.Now, OnOutcome: e.outcomes.add, Audit: e.audit})
 	if err != nil {
 		t.Fatal(err)
 	}

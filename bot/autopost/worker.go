@@ -99,6 +99,7 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	if err != nil {
 		return s.failed(record, log, p, "slack", err)
 	}
+	s.audited(p, ts, rep)
 	// From here the message exists: never retry the post itself.
 	if long {
 		f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location})
@@ -122,6 +123,23 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	s.onOutcome(outcome)
 	log.LogAttrs(record, slog.LevelInfo, "autopost posted", slog.String("outcome", outcome), slog.String("ts", ts), slog.Int("people", len(rep.People)))
 	return nil
+}
+
+// audited records a posted message in the audit trail. The key names the
+// message, so a post repeated after a crash is a second row.
+func (s *Service) audited(p store.Post, ts string, rep *formatting.Report) {
+	if s.audit == nil {
+		return
+	}
+	meetingID := rep.Meeting.MeetingID
+	if meetingID == "" {
+		meetingID = p.MeetingID
+	}
+	s.audit.Record(store.AuditRow{
+		Key: fmt.Sprintf("autopost:%d:%s", p.ID, ts), At: s.now(), ChannelID: p.ChannelID,
+		Action: store.AuditAutopost, ConfUUIDs: []string{p.ConfUUID}, MeetingID: meeting.CompactMeetingID(meetingID),
+		Audience: store.AudienceAutopost, People: len(rep.People), Records: len(rep.Meeting.Records), Outcome: "ok",
+	})
 }
 
 // done records a posted message. The message exists now, so a store hiccup

@@ -51,6 +51,15 @@ func TestSlackFailsThenRecovers(t *testing.T) {
 	if e.outcomes.get(OutcomeRetry) != 2 || e.outcomes.get(OutcomePosted) != 1 {
 		t.Errorf("outcomes = %v", e.outcomes.n)
 	}
+	// One audit row for the one message; the failed attempts showed nothing.
+	rows := e.audit.Rows()
+	if len(rows) != 1 {
+		t.Fatalf("audit rows = %+v; want one", rows)
+	}
+	if r := rows[0]; r.Action != store.AuditAutopost || r.Audience != store.AudienceAutopost || r.ChannelID != "C" ||
+		len(r.ConfUUIDs) != 1 || r.ConfUUIDs[0] != uuid1 || r.MeetingID != "9601234567" || r.People != 1 || r.Records != 1 || r.UserID != "" {
+		t.Errorf("audit row = %+v", r)
+	}
 }
 
 func TestGivesUp(t *testing.T) {
@@ -68,6 +77,9 @@ func TestGivesUp(t *testing.T) {
 	}
 	if e.outcomes.get(OutcomeFailed) != 1 {
 		t.Errorf("outcomes = %v", e.outcomes.n)
+	}
+	if rows := e.audit.Rows(); len(rows) != 0 {
+		t.Errorf("audit rows of a post never made = %+v; want none", rows)
 	}
 	// A meeting API input error is not worth retrying.
 	e.reporter.err = fmt.Errorf("attendees: %w", meeting.ErrInvalidInput)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -56,10 +57,11 @@ func (d dialect) rebind(q string) string {
 // change is a single atomic statement (or transaction) whose WHERE clause
 // checks ownership, so replicas coordinate through the database alone.
 type Store struct {
-	db      *sql.DB
-	dialect dialect
-	now     func() time.Time
-	ops     atomic.Int64
+	db       *sql.DB
+	dialect  dialect
+	now      func() time.Time
+	ops      atomic.Int64
+	existing bool // refuse to create a missing SQLite file
 }
 
 // Option configures Open.
@@ -69,6 +71,12 @@ type Option func(*Store)
 // updated_at) in methods that take no now argument. Default time.Now.
 func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.now = now }
+}
+
+// Existing makes Open fail, instead of creating an empty database, when the
+// SQLite file does not exist: for commands that only read the store.
+func Existing() Option {
+	return func(s *Store) { s.existing = true }
 }
 
 // Open opens the store at rawURL and applies pending migrations.
@@ -97,6 +105,11 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 		var err error
 		if dsn, err = sqliteDSN(rawURL); err != nil {
 			return nil, err
+		}
+		if path, _, _ := strings.Cut(dsn, "?"); s.existing {
+			if _, err := os.Stat(path); err != nil {
+				return nil, fmt.Errorf("open sqlite store: no database at %s (is STORE_URL right?)", path)
+			}
 		}
 	}
 	db, err := sql.Open(s.dialect.driver, dsn)

@@ -82,14 +82,25 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 		fmt.Fprintf(stdout, "  %s %s\n", cfg.SlackCommand, ex)
 	}
 	fmt.Fprintf(stdout, "CSV files are written to %s\n\n", dir)
-	// Subscriptions work in the demo too, kept beside the CSV files.
+	// Subscriptions and the audit trail work in the demo too, kept beside
+	// the CSV files; the person at the keyboard is the audit admin.
 	st, err := store.Open(ctx, filepath.Join(dir, "demo.db"))
 	if err != nil {
 		return fmt.Errorf("open the demo store: %w", err)
 	}
 	defer st.Close()
-	h := bot.NewHandler(cfg.HandlerConfig(), bot.HandlerDeps{
-		Looker: bot.NewLooker(mc, thresholds(cfg), nil, log), Out: bot.NewConsole(stdout, dir), Subscriptions: st, Log: log,
+	trail, err := newTrail(cfg, st, owner(), metrics, log)
+	if err != nil {
+		return err
+	}
+	auditCtx, stopAudit := context.WithCancel(context.WithoutCancel(ctx))
+	audited := make(chan error, 1)
+	go func() { audited <- trail.Run(auditCtx) }()
+	defer func() { stopAudit(); <-audited }()
+	hcfg := cfg.HandlerConfig()
+	hcfg.Auditors = append(hcfg.Auditors, bot.ConsoleUserID)
+	h := bot.NewHandler(hcfg, bot.HandlerDeps{
+		Looker: bot.NewLooker(mc, thresholds(cfg), nil, log), Out: bot.NewConsole(stdout, dir), Subscriptions: st, Log: log, Audit: trail,
 	})
 	var prompt func()
 	if f, ok := stdin.(*os.File); ok {
@@ -113,5 +124,6 @@ func demoExamples() []string {
 		meetingfake.SampleStandupID + "                        (a meeting ID that ran twice)",
 		meetingfake.SampleHostileUUID + " csv",
 		"watch weekly sync                  (then: watching)",
+		"audit --since 1h                   (who saw what: the audit trail)",
 	}
 }

@@ -167,6 +167,7 @@ func startOn(t testing.TB, sl *slackfake.Server, conns int, envMod func(map[stri
 		if !s.stopped {
 			s.shutdown(t)
 		}
+		scanStore(t, env["STORE_URL"])
 		if t.Failed() {
 			t.Logf("bot logs:\n%s", s.logs.String())
 		}

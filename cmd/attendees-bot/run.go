@@ -23,6 +23,8 @@ Usage:
   attendees-bot [run]        run the Slack bot and its HTTP server (HTTP_ADDR)
   attendees-bot lookup [--format text|csv|json] [--search TEXT] <confUUID | meeting ID | subject words>
                              print one meeting's attendance to stdout
+  attendees-bot audit [--since 720h] [--user U…] [--conf UUID] [--meeting ID] [--format text|csv|json]
+                             print the audit trail (who saw which meeting), newest first
   attendees-bot demo         the built-in sample meeting service: with SLACK_APP_TOKEN and
                              SLACK_BOT_TOKEN set it connects to Slack, otherwise it reads
                              "/attendees <id>" lines from stdin and prints the replies
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) (string, bool),
 		return runBot(ctx, args, getenv, stderr)
 	case "lookup":
 		return runLookup(ctx, args, getenv, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args, getenv, stdin, stdout, stderr)
 	case "version", "--version":

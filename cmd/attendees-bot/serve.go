@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/attendees-bot/attendees-bot/bot"
+	"github.com/attendees-bot/attendees-bot/bot/audit"
 	"github.com/attendees-bot/attendees-bot/bot/autopost"
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/meeting"
@@ -44,14 +45,19 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 	}
 	defer st.Close()
 
+	me := owner()
+	trail, err := newTrail(cfg, st, me, metrics, log)
+	if err != nil {
+		return err
+	}
 	api := bot.NewSlack(cfg.SlackAPIURL, cfg.SlackAppToken, cfg.SlackBotToken)
 	looker := bot.NewLooker(mc, thresholds(cfg), nil, log)
 	h := bot.NewHandler(cfg.HandlerConfig(), bot.HandlerDeps{
-		Looker: looker, Out: bot.NewSlackResponder(api), Subscriptions: st, Deliveries: st, Metrics: metrics, Log: log,
+		Looker: looker, Out: bot.NewSlackResponder(api), Subscriptions: st, Deliveries: st, Metrics: metrics, Log: log, Audit: trail,
 	})
 	b := bot.NewBot(cfg.SlackCommand, api, h, metrics, log)
 
-	posts, err := newAutopost(cfg, mc, looker, bot.NewAutopostPoster(api), st, metrics, log)
+	posts, err := newAutopost(cfg, mc, looker, bot.NewAutopostPoster(api), st, trail, me, metrics, log)
 	if err != nil {
 		return err
 	}
@@ -68,10 +74,15 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 	// commands in flight; /readyz reports not ready meanwhile.
 	httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopHTTP()
+	// The audit writer, likewise, records what the drain still answers.
+	auditCtx, stopAudit := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopAudit()
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return bot.Serve(httpCtx, ln, mux) })
+	g.Go(func() error { return trail.Run(auditCtx) })
 	g.Go(func() error {
 		defer stopHTTP()
+		defer stopAudit()
 		w, wctx := errgroup.WithContext(gctx)
 		w.Go(func() error { return b.Run(wctx) })
 		w.Go(func() error { return posts.Run(wctx) })
@@ -87,8 +98,21 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 	return nil
 }
 
+// newTrail builds the audit trail on st: rows written by one goroutine,
+// counted in metrics, pruned after AUDIT_RETENTION by one replica at a time.
+func newTrail(cfg *bot.Config, st *store.Store, owner string, metrics *bot.Metrics, log *slog.Logger) (*audit.Trail, error) {
+	t, err := audit.New(st, audit.Config{
+		Retention: cfg.AuditRetention, Owner: owner, Log: log,
+		OnWritten: metrics.AuditWritten, OnFailed: metrics.AuditFailed,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("audit trail: %w", err)
+	}
+	return t, nil
+}
+
 // newAutopost builds the automatic post engine on st.
-func newAutopost(cfg *bot.Config, mc *meeting.Client, looker *bot.Looker, poster autopost.Poster, st *store.Store, metrics *bot.Metrics, log *slog.Logger) (*autopost.Service, error) {
+func newAutopost(cfg *bot.Config, mc *meeting.Client, looker *bot.Looker, poster autopost.Poster, st *store.Store, trail *audit.Trail, owner string, metrics *bot.Metrics, log *slog.Logger) (*autopost.Service, error) {
 	metrics.WatchPendingAge(func() (time.Duration, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
@@ -98,9 +122,9 @@ func newAutopost(cfg *bot.Config, mc *meeting.Client, looker *bot.Looker, poster
 		ChannelID: cfg.AutopostChannelID, PollInterval: cfg.AutopostPollInterval, Settle: cfg.AutopostSettle,
 		WebhookKey: cfg.WebhookKey, SubscriberID: cfg.WebhookSubscriberID,
 		InlineLimit: cfg.InlineLimit, Lang: cfg.MeetingLanguage, Location: cfg.Location,
-		Owner: owner(),
+		Owner: owner,
 	}, autopost.Deps{
-		History: mc, Reporter: looker, Poster: poster, Store: st, Log: log, OnOutcome: metrics.AutopostOutcome,
+		History: mc, Reporter: looker, Poster: poster, Store: st, Log: log, OnOutcome: metrics.AutopostOutcome, Audit: trail,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("automatic posts: %w", err)

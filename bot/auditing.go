@@ -1,0 +1,141 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/attendees-bot/attendees-bot/bot/audit"
+	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/formatting"
+)
+
+// auditTrail records what the bot showed and reads it back; *audit.Trail
+// is one.
+type auditTrail interface {
+	Record(rows ...store.AuditRow)
+	Flush(ctx context.Context) error
+	Rows(ctx context.Context, q store.AuditQuery) iter.Seq2[store.AuditRow, error]
+}
+
+// record queues the audit rows of a handled request (never waiting for
+// the store), stamped with the time it arrived.
+func (h *Handler) record(req Request, res Result) {
+	if h.trail == nil || len(res.Audit) == 0 {
+		return
+	}
+	h.trail.Record(auditRows(req, res, req.Received)...)
+}
+
+// auditRows are the rows of what req showed or did. Their keys derive from
+// the envelope, so a redelivery answered by two replicas leaves one row.
+func auditRows(req Request, res Result, at time.Time) []store.AuditRow {
+	key := req.EnvelopeID
+	if key == "" {
+		key = newRef() + newRef() // the console: no redeliveries to collapse
+	}
+	if req.Action != "" {
+		key += ":" + req.Action
+	}
+	var confs []string
+	if res.ConfUUID != "" {
+		confs = []string{res.ConfUUID}
+	}
+	rows := make([]store.AuditRow, len(res.Audit))
+	for i, a := range res.Audit {
+		rows[i] = store.AuditRow{
+			Key: key + ":" + a.Action, At: at, TeamID: req.TeamID, UserID: req.UserID, ChannelID: req.ChannelID,
+			Action: a.Action, ConfUUIDs: confs, MeetingID: res.MeetingID, Audience: a.Audience,
+			People: res.People, Records: res.Records, Outcome: res.Outcome,
+		}
+	}
+	return rows
+}
+
+// maxSlackAuditRows bounds an export sent to Slack (about 15 MB of CSV):
+// the file is built in memory for the upload. The command line has no
+// bound.
+const maxSlackAuditRows = 100_000
+
+// auditExport answers "/attendees audit …": the CSV of the audit trail in
+// the admin's DM. Anybody not in AUDIT_USER_IDS is refused, and that is
+// recorded too.
+func (h *Handler) auditExport(ctx context.Context, req Request, cmd Command) (Result, error) {
+	var res Result
+	if h.trail == nil || !slices.Contains(h.auditors, req.UserID) {
+		res.Outcome = outcomeRefused
+		res.note(store.AuditRefused, store.AudiencePrivate)
+		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("The audit trail is not available to you. Ask your Slack admin if you need it.")})
+	}
+	var args []string
+	for tok := range tokens(cmd.Args) {
+		args = append(args, tok)
+	}
+	f, err := audit.ParseArgs(args)
+	if errors.Is(err, audit.ErrHelp) {
+		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(auditHelp(h.slashName))})
+	}
+	if err != nil {
+		return res, &InputError{Msg: formatting.Escape(capitalize(err.Error())) + ". `" + h.slashName + " audit --help` explains them."}
+	}
+	if f.Format == "" {
+		f.Format = audit.FormatCSV
+	}
+	// The admin's own last lookup belongs in the export.
+	fctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	if err := h.trail.Flush(fctx); err != nil {
+		h.log.WarnContext(ctx, "audit flush before export timed out", "err", err)
+	}
+	cancel()
+	now := h.now()
+	q := f.Query(now)
+	q.Limit = maxSlackAuditRows
+	var b bytes.Buffer
+	n, err := audit.Write(&b, f.Format, h.trail.Rows(ctx, q), h.loc)
+	if err != nil {
+		return res, fmt.Errorf("audit export: %w", err)
+	}
+	span := "of all time"
+	if f.Since > 0 {
+		span = "since " + q.Since.In(h.loc).Format("2006-01-02 15:04 MST")
+	}
+	if n == 0 {
+		res.note(store.AuditExport, store.AudiencePrivate)
+		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("No audit rows match (" + span + ").")})
+	}
+	up := Upload{
+		Filename: "attendees-audit-" + now.In(h.loc).Format("2006-01-02") + auditExt[f.Format],
+		Title:    "Attendance bot audit trail " + span,
+		Content:  b.Bytes(),
+	}
+	if failure, ok := h.fileToDM(ctx, req, up, "audit"); !ok {
+		res.Outcome = outcomeSlack
+		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(failure + " Please try again.")})
+	}
+	res.note(store.AuditExport, store.AudienceDM)
+	text := fmt.Sprintf("📎 The audit trail (%d rows %s, newest first) is in your direct messages with me.", n, span)
+	if n == maxSlackAuditRows {
+		text += " That is the most I send in Slack: narrow it with `--since` or `--user`, or run `attendees-bot audit` on the server for everything."
+	}
+	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)})
+}
+
+var auditExt = map[string]string{audit.FormatCSV: ".csv", audit.FormatJSON: ".jsonl", audit.FormatText: ".txt"}
+
+func auditHelp(command string) string {
+	return "*The audit trail* (for the admins in AUDIT_USER_IDS): `" + command + " audit " + audit.Usage + "` sends you the rows as a file, newest first. " +
+		"`--since` takes `720h` (the default), `30d` or `0` for everything; `--user` one or more user IDs or @mentions; " +
+		"`--conf` a conference UUID; `--meeting` a meeting ID; `--format` csv (the default), json or text."
+}
+
+// capitalize starts a sentence with a capital letter.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/attendees-bot/attendees-bot/bot"
+	"github.com/attendees-bot/attendees-bot/bot/audit"
+	"github.com/attendees-bot/attendees-bot/bot/store"
+)
+
+const auditUsage = `Usage: attendees-bot audit ` + audit.Usage + `
+
+Prints the audit trail in STORE_URL, newest first: who saw which meeting,
+where (channel) and who could see it (audience), with counts and outcome.
+  --since    rows of this long ago and newer: 720h (the default), 30d, 90m; 0 = all
+  --user     only these Slack user IDs (comma-separated, or repeat the option)
+  --conf     only rows about this conference UUID
+  --meeting  only rows about this meeting ID
+  --format   text (the default), csv, or json (one object per line)
+`
+
+func runAudit(ctx context.Context, args []string, getenv func(string) (string, bool), stdout, stderr io.Writer) error {
+	f, err := audit.ParseArgs(args)
+	if errors.Is(err, audit.ErrHelp) {
+		_, err := io.WriteString(stdout, auditUsage)
+		return err
+	}
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	if f.Format == "" {
+		f.Format = audit.FormatText
+	}
+	cfg, err := bot.LoadConfig(ctx, getenv, bot.Needs{})
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.StoreURL.Reveal(), store.Existing())
+	if err != nil {
+		return fmt.Errorf("open the store (STORE_URL): %w", err)
+	}
+	defer st.Close()
+	n, err := audit.Write(stdout, f.Format, st.AuditRows(ctx, f.Query(time.Now())), cfg.Location)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	if n == 0 {
+		fmt.Fprintln(stderr, "attendees-bot: no audit rows match")
+	}
+	return nil
+}
