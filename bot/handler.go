@@ -10,6 +10,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -343,7 +344,7 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 
 // buttonReport is the report a pressed Share or CSV button refers to; the
 // button must be the presser's own (see buttonKey).
-func (h *Handler) buttonReport(ctx context.Context, req Request) (*formatting.Report, error) {
+func (h *Handler) buttonReport(ctx context.Context, req Request) (*attendance.Report, error) {
 	ref, err := h.buttons.verify(req.Value, req.UserID)
 	if err != nil {
 		return nil, err
@@ -351,7 +352,7 @@ func (h *Handler) buttonReport(ctx context.Context, req Request) (*formatting.Re
 	return h.reportOf(ctx, ref)
 }
 
-func (h *Handler) reportOf(ctx context.Context, ref lookupRef) (*formatting.Report, error) {
+func (h *Handler) reportOf(ctx context.Context, ref lookupRef) (*attendance.Report, error) {
 	return h.looker.Report(ctx, meeting.Conference{ConfUUID: ref.ConfUUID}, ref.Search)
 }
 
@@ -433,7 +434,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 // trail, and returns the sentence that tells them where it went (or why it
 // did not) and whether it was sent. A file cannot be ephemeral, so the DM
 // is the private place for it.
-func (h *Handler) csvToDM(ctx context.Context, req Request, rep *formatting.Report, aud formatting.Audience, res *Result) (string, bool) {
+func (h *Handler) csvToDM(ctx context.Context, req Request, rep *attendance.Report, aud formatting.Audience, res *Result) (string, bool) {
 	if failure, ok := h.fileToDM(ctx, req, h.csvUpload(rep, aud, "", ""), "CSV"); !ok {
 		return failure + " Please try the CSV button again.", false
 	}
@@ -457,12 +458,12 @@ func (h *Handler) fileToDM(ctx context.Context, req Request, up Upload, what str
 	return "", true
 }
 
-func (h *Handler) csvUpload(rep *formatting.Report, aud formatting.Audience, channel, ts string) Upload {
+func (h *Handler) csvUpload(rep *attendance.Report, aud formatting.Audience, channel, ts string) Upload {
 	f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: aud, Location: h.loc})
 	return Upload{ChannelID: channel, ThreadTS: ts, Filename: f.Name, Title: f.Title, Content: f.Content}
 }
 
-func resultOf(rep *formatting.Report) Result {
+func resultOf(rep *attendance.Report) Result {
 	return Result{ConfUUID: rep.Meeting.ConfUUID, MeetingID: rep.Meeting.MeetingID, People: len(rep.People), Records: len(rep.Meeting.Records)}
 }
 

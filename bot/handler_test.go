@@ -16,6 +16,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/slackfake"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -180,7 +181,7 @@ func newTestHandler(t *testing.T, src *fakeSource, mod func(*Config), deps ...fu
 	// The clock moves a second per reading, as a person typing would.
 	var tick atomic.Int64
 	now := func() time.Time { return t0.Add(48*time.Hour + time.Duration(tick.Add(1))*time.Second) }
-	d := HandlerDeps{Looker: NewLooker(src, formatting.DefaultThresholds(), now, nil), Out: out}
+	d := HandlerDeps{Looker: NewLooker(src, attendance.DefaultThresholds(), now, nil), Out: out}
 	for _, f := range deps {
 		f(&d)
 	}

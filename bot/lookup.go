@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -25,7 +25,7 @@ type attendeeSource interface {
 // Lookup is one resolved lookup: the report and, when the target was a meeting
 // ID or subject with several instances, the other instances.
 type Lookup struct {
-	Report *formatting.Report
+	Report *attendance.Report
 	Others []meeting.Conference // other instances or matches, newest first
 }
 
@@ -33,13 +33,13 @@ type Lookup struct {
 // the Slack handler and the lookup command. Safe for concurrent use.
 type Looker struct {
 	src        attendeeSource
-	thresholds formatting.Thresholds
+	thresholds attendance.Thresholds
 	now        func() time.Time
 	log        *slog.Logger
 }
 
 // NewLooker returns a Looker reading from src.
-func NewLooker(src attendeeSource, th formatting.Thresholds, now func() time.Time, log *slog.Logger) *Looker {
+func NewLooker(src attendeeSource, th attendance.Thresholds, now func() time.Time, log *slog.Logger) *Looker {
 	if now == nil {
 		now = time.Now
 	}
@@ -104,7 +104,7 @@ var errNoMatch = errors.New("no meeting matches")
 
 // Report fetches the records (and, best effort, the invite list) of conf and
 // analyses them. search, when set, keeps only matching people.
-func (l *Looker) Report(ctx context.Context, conf meeting.Conference, search string) (*formatting.Report, error) {
+func (l *Looker) Report(ctx context.Context, conf meeting.Conference, search string) (*attendance.Report, error) {
 	var records []meeting.Attendee
 	var detail *meeting.ConferenceDetail
 	g, gctx := errgroup.WithContext(ctx)
@@ -141,11 +141,11 @@ func (l *Looker) Report(ctx context.Context, conf meeting.Conference, search str
 		// filtered record list would call everybody else a no-show.
 		m.Invited = nil
 	}
-	return formatting.Analyze(m, l.thresholds, l.now()), nil
+	return attendance.Analyze(m, l.thresholds, l.now()), nil
 }
 
 // toMeeting converts the meeting API's data into the formatting input.
-func toMeeting(conf meeting.Conference, detail *meeting.ConferenceDetail, records []meeting.Attendee) formatting.Meeting {
+func toMeeting(conf meeting.Conference, detail *meeting.ConferenceDetail, records []meeting.Attendee) attendance.Meeting {
 	if detail != nil {
 		d := detail.Conference
 		if conf.Subject == "" {
@@ -158,24 +158,24 @@ func toMeeting(conf meeting.Conference, detail *meeting.ConferenceDetail, record
 			conf.Start, conf.End = d.Start, d.End
 		}
 	}
-	m := formatting.Meeting{
+	m := attendance.Meeting{
 		ConfUUID:  conf.ConfUUID,
 		MeetingID: conf.ConferenceID,
 		Subject:   conf.Subject,
 		Start:     conf.Start,
 		End:       conf.End,
-		Records:   make([]formatting.Record, len(records)),
+		Records:   make([]attendance.Record, len(records)),
 	}
 	for i, a := range records {
-		m.Records[i] = formatting.Record{
+		m.Records[i] = attendance.Record{
 			Name: a.DisplayName, Number: a.CallNumber, Dept: a.DeptName,
 			Device: a.DeviceType, Media: a.MediaType, Join: a.JoinTime, Leave: a.LeftTime,
 		}
 	}
 	if detail != nil {
-		m.Invited = make([]formatting.Invitee, 0, len(detail.Participants))
+		m.Invited = make([]attendance.Invitee, 0, len(detail.Participants))
 		for _, p := range detail.Participants {
-			m.Invited = append(m.Invited, formatting.Invitee{Name: p.Name, Number: p.ParticipantID, Email: p.Email, Dept: p.DeptName})
+			m.Invited = append(m.Invited, attendance.Invitee{Name: p.Name, Number: p.ParticipantID, Email: p.Email, Dept: p.DeptName})
 		}
 	}
 	return m

@@ -13,7 +13,7 @@ func manyPeople(n int) *Report {
 	for i := range n {
 		recs = append(recs, Record{Name: "P" + itoa(i), Number: "+8613800" + itoa(100000+i), Join: at(float64(i % 50)), Leave: at(60)})
 	}
-	return Analyze(scheduled(recs...), Thresholds{}, time.Time{})
+	return analyze(scheduled(recs...), time.Time{})
 }
 
 func allText(msg Message) string {
@@ -70,11 +70,11 @@ func TestSummaryInlineLimit(t *testing.T) {
 }
 
 func TestSummaryAudience(t *testing.T) {
-	r := Analyze(scheduled(
+	r := analyze(scheduled(
 		Record{Number: "+991116004380", Join: at(0), Leave: at(60)},
 		Record{Name: "+991116005905", Number: "+991116005905", Join: at(0), Leave: at(60)},
 		Record{Name: "Alice", Number: "+991116000001", Join: at(0), Leave: at(60)},
-	), Thresholds{}, time.Time{})
+	), time.Time{})
 	priv := allText(Summary(r, MessageOptions{Audience: Private}))
 	shared := allText(Summary(r, MessageOptions{Audience: Shared}))
 	for _, s := range []string{"+991116004380", "+991116005905"} {
@@ -104,12 +104,12 @@ func TestSummaryHeader(t *testing.T) {
 		{Meeting{Subject: long}, strings.Repeat("x", 149) + "…"},
 	}
 	for _, tt := range tests {
-		msg := Summary(Analyze(tt.m, Thresholds{}, time.Time{}), MessageOptions{})
+		msg := Summary(analyze(tt.m, time.Time{}), MessageOptions{})
 		if got := msg.Blocks[0].(*slack.HeaderBlock).Text.Text; got != tt.want {
 			t.Errorf("header of %+v = %q; want %q", tt.m, got, tt.want)
 		}
 	}
-	if got := Summary(Analyze(Meeting{MeetingID: "9"}, Thresholds{}, time.Time{}), MessageOptions{Lang: "zh-CN"}).Blocks[0].(*slack.HeaderBlock).Text.Text; got != "会议 9" {
+	if got := Summary(analyze(Meeting{MeetingID: "9"}, time.Time{}), MessageOptions{Lang: "zh-CN"}).Blocks[0].(*slack.HeaderBlock).Text.Text; got != "会议 9" {
 		t.Errorf("zh header = %q", got)
 	}
 }

@@ -11,43 +11,6 @@ import (
 	"testing"
 )
 
-// checkReport asserts the invariants of an analysis.
-func checkReport(t *testing.T, r *Report) {
-	t.Helper()
-	joins := 0
-	for _, p := range r.People {
-		joins += p.Joins
-		if p.InMeeting < 0 || p.InMeeting > r.Span {
-			t.Errorf("%s: time in meeting %v outside [0, span %v]", p.Key, p.InMeeting, r.Span)
-		}
-		if p.InMeeting < p.Longest {
-			t.Errorf("%s: time in meeting %v < longest session %v", p.Key, p.InMeeting, p.Longest)
-		}
-		var sum int64
-		for _, s := range p.Sessions {
-			if s.Length < 0 || s.Length > p.Longest {
-				t.Errorf("%s: session length %v outside [0, longest %v]", p.Key, s.Length, p.Longest)
-			}
-			sum += int64(s.Length)
-		}
-		if int64(p.InMeeting) > sum {
-			t.Errorf("%s: time in meeting %v > sum of sessions %v", p.Key, p.InMeeting, sum)
-		}
-		if p.Share < 0 || p.Share > 1 {
-			t.Errorf("%s: share %v", p.Key, p.Share)
-		}
-		if p.Joins != len(p.Sessions) {
-			t.Errorf("%s: joins %d, sessions %d", p.Key, p.Joins, len(p.Sessions))
-		}
-	}
-	if joins != r.Sessions || r.Sessions != len(r.Meeting.Records) {
-		t.Errorf("joins %d, sessions %d, records %d", joins, r.Sessions, len(r.Meeting.Records))
-	}
-	if r.Peak > len(r.People) || r.Span < 0 {
-		t.Errorf("peak %d of %d people, span %v", r.Peak, len(r.People), r.Span)
-	}
-}
-
 var dateToken = regexp.MustCompile(`<!date\^[0-9]+\^\{date_short_pretty\} \{time\}\|[^<>|^&]*>|<!date\^[0-9]+\^\{time\}\|[^<>|^&]*>`)
 
 // checkMessage asserts every Slack limit and that no control sequence other
@@ -162,35 +125,43 @@ func mapKeys(m map[string]any) func(func(string) bool) {
 }
 
 // checkCSV asserts the file round-trips through encoding/csv with one row
-// per record and no formula-looking cell.
-func checkCSV(t *testing.T, data []byte, recs []Record) {
+// per record of the report's people and one per no-show, and no
+// formula-looking cell.
+func checkCSV(t *testing.T, data []byte, r *Report) {
 	t.Helper()
 	if !bytes.HasPrefix(data, []byte("\uFEFF")) {
 		t.Fatal("CSV without BOM")
 	}
-	rd := csv.NewReader(bytes.NewReader(data[3:]))
-	rows, err := rd.ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(data[3:])).ReadAll()
 	if err != nil {
 		t.Fatalf("CSV does not parse: %v", err)
 	}
-	if len(rows) != len(recs)+1 || !slices.Equal(rows[0], CSVHeader) {
-		t.Fatalf("CSV has %d rows for %d records (header %v)", len(rows), len(recs), rows[0])
+	if len(rows) != r.Sessions+len(r.NoShows)+1 || !slices.Equal(rows[0], CSVHeader) {
+		t.Fatalf("CSV has %d rows for %d records and %d no-shows (header %v)", len(rows)-1, r.Sessions, len(r.NoShows), rows[0])
 	}
 	var got, want []string
-	for _, row := range rows[1:] {
-		got = append(got, row[9]+"/"+row[10])
+	for i, row := range rows[1:] {
 		for j, c := range row {
 			if c != "" && strings.ContainsRune("=@\t\r", rune(c[0])) || c != "" && (c[0] == '+' || c[0] == '-') && !plainNumber(c) {
 				t.Errorf("row %v: cell %d %q looks like a formula", row[0], j, c)
 			}
 		}
-	}
-	for _, r := range recs {
-		l := ""
-		if r.Leave != 0 {
-			l = strconv.FormatInt(r.Leave, 10)
+		if i >= r.Sessions {
+			if row[17] != LevelNoShow || row[2]+row[7]+row[9]+row[11]+row[12] != "" {
+				t.Errorf("no-show row %q", row)
+			}
+			continue
 		}
-		want = append(want, strconv.FormatInt(r.Join, 10)+"/"+l)
+		got = append(got, row[9]+"/"+row[10])
+	}
+	for _, p := range r.People {
+		for _, s := range p.Sessions {
+			l := ""
+			if s.Leave != 0 {
+				l = strconv.FormatInt(s.Leave, 10)
+			}
+			want = append(want, strconv.FormatInt(s.Join, 10)+"/"+l)
+		}
 	}
 	slices.Sort(got)
 	slices.Sort(want)

@@ -1,48 +1,26 @@
 package formatting
 
 import (
-	"strconv"
+	"fmt"
 	"time"
 )
 
-// appendDuration appends d for people to read, rounded down: "42s" under a
+// humanDuration writes d for people to read, rounded down: "42s" under a
 // minute, "5m 03s" under an hour, "1h 05m" above (zh-CN: 42秒, 5分03秒,
 // 1小时05分). Negative durations show as zero.
-func appendDuration(b []byte, d time.Duration, l *labels) []byte {
+func humanDuration(d time.Duration, l *labels) string {
 	s := int64(max(d, 0) / time.Second)
 	switch {
 	case s < 60:
-		b = strconv.AppendInt(b, s, 10)
-		return append(b, l.sec...)
+		return fmt.Sprintf("%d%s", s, l.sec)
 	case s < 3600:
-		b = strconv.AppendInt(b, s/60, 10)
-		b = append(b, l.min...)
-		b = append(b, l.unitSpace...)
-		b = append2(b, s%60)
-		return append(b, l.sec...)
+		return fmt.Sprintf("%d%s%s%02d%s", s/60, l.min, l.unitSpace, s%60, l.sec)
 	}
-	b = strconv.AppendInt(b, s/3600, 10)
-	b = append(b, l.hour...)
-	b = append(b, l.unitSpace...)
-	b = append2(b, s/60%60)
-	return append(b, l.min...)
+	return fmt.Sprintf("%d%s%s%02d%s", s/3600, l.hour, l.unitSpace, s/60%60, l.min)
 }
 
-func humanDuration(d time.Duration, l *labels) string {
-	var buf [32]byte
-	return string(appendDuration(buf[:0], d, l))
-}
-
-// appendHMS appends d as h:mm:ss, rounded down, hours unbounded.
-func appendHMS(b []byte, d time.Duration) []byte {
+// hms writes d as h:mm:ss, rounded down, hours unbounded.
+func hms(d time.Duration) string {
 	s := int64(max(d, 0) / time.Second)
-	b = strconv.AppendInt(b, s/3600, 10)
-	b = append(b, ':')
-	b = append2(b, s/60%60)
-	b = append(b, ':')
-	return append2(b, s%60)
-}
-
-func append2(b []byte, n int64) []byte {
-	return append(b, byte('0'+n/10), byte('0'+n%10))
+	return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
 }

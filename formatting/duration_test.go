@@ -30,7 +30,7 @@ func TestHumanDuration(t *testing.T) {
 	}
 }
 
-func TestAppendHMS(t *testing.T) {
+func TestHMS(t *testing.T) {
 	tests := []struct {
 		d    time.Duration
 		want string
@@ -42,8 +42,8 @@ func TestAppendHMS(t *testing.T) {
 		{100 * time.Hour, "100:00:00"},
 	}
 	for _, tt := range tests {
-		if got := string(appendHMS(nil, tt.d)); got != tt.want {
-			t.Errorf("appendHMS(%v) = %q; want %q", tt.d, got, tt.want)
+		if got := hms(tt.d); got != tt.want {
+			t.Errorf("hms(%v) = %q; want %q", tt.d, got, tt.want)
 		}
 	}
 }

@@ -2,20 +2,19 @@ package formatting
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/slack-go/slack/slackutilsx"
+	"golang.org/x/text/unicode/bidi"
+
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 )
 
 // Escape makes untrusted text inert in Slack mrkdwn: &, < and > become
-// &amp;, &lt; and &gt; (exactly slackutilsx.EscapeMessage), so no mention,
+// &amp;, &lt; and &gt; (slackutilsx.EscapeMessage), so no mention,
 // broadcast, channel link, date token or link can be formed from it.
-func Escape(s string) string {
-	if !strings.ContainsAny(s, "&<>") {
-		return s
-	}
-	return escaper.Replace(s)
-}
-
-var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+func Escape(s string) string { return slackutilsx.EscapeMessage(s) }
 
 // wj is WORD JOINER: invisible, not white space and not punctuation, so a
 // mrkdwn marker with it on both sides can neither open nor close a span.
@@ -39,19 +38,7 @@ func plainText(s string, maxRunes, maxOut int) string {
 
 func cleanText(s string, mrkdwn bool, maxRunes, maxOut int) string {
 	s = strings.TrimSpace(s)
-	plain := len(s) <= maxRunes && len(s) <= maxOut
-	for i := 0; plain && i < len(s); i++ {
-		c := s[i]
-		if c < ' ' || c == 0x7f || c == '&' || c == '<' || c == '>' || c >= utf8.RuneSelf ||
-			(mrkdwn && (c == '*' || c == '_' || c == '~' || c == '`')) {
-			plain = false
-		}
-	}
-	if plain {
-		return s
-	}
 	var b strings.Builder
-	b.Grow(min(len(s), 4*maxOut) + 8)
 	count, out := 0, 0
 	rtl := hasRTL(s)
 	if rtl {
@@ -105,19 +92,15 @@ const (
 
 // isBidiControl reports explicit directional embeddings, overrides,
 // isolates and marks.
-func isBidiControl(r rune) bool {
-	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200E || r == 0x200F || r == 0x061C
-}
+func isBidiControl(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
 
 // hasRTL reports whether s has right-to-left letters or bidi controls.
 func hasRTL(s string) bool {
-	for _, r := range s {
-		if r >= 0x0590 && r <= 0x08FF || r >= 0xFB1D && r <= 0xFDFF || r >= 0xFE70 && r <= 0xFEFF ||
-			r >= 0x10800 && r <= 0x10FFF || r >= 0x1E800 && r <= 0x1EFFF || isBidiControl(r) {
-			return true
-		}
-	}
-	return false
+	return strings.ContainsFunc(s, func(r rune) bool {
+		p, _ := bidi.LookupRune(r)
+		c := p.Class()
+		return c == bidi.R || c == bidi.AL || c == bidi.AN || isBidiControl(r)
+	})
 }
 
 // utf16Len is the length of s in UTF-16 code units, how Slack's JavaScript
@@ -146,39 +129,21 @@ func utf16Len(s string) int {
 // string that is not mostly digits (a name, an address) is masked whole but
 // its first rune. Empty stays empty.
 func MaskNumber(s string) string {
-	var arr [40]byte
-	return string(appendMaskNumber(arr[:0], s))
-}
-
-// appendMaskNumber appends MaskNumber(s) to b.
-func appendMaskNumber(b []byte, s string) []byte {
-	s = trimSpace(s)
+	s = strings.TrimSpace(s)
 	if s == "" {
-		return b
+		return ""
 	}
-	var arr [32]byte
-	digits := arr[:0]
-	plus := false
-	other := 0
-	for i, r := range s {
-		r = foldRune(r)
-		switch {
-		case r >= '0' && r <= '9':
-			digits = append(digits, byte(r))
-		case r == '+' && i == 0:
-			plus = true
-		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
-		default:
-			other++
+	number := attendance.NormalizeNumber(s)
+	plus := strings.HasPrefix(number, "+")
+	digits := strings.Map(func(r rune) rune {
+		if r < '0' || r > '9' {
+			return -1
 		}
-	}
-	if len(digits) == 0 || other > len(digits)/4 {
-		r, size := utf8.DecodeRuneInString(s)
-		b = utf8.AppendRune(b, r)
-		for range max(3, utf8.RuneCountInString(s[size:])) {
-			b = append(b, '*')
-		}
-		return b
+		return r
+	}, number)
+	if other := len(strings.TrimPrefix(number, "+")) - len(digits); digits == "" || other > len(digits)/4 {
+		first, size := utf8.DecodeRuneInString(s)
+		return string(first) + strings.Repeat("*", max(3, utf8.RuneCountInString(s[size:])))
 	}
 	keepHead, keepTail := min(5, len(digits)-8), 4
 	switch n := len(digits); {
@@ -187,34 +152,17 @@ func appendMaskNumber(b []byte, s string) []byte {
 	case n <= 10:
 		keepHead, keepTail = 0, 2
 	}
+	out := digits[:keepHead] + strings.Repeat("*", len(digits)-keepHead-keepTail) + digits[len(digits)-keepTail:]
 	if plus {
-		b = append(b, '+')
+		return "+" + out
 	}
-	for i, d := range digits {
-		if i < keepHead || i >= len(digits)-keepTail {
-			b = append(b, d)
-		} else {
-			b = append(b, '*')
-		}
-	}
-	return b
+	return out
 }
 
 // looksLikeNumber reports whether a display name is really a phone number
-// (the vendor shows numbers as names for dial-in users), so it is masked too.
+// (the vendor shows numbers as names for dial-in users), so it is masked too:
+// at least 5 digits, a leading '+' and separators, nothing else.
 func looksLikeNumber(s string) bool {
-	s = trimSpace(s)
-	digits := 0
-	for i, r := range s {
-		r = foldRune(r)
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == '+' && i == 0:
-		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
-		default:
-			return false
-		}
-	}
-	return digits >= 5
+	number := strings.TrimPrefix(attendance.NormalizeNumber(s), "+")
+	return len(number) >= 5 && strings.Trim(number, "0123456789") == ""
 }

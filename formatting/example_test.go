@@ -7,18 +7,19 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 )
 
 // The vendor's confAttendeeRecord example, summarised for a channel.
 func ExampleSummary() {
-	m := formatting.Meeting{
+	m := attendance.Meeting{
 		ConfUUID: "9a0fa6d10a5b11eaae5e191763c22c0e",
-		Records: []formatting.Record{
+		Records: []attendance.Record{
 			{Name: "user8002", Number: "+991116004380", Dept: "wangyue", Device: "软终端", Media: "视频", Join: 1574119917872, Leave: 1574119956881},
 			{Name: "+991116005905", Number: "+991116005905", Dept: "wangyue", Device: "软终端", Media: "视频", Join: 1574119935467, Leave: 1574119947620},
 		},
 	}
-	r := formatting.Analyze(m, formatting.Thresholds{}, time.Time{})
+	r := attendance.Analyze(m, attendance.Thresholds{}, time.Time{})
 	msg := formatting.Summary(r, formatting.MessageOptions{Audience: formatting.Shared})
 	fmt.Println(msg.Text)
 	fmt.Print(formatting.RenderText(msg))
@@ -41,10 +42,10 @@ func ExampleSummary() {
 }
 
 func ExampleWriteCSV() {
-	m := formatting.Meeting{Records: []formatting.Record{
+	m := attendance.Meeting{Records: []attendance.Record{
 		{Name: "=HYPERLINK(\"http://x\")", Number: "+991116004380", Join: 1574119917872, Leave: 1574119956881},
 	}}
-	r := formatting.Analyze(m, formatting.Thresholds{}, time.Time{})
+	r := attendance.Analyze(m, attendance.Thresholds{}, time.Time{})
 	var buf bytes.Buffer
 	_ = formatting.WriteCSV(&buf, r, formatting.CSVOptions{Location: time.FixedZone("CST", 8*3600)})
 	out, bom := strings.CutPrefix(buf.String(), "\uFEFF")

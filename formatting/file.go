@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 )
 
 // File is a rendered CSV ready to upload: a safe file name, a title and the
@@ -15,7 +17,7 @@ type File struct {
 }
 
 // CSVFile renders the whole CSV of r in memory, named after its meeting.
-func CSVFile(r *Report, o CSVOptions) File {
+func CSVFile(r *attendance.Report, o CSVOptions) File {
 	var buf bytes.Buffer
 	// Writing to memory cannot fail.
 	_ = WriteCSV(&buf, r, o)
@@ -26,6 +28,9 @@ func CSVFile(r *Report, o CSVOptions) File {
 	title := "Attendees"
 	if r.Meeting.Subject != "" {
 		title = "Attendees: " + r.Meeting.Subject
+	}
+	if r.Search != "" {
+		title += " (filtered: " + r.Search + ")"
 	}
 	if utf8.RuneCountInString(title) > 200 {
 		title = string([]rune(title)[:199]) + "…"

@@ -20,7 +20,7 @@ func TestCSVFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := CSVFile(Analyze(tt.m, Thresholds{}, t0), CSVOptions{})
+			f := CSVFile(analyze(tt.m, t0), CSVOptions{})
 			if f.Name != tt.wantName || f.Title != tt.wantTtl {
 				t.Errorf("CSVFile = %q, %q; want %q, %q", f.Name, f.Title, tt.wantName, tt.wantTtl)
 			}

@@ -32,8 +32,12 @@ type labels struct {
 	media       string
 	depts       string
 	other       string
+	noDept      string // the department breakdown's bucket of people without one
+	unknown     string // the device and media breakdowns' bucket
 	noName      string
 	none        string
+	timeUnknown string // a person whose records' times are all unreadable
+	filtered    string // before the search in the title of a filtered summary
 	sep         string // between items of a list
 	colon       string // after a label, before a list
 
@@ -42,9 +46,9 @@ type labels struct {
 
 	joins      func(n int) string
 	more       func(n int) string
-	andMore    func(n int) string
 	peakAt     func(n int, at string) string
 	peopleText func(n int) string
+	unreadable func(n int) string // records left out of the times
 }
 
 var labelsEN = labels{
@@ -73,18 +77,25 @@ var labelsEN = labels{
 	media:       "Media",
 	depts:       "Departments",
 	other:       "other",
+	noDept:      "no department",
+	unknown:     "unknown",
 	noName:      "(no name)",
 	none:        "none",
+	timeUnknown: "time unknown",
+	filtered:    "filtered: ",
 	sep:         ", ",
 	colon:       ": ",
 	hour:        "h", min: "m", sec: "s", unitSpace: " ",
-	joins: func(n int) string { return strconv.Itoa(n) + " joins" },
-	more:  func(n int) string { return "+" + strconv.Itoa(n) + " more in the attached file" },
-	andMore: func(n int) string {
-		return "+" + strconv.Itoa(n) + " more"
-	},
+	joins:      func(n int) string { return strconv.Itoa(n) + " joins" },
+	more:       func(n int) string { return "+" + strconv.Itoa(n) + " more in the attached file" },
 	peakAt:     func(n int, at string) string { return strconv.Itoa(n) + " at " + at },
 	peopleText: func(n int) string { return pluralEN(n, "person", "people") },
+	unreadable: func(n int) string {
+		if n == 1 {
+			return "1 record with unreadable times was left out"
+		}
+		return strconv.Itoa(n) + " records with unreadable times were left out"
+	},
 }
 
 var labelsZH = labels{
@@ -113,16 +124,20 @@ var labelsZH = labels{
 	media:       "媒体",
 	depts:       "部门",
 	other:       "其他",
+	noDept:      "无部门",
+	unknown:     "未知",
 	noName:      "(无名称)",
 	none:        "无",
+	timeUnknown: "时间未知",
+	filtered:    "筛选:",
 	sep:         "、",
 	colon:       ":",
 	hour:        "小时", min: "分", sec: "秒", unitSpace: "",
 	joins:      func(n int) string { return "入会 " + strconv.Itoa(n) + " 次" },
 	more:       func(n int) string { return "另有 " + strconv.Itoa(n) + " 人,见附件" },
-	andMore:    func(n int) string { return "等 " + strconv.Itoa(n) + " 人" },
 	peakAt:     func(n int, at string) string { return strconv.Itoa(n) + " 人(" + at + ")" },
 	peopleText: func(n int) string { return strconv.Itoa(n) + " 人" },
+	unreadable: func(n int) string { return strconv.Itoa(n) + " 条记录时间无法识别,未计入" },
 }
 
 func pluralEN(n int, one, many string) string {

@@ -3,9 +3,9 @@ package formatting
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
+	"golang.org/x/text/width"
 )
 
 // RenderText renders a Message for a terminal (demo and CLI text output):
@@ -15,36 +15,51 @@ import (
 // word joiners Summary adds are removed; *bold* and _italic_ stay as typed.
 // With no blocks it renders the fallback text.
 func RenderText(m Message) string {
-	var out strings.Builder
 	if len(m.Blocks) == 0 {
-		out.WriteString(displayText(m.Text))
-		out.WriteByte('\n')
-		return out.String()
+		return displayText(m.Text) + "\n"
 	}
-	for _, blk := range m.Blocks {
-		switch v := blk.(type) {
-		case *slack.HeaderBlock:
-			renderHeader(&out, v)
-		case slack.HeaderBlock:
-			renderHeader(&out, &v)
-		case *slack.SectionBlock:
-			renderSection(&out, v)
-		case slack.SectionBlock:
-			renderSection(&out, &v)
-		case *slack.ContextBlock:
-			renderContext(&out, v)
-		case slack.ContextBlock:
-			renderContext(&out, &v)
-		case *slack.DividerBlock, slack.DividerBlock:
-			out.WriteString(strings.Repeat("─", 40))
-			out.WriteByte('\n')
-		case *slack.ActionBlock:
-			renderActions(&out, v)
-		case slack.ActionBlock:
-			renderActions(&out, &v)
+	var lines []string
+	add := func(s string) {
+		if s != "" {
+			lines = append(lines, s)
 		}
 	}
-	return out.String()
+	for _, blk := range m.Blocks {
+		var parts []string
+		switch v := blk.(type) {
+		case *slack.HeaderBlock:
+			s := textOf(v.Text)
+			lines = append(lines, s, strings.Repeat("=", max(1, displayWidth(s))))
+		case *slack.SectionBlock:
+			add(textOf(v.Text))
+			for _, f := range v.Fields {
+				add(strings.ReplaceAll(textOf(f), "\n", " "))
+			}
+			if v.Accessory != nil && v.Accessory.ButtonElement != nil {
+				add("[" + textOf(v.Accessory.ButtonElement.Text) + "]")
+			}
+		case *slack.ContextBlock:
+			for _, e := range v.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					parts = append(parts, textOf(t))
+				}
+			}
+			add(strings.Join(parts, "  "))
+		case *slack.DividerBlock:
+			add(strings.Repeat("─", 40))
+		case *slack.ActionBlock:
+			if v.Elements == nil {
+				break
+			}
+			for _, e := range v.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok {
+					parts = append(parts, "["+textOf(btn.Text)+"]")
+				}
+			}
+			add(strings.Join(parts, " "))
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func textOf(t *slack.TextBlockObject) string {
@@ -52,65 +67,6 @@ func textOf(t *slack.TextBlockObject) string {
 		return ""
 	}
 	return displayText(t.Text)
-}
-
-func renderHeader(out *strings.Builder, h *slack.HeaderBlock) {
-	s := textOf(h.Text)
-	out.WriteString(s)
-	out.WriteByte('\n')
-	out.WriteString(strings.Repeat("=", max(1, displayWidth(s))))
-	out.WriteByte('\n')
-}
-
-func renderSection(out *strings.Builder, s *slack.SectionBlock) {
-	if t := textOf(s.Text); t != "" {
-		out.WriteString(t)
-		out.WriteByte('\n')
-	}
-	for _, f := range s.Fields {
-		if t := textOf(f); t != "" {
-			out.WriteString(strings.ReplaceAll(t, "\n", " "))
-			out.WriteByte('\n')
-		}
-	}
-	if s.Accessory != nil && s.Accessory.ButtonElement != nil {
-		out.WriteString("[" + textOf(s.Accessory.ButtonElement.Text) + "]\n")
-	}
-}
-
-func renderContext(out *strings.Builder, c *slack.ContextBlock) {
-	var parts []string
-	for _, e := range c.ContextElements.Elements {
-		switch t := e.(type) {
-		case *slack.TextBlockObject:
-			parts = append(parts, textOf(t))
-		case slack.TextBlockObject:
-			parts = append(parts, textOf(&t))
-		}
-	}
-	if len(parts) > 0 {
-		out.WriteString(strings.Join(parts, "  "))
-		out.WriteByte('\n')
-	}
-}
-
-func renderActions(out *strings.Builder, a *slack.ActionBlock) {
-	if a.Elements == nil {
-		return
-	}
-	var parts []string
-	for _, e := range a.Elements.ElementSet {
-		switch t := e.(type) {
-		case *slack.ButtonBlockElement:
-			parts = append(parts, "["+textOf(t.Text)+"]")
-		case slack.ButtonBlockElement:
-			parts = append(parts, "["+textOf(t.Text)+"]")
-		}
-	}
-	if len(parts) > 0 {
-		out.WriteString(strings.Join(parts, " "))
-		out.WriteByte('\n')
-	}
 }
 
 // displayText turns Slack text into terminal text: <!date^…|fallback> →
@@ -160,21 +116,15 @@ func unescape(s string) string {
 	return unescaper.Replace(s)
 }
 
-// displayWidth approximates terminal columns: wide East Asian runes and
-// emoji take two, combining marks none.
+// displayWidth approximates terminal columns: wide and fullwidth East Asian
+// runes and emoji take two, combining marks and joiners none.
 func displayWidth(s string) int {
 	w := 0
 	for _, r := range s {
-		switch {
+		switch k := width.LookupRune(r).Kind(); {
 		case unicode.Is(unicode.Mn, r) || r == '\u200d' || r == '\ufe0f':
-		case r >= 0x1100 && (r <= 0x115f || r == 0x2329 || r == 0x232a ||
-			(r >= 0x2e80 && r <= 0xa4cf && r != 0x303f) || (r >= 0xac00 && r <= 0xd7a3) ||
-			(r >= 0xf900 && r <= 0xfaff) || (r >= 0xfe30 && r <= 0xfe4f) ||
-			(r >= 0xff00 && r <= 0xff60) || (r >= 0xffe0 && r <= 0xffe6) ||
-			(r >= 0x1f300 && r <= 0x1faff) || (r >= 0x20000 && r <= 0x3fffd)):
+		case k == width.EastAsianWide || k == width.EastAsianFullwidth:
 			w += 2
-		case r == utf8.RuneError:
-			w++
 		default:
 			w++
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -18,7 +19,7 @@ type HistorySource interface {
 
 // Reporter builds the attendance report of a conference; *bot.Looker is one.
 type Reporter interface {
-	Report(ctx context.Context, conf meeting.Conference, search string) (*formatting.Report, error)
+	Report(ctx context.Context, conf meeting.Conference, search string) (*attendance.Report, error)
 }
 
 // Poster puts messages and files in Slack channels.

@@ -17,6 +17,7 @@ import (
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/bot/store/storetest"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -93,13 +94,13 @@ func (h *fakeHistory) Calls() int {
 // fakeReporter analyses canned records per confUUID.
 type fakeReporter struct {
 	mu      sync.Mutex
-	records map[string][]formatting.Record
+	records map[string][]attendance.Record
 	err     error
 	calls   int
 	during  func() // called inside Report, before it answers
 }
 
-func (r *fakeReporter) Report(_ context.Context, conf meeting.Conference, _ string) (*formatting.Report, error) {
+func (r *fakeReporter) Report(_ context.Context, conf meeting.Conference, _ string) (*attendance.Report, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
@@ -109,19 +110,19 @@ func (r *fakeReporter) Report(_ context.Context, conf meeting.Conference, _ stri
 	if r.err != nil {
 		return nil, r.err
 	}
-	m := formatting.Meeting{ConfUUID: conf.ConfUUID, MeetingID: conf.ConferenceID, Subject: conf.Subject, Records: r.records[conf.ConfUUID]}
-	return formatting.Analyze(m, formatting.DefaultThresholds(), t0), nil
+	m := attendance.Meeting{ConfUUID: conf.ConfUUID, MeetingID: conf.ConferenceID, Subject: conf.Subject, Records: r.records[conf.ConfUUID]}
+	return attendance.Analyze(m, attendance.DefaultThresholds(), t0), nil
 }
 
 func (r *fakeReporter) set(uuid string, names ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.records == nil {
-		r.records = make(map[string][]formatting.Record)
+		r.records = make(map[string][]attendance.Record)
 	}
-	var recs []formatting.Record
+	var recs []attendance.Record
 	for i, n := range names {
-		recs = append(recs, formatting.Record{Name: n, Number: fmt.Sprint("+86 139 0000 000", i), Join: t0.Add(-time.Hour).UnixMilli(), Leave: t0.UnixMilli()})
+		recs = append(recs, attendance.Record{Name: n, Number: fmt.Sprint("+86 139 0000 000", i), Join: t0.Add(-time.Hour).UnixMilli(), Leave: t0.UnixMilli()})
 	}
 	r.records[uuid] = recs
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -127,7 +128,7 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 
 // audited records a posted message in the audit trail. The key names the
 // message, so a post repeated after a crash is a second row.
-func (s *Service) audited(p store.Post, ts string, rep *formatting.Report) {
+func (s *Service) audited(p store.Post, ts string, rep *attendance.Report) {
 	if s.audit == nil {
 		return
 	}

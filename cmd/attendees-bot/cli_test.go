@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"os"
@@ -31,11 +30,8 @@ func TestLookup(t *testing.T) {
 		{"meeting id with instances", []string{"lookup", "960 123 4505"}, func(t *testing.T, out string) {
 			mustContain(t, out, "Daily stand-up", meetingfake.SampleStandupUUIDOlder)
 		}, 0, ""},
-		{"csv every record", []string{"lookup", "--format", "csv", meetingfake.SampleTownHallUUID}, func(t *testing.T, out string) {
-			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
-			if err != nil || len(rows)-1 != meetingfake.SampleTownHallRecords {
-				t.Errorf("CSV rows = %d (%v); want %d records", len(rows)-1, err, meetingfake.SampleTownHallRecords)
-			}
+		{"csv every record and no-show", []string{"lookup", "--format", "csv", meetingfake.SampleTownHallUUID}, func(t *testing.T, out string) {
+			checkCSVRows(t, []byte(out), meetingfake.SampleTownHallRecords, meetingfake.SampleTownHallNoShows)
 		}, 0, ""},
 		{"json", []string{"lookup", "--format=json", "--search", "alice", meetingfake.SampleSyncUUID}, func(t *testing.T, out string) {
 			var v map[string]any

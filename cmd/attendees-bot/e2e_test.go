@@ -360,12 +360,30 @@ func TestRunLargeLookupSendsEveryRecord(t *testing.T) {
 	if files[0].Channel != "DU7" {
 		t.Errorf("CSV went to %q; want DU7", files[0].Channel)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files[0].Content, []byte("\ufeff")))).ReadAll()
+	checkCSVRows(t, files[0].Content, meetingfake.SampleTownHallRecords, meetingfake.SampleTownHallNoShows)
+}
+
+// checkCSVRows asserts that a CSV file has one row per record and one per
+// no-show (person_level no_show, record columns empty).
+func checkCSVRows(t *testing.T, content []byte, records, noShows int) {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(content, []byte("\ufeff")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(rows) - 1; got != meetingfake.SampleTownHallRecords {
-		t.Errorf("CSV records = %d; want %d", got, meetingfake.SampleTownHallRecords)
+	gotRecords, gotNoShows := 0, 0
+	for _, row := range rows[1:] {
+		switch {
+		case row[17] != "no_show":
+			gotRecords++
+		case row[2]+row[5]+row[7]+row[9]+row[11] == "":
+			gotNoShows++
+		default:
+			t.Errorf("no-show row with record columns: %q", row)
+		}
+	}
+	if gotRecords != records || gotNoShows != noShows {
+		t.Errorf("CSV rows: %d records, %d no-shows; want %d and %d", gotRecords, gotNoShows, records, noShows)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/attendees-bot/attendees-bot/bot"
-	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -123,8 +123,8 @@ func newMeeting(cfg *bot.Config, m *bot.Metrics, log *slog.Logger) (*meeting.Cli
 	return meeting.NewClient(cfg.MeetingAPIURL, opts...)
 }
 
-func thresholds(cfg *bot.Config) formatting.Thresholds {
-	th := formatting.DefaultThresholds()
+func thresholds(cfg *bot.Config) attendance.Thresholds {
+	th := attendance.DefaultThresholds()
 	th.LateAfter = cfg.LateAfter
 	return th
 }

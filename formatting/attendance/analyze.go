@@ -105,15 +105,6 @@ func (r *Report) setSpan(ss []Session, now time.Time) {
 	}
 }
 
-// conference returns the conference's start and length when known, else
-// the span's.
-func (r *Report) conference() (time.Time, time.Time) {
-	if r.Scheduled {
-		return r.Meeting.Start, r.Meeting.End
-	}
-	return r.Start, r.End
-}
-
 // person computes one person's figures from their records g, whose
 // sessions are ss.
 func (r *Report) person(g group, ss []Session, invitees []Invitee) Person {
@@ -154,8 +145,10 @@ func (r *Report) person(g group, ss []Session, invitees []Invitee) Person {
 	if !p.Timed() {
 		return p
 	}
-	th := r.Thresholds
-	start, end := r.conference()
+	th, start, end := r.Thresholds, r.Start, r.End
+	if r.Scheduled { // the conference's own times
+		start, end = r.Meeting.Start, r.Meeting.End
+	}
 	p.Late = p.FirstJoin.Sub(start) > th.LateAfter
 	p.Early = !p.Open && !p.LastLeave.IsZero() && end.Sub(p.LastLeave) > th.EarlyBefore
 	if length := end.Sub(start); length > 0 {

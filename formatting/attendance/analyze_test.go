@@ -247,3 +247,13 @@ func TestAnalyzeDoesNotModifyInput(t *testing.T) {
 		t.Error("Analyze changed its input")
 	}
 }
+
+func TestInviteeWithoutDepartment(t *testing.T) {
+	m := booked(60, Record{Name: "Bob Li", Number: "1", Dept: "Engineering", Join: at(0), Leave: at(60)},
+		Record{Name: "Ann", Number: "2", Dept: "Sales", Join: at(0), Leave: at(60)})
+	m.Invited = []Invitee{{Name: "bob li", Email: "bob@x"}, {Name: "Ann", Dept: "Legal"}}
+	r := Analyze(m, Thresholds{}, later)
+	if p := byKey(r)["i:bob@x"]; p.Uninvited || len(r.NoShows) != 1 || r.NoShows[0].Name != "Ann" || !byKey(r)["n:2"].Uninvited {
+		t.Errorf("people %v, no-shows %v; want Bob matched, Ann of Sales not Ann of Legal", r.People, r.NoShows)
+	}
+}

@@ -38,12 +38,13 @@
 //     one, by name and department; a record with neither is its own person.
 //  2. With an invite list (repeated entries, by number or e-mail, dropped),
 //     each such group is matched to the invitee with its call number, else
-//     to the one invitee with its name and department (when exactly one
-//     has them, and all of the group's records carry that one name and
-//     department). Everything matched to one invitee is one person.
+//     to the invitee with its name and department, when exactly one
+//     invitee has them and all of the group's records carry that one name
+//     and department; a department unknown on either side fits any.
+//     Everything matched to one invitee is one person.
 //  3. Groups matched to no invitee that carry one name and department are
-//     one person, unless two or more invitees have that name and
-//     department, or a call number that was used under several names (a
+//     one person, unless invitees have that name and department (two or
+//     more: it is ambiguous), or a call number used under several names (a
 //     shared room or desk phone) carries it too.
 //
 // So with an invite list People = Invited − No-shows + Uninvited, and no

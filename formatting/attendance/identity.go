@@ -53,17 +53,24 @@ func NormalizeNumber(s string) string {
 	}, s)
 }
 
-// nameKey is the folded name and department of a record or invitee joined
-// by "|" (a "|" or "\" inside them escaped), or "" when the name is empty.
-func nameKey(name, dept string) string {
-	n := Fold(name)
-	if n == "" {
+// folded is a name and department as compared (see Fold).
+type folded struct{ name, dept string }
+
+func fold(name, dept string) folded { return folded{Fold(name), Fold(dept)} }
+
+// key is the folded name and department joined by "|" (a "|" or "\"
+// inside them escaped), or "" when the name is empty.
+func (f folded) key() string {
+	if f.name == "" {
 		return ""
 	}
-	return keyEscaper.Replace(n) + "|" + keyEscaper.Replace(Fold(dept))
+	return keyEscaper.Replace(f.name) + "|" + keyEscaper.Replace(f.dept)
 }
 
 var keyEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`)
+
+// nameKey is the key of a record's or invitee's name and department.
+func nameKey(name, dept string) string { return fold(name, dept).key() }
 
 // group is the records of one person, in input order, and the invitee they
 // were matched to (-1: none).
@@ -80,92 +87,99 @@ func identify(recs []Record, invitees []Invitee) []group {
 	// 1. By call number, else by name and department, else alone.
 	type byID struct {
 		group
-		number, name string // name: the name key of its records
-		multi        bool   // its records carry several name keys
+		number string
+		who    folded // the name and department of its records
+		multi  bool   // its records carry several
 	}
 	var ids []byID
-	byNumber, byName := map[string]int{}, map[string]int{}
-	shared := map[string]bool{}        // name keys on a number used under several
-	nameKeys := map[[2]string]string{} // computed once per name and department
-	find := func(index map[string]int, k, key string) int {
-		at, ok := index[k]
-		if !ok {
-			at = len(ids)
-			index[k] = at
-			ids = append(ids, byID{group: group{invitee: -1, key: key}})
-		}
-		return at
-	}
+	byNumber, byName := map[string]int{}, map[folded]int{}
+	shared := map[folded]bool{}     // names on a number used under several
+	names := map[[2]string]folded{} // folded once per name and department
 	for i := range recs {
 		r := &recs[i]
-		name, ok := nameKeys[[2]string{r.Name, r.Dept}]
+		who, ok := names[[2]string{r.Name, r.Dept}]
 		if !ok {
-			name = nameKey(r.Name, r.Dept)
-			nameKeys[[2]string{r.Name, r.Dept}] = name
+			who = fold(r.Name, r.Dept)
+			names[[2]string{r.Name, r.Dept}] = who
 		}
-		var at int
-		switch number := NormalizeNumber(r.Number); {
+		number := NormalizeNumber(r.Number)
+		at, known := 0, false
+		switch {
 		case number != "":
-			at = find(byNumber, number, "n:"+number)
-			ids[at].number = number
-		case name != "":
-			at = find(byName, name, "p:"+name)
-		default: // neither: a person of its own
+			at, known = byNumber[number]
+		case who.name != "":
+			at, known = byName[who]
+		}
+		if !known { // a new group; with neither number nor name, a person of its own
 			at = len(ids)
-			ids = append(ids, byID{group: group{invitee: -1, key: "r:" + strconv.Itoa(i)}})
+			key := "n:" + number
+			switch {
+			case number != "":
+				byNumber[number] = at
+			case who.name != "":
+				byName[who], key = at, "p:"+who.key()
+			default:
+				key = "r:" + strconv.Itoa(i)
+			}
+			ids = append(ids, byID{group: group{invitee: -1, key: key}, number: number})
 		}
 		g := &ids[at]
 		g.records = append(g.records, i)
 		switch {
-		case name == "" || name == g.name:
-		case g.name == "":
-			g.name = name
+		case who.name == "" || who == g.who:
+		case g.who.name == "":
+			g.who = who
 		default:
-			g.multi, shared[g.name], shared[name] = true, true, true
+			g.multi, shared[g.who], shared[who] = true, true, true
 		}
 	}
 
-	// 2. Matched to the invite list: by number, else by name and
-	// department when exactly one invitee has them.
-	invNumber, invName := map[string]int{}, map[string]int{} // -1: several
+	// 2. Matched to the invite list: by number, else by name when exactly
+	// one invitee has it and the same department (or none known).
+	invNumber, invNamed := map[string]int{}, map[string][]int{}
+	invDept := make([]string, len(invitees))
 	for i := range invitees {
 		if n := NormalizeNumber(invitees[i].Number); n != "" {
 			invNumber[n] = i
 		}
-		if k := nameKey(invitees[i].Name, invitees[i].Dept); k != "" {
-			at := i
-			if _, dup := invName[k]; dup {
-				at = -1
-			}
-			invName[k] = at
+		if f := fold(invitees[i].Name, invitees[i].Dept); f.name != "" {
+			invNamed[f.name] = append(invNamed[f.name], i)
+			invDept[i] = f.dept
 		}
+	}
+	named := func(f folded) (at, n int) { // the invitees who fit f, how many
+		for _, i := range invNamed[f.name] {
+			if f.dept == invDept[i] || f.dept == "" || invDept[i] == "" {
+				at, n = i, n+1
+			}
+		}
+		return at, n
 	}
 	for i := range ids {
 		g := &ids[i]
 		if at, ok := invNumber[g.number]; ok && g.number != "" {
 			g.invitee = at
-		} else if at, ok := invName[g.name]; ok && at >= 0 && !g.multi {
+		} else if at, n := named(g.who); n == 1 && !g.multi {
 			g.invitee = at
 		}
 	}
 
 	// 3. One person per invitee, and per unambiguous name and department.
 	people := make([]group, 0, len(ids))
-	byInvitee, sameName := map[int]int{}, map[string]int{}
+	byInvitee, sameName := map[int]int{}, map[folded]int{}
 	for _, g := range ids {
 		at, found := 0, false
-		_, invited := invName[g.name]
-		switch {
+		switch _, invited := named(g.who); {
 		case g.invitee >= 0:
 			if at, found = byInvitee[g.invitee]; !found {
 				byInvitee[g.invitee] = len(people)
-				g.key = "i:" + inviteeKey(&invitees[g.invitee])
+				g.key = invitees[g.invitee].Key()
 			}
-		case g.name != "" && !g.multi && !shared[g.name] && !invited:
-			if at, found = sameName[g.name]; !found {
-				sameName[g.name] = len(people)
+		case g.who.name != "" && !g.multi && !shared[g.who] && invited == 0:
+			if at, found = sameName[g.who]; !found {
+				sameName[g.who] = len(people)
 			} else {
-				people[at].key = "p:" + g.name // several numbers, one name
+				people[at].key = "p:" + g.who.key() // several numbers, one name
 			}
 		}
 		if found {
@@ -177,16 +191,17 @@ func identify(recs []Record, invitees []Invitee) []group {
 	return people
 }
 
-// inviteeKey is what identifies an invitee: the call number, else the
-// e-mail address (with an '@'), else the name and department (with a '|').
-func inviteeKey(inv *Invitee) string {
+// Key is what identifies the invitee, and the Key of the person matched to
+// them: "i:" and the call number, else the e-mail address, else the folded
+// name|department.
+func (inv *Invitee) Key() string {
 	if n := NormalizeNumber(inv.Number); n != "" {
-		return n
+		return "i:" + n
 	}
 	if e := strings.ToLower(strings.TrimSpace(inv.Email)); e != "" {
-		return e
+		return "i:" + e
 	}
-	return nameKey(inv.Name, inv.Dept)
+	return "i:" + nameKey(inv.Name, inv.Dept)
 }
 
 // distinctInvitees drops repeated entries of the invite list (the same

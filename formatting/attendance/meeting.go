@@ -1,6 +1,9 @@
 package attendance
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // Record is one raw attendee record: one join of one device. Join and Leave
 // are UTC epoch milliseconds as the meeting service sends them; Leave 0
@@ -51,21 +54,11 @@ func DefaultThresholds() Thresholds {
 	return Thresholds{LateAfter: 5 * time.Minute, EarlyBefore: 5 * time.Minute, Present: 0.8, Brief: 0.2}
 }
 
+// withDefaults fills in the default of every field that is not positive.
 func (t Thresholds) withDefaults() Thresholds {
 	d := DefaultThresholds()
-	if t.LateAfter <= 0 {
-		t.LateAfter = d.LateAfter
-	}
-	if t.EarlyBefore <= 0 {
-		t.EarlyBefore = d.EarlyBefore
-	}
-	if t.Present <= 0 {
-		t.Present = d.Present
-	}
-	if t.Brief <= 0 {
-		t.Brief = d.Brief
-	}
-	return t
+	return Thresholds{LateAfter: cmp.Or(max(t.LateAfter, 0), d.LateAfter), EarlyBefore: cmp.Or(max(t.EarlyBefore, 0), d.EarlyBefore),
+		Present: cmp.Or(max(t.Present, 0), d.Present), Brief: cmp.Or(max(t.Brief, 0), d.Brief)}
 }
 
 // Level is how much of the meeting a person attended.

@@ -88,7 +88,7 @@ func checkReport(t *testing.T, r *Report) {
 			t.Errorf("%s: uninvited %v with invitee %v", p.Key, p.Uninvited, p.Invitee)
 		}
 		if p.Invitee != nil {
-			came["i:"+inviteeKey(p.Invitee)] = true
+			came[p.Invitee.Key()] = true
 		}
 		for _, s := range p.Sessions {
 			if n := NormalizeNumber(s.Number); n != "" {
@@ -97,7 +97,7 @@ func checkReport(t *testing.T, r *Report) {
 		}
 	}
 	for _, inv := range r.NoShows {
-		if n := NormalizeNumber(inv.Number); came["n:"+n] && n != "" || came["i:"+inviteeKey(&inv)] {
+		if n := NormalizeNumber(inv.Number); came["n:"+n] && n != "" || came[inv.Key()] {
 			t.Errorf("no-show %+v came", inv)
 		}
 	}

@@ -27,12 +27,14 @@
 //
 //	meeting ID  confUUID                          what it shows
 //	9601234501  5d0c8f3a2b1e4c7d9a6f0e1b2c3d4e51  "Weekly product sync", 8 people, 11 records: re-joins,
-//	                                              one person on two devices at once, a record still open
-//	                                              (leftTime 0), late joiners, early leavers, a dial-in;
+//	                                              one person on two numbers at once (soft client and
+//	                                              phone), a record still open (leftTime 0), late joiners,
+//	                                              early leavers, a dial-in, an overrun past the hour;
 //	                                              2 invited no-shows, 2 uninvited joiners
 //	9601234502  8e3b1d2c4f5a46b7a8c9d0e1f2a3b4c5  "项目周会：华南区上线复盘": Chinese names and departments,
 //	                                              zh-CN labels (软终端, 硬终端, 手机; 视频, 语音), an
-//	                                              anonymous number; 1 no-show
+//	                                              anonymous number, one person on two numbers; 8 people
+//	                                              = 7 invited − 1 no-show + 2 uninvited
 //	9601234503  c0ffee00deadbeef0123456789abcdef  hostile text: <!channel>, <@U123>, *bold*, a&b<c>,
 //	                                              =HYPERLINK("x"), a 300-character name, emoji, Arabic
 //	                                              and Hebrew, a right-to-left override, newlines, empty

@@ -32,8 +32,12 @@ const (
 	SampleStandupUUIDOlder = "0f9e8d7c6b5a49382716f5e4d3c2b1a0" // the day before
 )
 
-// SampleTownHallRecords is the number of attendee records of the town hall.
-const SampleTownHallRecords = 1234
+// SampleTownHallRecords is the number of attendee records of the town hall,
+// SampleTownHallNoShows the number of its invitees who did not come.
+const (
+	SampleTownHallRecords = 1234
+	SampleTownHallNoShows = 50
+)
 
 // Sample returns the demo data set relative to now: every conference ended
 // before the start of now's UTC day, within the last four days. The output is
@@ -92,7 +96,7 @@ func sampleSync(start time.Time) Conference {
 		Records: sortByJoin([]meeting.Attendee{
 			rec(start, "Alice Zhang", "+8675500000001", pc, video, "Product", -2, 61),
 			rec(start, "Bob Li", "+8675500000002", pc, video, "Engineering", 0, 60),
-			rec(start, "Bob Li", "+8675500000002", mobile, audio, "Engineering", 30, 45), // second device at once: same account, same number
+			rec(start, "Bob Li", "+8675500000012", mobile, audio, "Engineering", 30, 45), // his phone at once: another number, one person
 			rec(start, "Carol Wu", "+8675500000003", pc, video, "Design", 0.5, 20),
 			rec(start, "Carol Wu", "+8675500000003", pc, video, "Design", 23, 60),         // re-join after a drop
 			rec(start, "Dan Kim", "+8675500000004", mobile, video, "Engineering", 25, 60), // late
@@ -100,7 +104,7 @@ func sampleSync(start time.Time) Conference {
 			rec(start, "Frank Müller", "+4930123456", phone, audio, "", 3, 58),            // dial-in
 			rec(start, "Grace Ho", "+8675500000007", room, video, "Support", 10, -1),      // record still open
 			rec(start, "Heidi Ng", "+8675500000008", pc, video, "Support", 5, 50),
-			rec(start, "Heidi Ng", "+8675500000008", pc, video, "Support", 52, 60),
+			rec(start, "Heidi Ng", "+8675500000008", pc, video, "Support", 52, 64), // the meeting overran
 		}),
 		Invited: []meeting.Participant{
 			invitee("alice@example.com", "Alice Zhang", "Product", true),
@@ -125,9 +129,9 @@ func sampleChinese(start time.Time) Conference {
 			rec(start, "张伟", "+8675512340002", soft, video, "研发部", 0.2, 48),
 			rec(start, "李娜", "+8675512340003", soft, voice, "市场部", 2, 50),
 			rec(start, "王芳", "+8613912340004", mobile, video, "财务部", 4, 31),
-			rec(start, "刘洋", "+8675512340005", hard, video, "深圳A栋3楼会议室", 0, 50),
+			rec(start, "刘洋", "+8675512340005", hard, video, "研发部", 0, 50), // from a meeting room
 			rec(start, "陈静", "+8675512340006", soft, video, "人力资源部", 1, 12),
-			rec(start, "陈静", "+8613912340006", mobile, voice, "人力资源部", 13, 50),
+			rec(start, "陈静", "+8613912340006", mobile, voice, "人力资源部", 13, 50), // her phone: one person, two numbers
 			rec(start, "杨帆", "+8675512340007", soft, video, "研发部", 21, 50),
 			rec(start, "+991116005905", "+991116005905", soft, video, "wangyue", 30, 31.5),
 		}),

@@ -1,0 +1,255 @@
+package formatting
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+)
+
+// displayName is the escaped name to show for a person or invitee: the name,
+// else the number; number-like names and numbers masked for Shared.
+func (b *msgBuilder) displayName(name, number string) string {
+	raw := b.rawName(name, number)
+	if raw == "" {
+		return b.l.noName
+	}
+	return escapeText(raw, nameRunes, nameOut)
+}
+
+// rawName is displayName before escaping; "" for no name.
+func (b *msgBuilder) rawName(name, number string) string {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = strings.TrimSpace(number)
+	}
+	if name == "" {
+		return ""
+	}
+	if b.o.Audience == Shared && looksLikeNumber(name) || name == strings.TrimSpace(number) && b.o.Audience == Shared {
+		name = MaskNumber(name)
+	}
+	return name
+}
+
+// nameTags returns, for people listed inline together, a short distinguisher
+// for each person who shares the shown name with another of them (names
+// compared as identity compares them: trimmed, case- and width-insensitive,
+// and cut where the line cuts them), else "". Nil when no shown name repeats.
+//
+// A person's distinguisher is the first of these that is known and that no
+// other person of the same name has: the last 4 digits of the call number as
+// "(…4380)" (with Audience Shared only digits MaskNumber leaves visible), the
+// number as the audience may see it (masked for Shared), the department
+// "(Sales)". Failing all, the second, third… person of that name in display
+// order gets "#2", "#3"…
+func (b *msgBuilder) nameTags(ps []attendance.Person) []string {
+	byName := map[string][]int{} // display positions by shown name
+	for i := range ps {
+		raw := b.rawName(ps[i].Name, ps[i].Number)
+		if r := []rune(raw); len(r) > nameRunes {
+			raw = string(r[:nameRunes]) + "…" // as the line cuts it
+		}
+		byName[attendance.Fold(raw)] = append(byName[attendance.Fold(raw)], i)
+	}
+	var tags []string
+	for _, same := range byName {
+		if len(same) < 2 {
+			continue
+		}
+		if tags == nil {
+			tags = make([]string, len(ps))
+		}
+		cands := make([][3]string, len(same))
+		for j, i := range same {
+			cands[j] = b.distinguishers(&ps[i])
+		}
+		for j, i := range same {
+		tiers:
+			for t, v := range cands[j] {
+				for k := range cands {
+					if v == "" || k != j && cands[k][t] == v {
+						continue tiers // unknown, or another of the name has it too
+					}
+				}
+				tags[i] = v
+				break
+			}
+			if tags[i] == "" && j > 0 {
+				tags[i] = "#" + strconv.Itoa(j+1)
+			}
+		}
+	}
+	return tags
+}
+
+// distinguishers are what may tell a person from others of the same name,
+// in order of preference: "(…4380)", the number, "(Sales)".
+func (b *msgBuilder) distinguishers(p *attendance.Person) (c [3]string) {
+	if d := b.numberTail(p.Number); d != "" {
+		num := strings.TrimSpace(p.Number)
+		if b.o.Audience == Shared {
+			num = MaskNumber(num)
+		}
+		c[0], c[1] = "(…"+d+")", "("+escapeText(num, nameRunes, nameOut)+")"
+	}
+	if dept := escapeText(p.Dept, deptRunes, deptOut); dept != "" {
+		c[2] = "(" + dept + ")"
+	}
+	return c
+}
+
+// numberTail is the last (up to) 4 digits of a call number that the audience
+// may see: for Shared only the trailing digits MaskNumber keeps.
+func (b *msgBuilder) numberTail(number string) string {
+	if b.o.Audience == Shared {
+		number = MaskNumber(number)
+		number = number[strings.LastIndexByte(number, '*')+1:]
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r < '0' || r > '9' {
+			return -1
+		}
+		return r
+	}, attendance.NormalizeNumber(number))
+	return digits[max(0, len(digits)-4):]
+}
+
+func (b *msgBuilder) personLine(p *attendance.Person, tag string) string {
+	l := b.l
+	line := "*" + b.displayName(p.Name, p.Number)
+	if tag != "" {
+		line += " " + tag
+	}
+	if line += "* — "; p.Timed() {
+		line += b.dur(p.InMeeting)
+	} else {
+		line += l.timeUnknown
+	}
+	if p.Joins > 1 {
+		line += " · " + l.joins(p.Joins)
+	}
+	if fs := flagNames(flagged{p.Late, l.late}, flagged{p.Early, l.early}, flagged{p.Open && b.r.Ongoing, l.stillIn},
+		flagged{p.Open && !b.r.Ongoing, l.endUnknown}, flagged{p.Level == attendance.LevelBrief, l.brief},
+		flagged{p.Uninvited, l.notInvited}); len(fs) > 0 {
+		line += " · _" + strings.Join(fs, l.sep) + "_"
+	}
+	if p.Dept != "" {
+		line += " · " + escapeText(p.Dept, deptRunes, deptOut)
+	}
+	return line
+}
+
+// flagged is a person's flag and its name, shown when on.
+type flagged struct {
+	on   bool
+	name string
+}
+
+func flagNames(fs ...flagged) []string {
+	var out []string
+	for _, f := range fs {
+		if f.on {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+// people adds the inline list, as many sections of up to linesPerSection
+// lines as the block and text budgets allow, then "+N more". It returns N.
+func (b *msgBuilder) people() int {
+	ps := b.r.People
+	if len(ps) == 0 {
+		return 0
+	}
+	limit := b.o.InlineLimit
+	if limit <= 0 {
+		limit = defaultInline
+	}
+	b.blocks = append(b.blocks, slack.NewDividerBlock())
+	// Distinguishers depend on who is listed, and who fits depends on the
+	// lines: list the first k, and if fewer fit, list those again.
+	k := min(len(ps), limit)
+	nblocks, total := len(b.blocks), b.total
+	for {
+		shown := b.peopleLines(ps[:k], b.nameTags(ps[:k]))
+		if shown == k {
+			break
+		}
+		b.blocks, b.total = b.blocks[:nblocks], total
+		k = shown
+	}
+	n := len(ps) - k
+	if n > 0 {
+		b.context(b.l.more(n))
+	}
+	return n
+}
+
+// peopleLines adds sections for as many of ps as the budgets allow and
+// returns how many it added.
+func (b *msgBuilder) peopleLines(ps []attendance.Person, tags []string) int {
+	// Room kept for the "+N more" and FileNote context blocks.
+	const reserveText = maxFileNote + 200
+	reserveBlocks := 2
+	var sec strings.Builder
+	lines, secLen, shown := 0, 0, 0
+	flush := func() {
+		if lines > 0 {
+			b.blocks = append(b.blocks, slack.NewSectionBlock(b.mrkdwn(sec.String()), nil, nil))
+		}
+		sec.Reset()
+		lines, secLen = 0, 0
+	}
+	for i := range ps {
+		tag := ""
+		if tags != nil {
+			tag = tags[i]
+		}
+		line := b.personLine(&ps[i], tag)
+		n := utf16Len(line)
+		if lines == linesPerSection || lines > 0 && secLen+1+n > maxSectionText {
+			flush()
+		}
+		newBlock := 0
+		if lines == 0 {
+			newBlock = 1
+		}
+		if len(b.blocks)+newBlock+reserveBlocks > MaxBlocks ||
+			b.total+secLen+1+n+reserveText > maxTotalText {
+			break
+		}
+		if lines > 0 {
+			sec.WriteByte('\n')
+			secLen++
+		}
+		sec.WriteString(line)
+		secLen += n
+		lines++
+		shown++
+	}
+	flush()
+	return shown
+}
+
+// cutUTF16 cuts trusted text to at most n UTF-16 units at a rune boundary.
+func cutUTF16(s string, n int) string {
+	if utf16Len(s) <= n {
+		return s
+	}
+	units := 0
+	for i, r := range s {
+		u := 1
+		if r > 0xFFFF {
+			u = 2
+		}
+		if units+u > n-1 {
+			return s[:i] + "…"
+		}
+		units += u
+	}
+	return s
+}
