@@ -247,8 +247,8 @@ func (c *Config) validate(needs Needs) []string {
 			add("%s must be a comma-separated list of Slack IDs like %s", l.name, l.example)
 		}
 	}
-	if c.AutopostPollInterval != 0 && c.AutopostPollInterval < 10*time.Second {
-		add("AUTOPOST_POLL_INTERVAL must be 0 (off) or at least 10s")
+	if c.AutopostPollInterval < 0 {
+		add("AUTOPOST_POLL_INTERVAL must be 0 (off) or a positive duration like 5m")
 	}
 	if c.AutopostSettle < 0 || c.AutopostSettle > time.Hour {
 		add("AUTOPOST_SETTLE must be between 0s and 1h")
@@ -304,6 +304,20 @@ func httpAddrProblem(addr string) string {
 		return "must end with a port number from 0 to 65535, like :8080"
 	}
 	return ""
+}
+
+// minQuietPoll is the poll interval below which the history list is asked
+// for so often that it eats into the meeting API quota the lookups share.
+const minQuietPoll = 10 * time.Second
+
+// Warnings lists settings that are valid but probably a mistake in
+// production; the bot logs each once at start.
+func (c *Config) Warnings() []string {
+	var w []string
+	if c.AutopostPollInterval > 0 && c.AutopostPollInterval < minQuietPoll {
+		w = append(w, fmt.Sprintf("AUTOPOST_POLL_INTERVAL=%v polls the meeting API's history list more than every %v: fine for staging, but it spends the request quota (MEETING_RATE_LIMIT) that lookups share", c.AutopostPollInterval, minQuietPoll))
+	}
+	return w
 }
 
 // MeetingOptions turns the configuration into meeting client options.

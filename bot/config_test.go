@@ -198,3 +198,32 @@ func TestLoadConfigProblemsAreStable(t *testing.T) {
 		}
 	}
 }
+
+// TestPollIntervalAnyPositive: a staging set-up may poll every second;
+// below 10 s the configuration carries one warning, at or above none, and
+// a negative interval is refused.
+func TestPollIntervalAnyPositive(t *testing.T) {
+	tests := []struct {
+		value    string
+		warnings int
+		problem  bool
+	}{
+		{"1s", 1, false}, {"500ms", 1, false}, {"10s", 0, false}, {"5m", 0, false}, {"0", 0, false}, {"-1s", 0, true},
+	}
+	for _, tt := range tests {
+		cfg, err := LoadConfig(t.Context(), env(map[string]string{"AUTOPOST_POLL_INTERVAL": tt.value}), Needs{})
+		if tt.problem {
+			if err == nil || !strings.Contains(err.Error(), "AUTOPOST_POLL_INTERVAL must be 0 (off) or a positive duration") {
+				t.Errorf("AUTOPOST_POLL_INTERVAL=%s: %v; want it refused", tt.value, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("AUTOPOST_POLL_INTERVAL=%s: %v", tt.value, err)
+		}
+		w := cfg.Warnings()
+		if len(w) != tt.warnings || (len(w) == 1 && !strings.Contains(w[0], "quota")) {
+			t.Errorf("AUTOPOST_POLL_INTERVAL=%s warnings = %q; want %d about the quota", tt.value, w, tt.warnings)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -129,12 +130,22 @@ func notMember(err error) bool {
 	return false
 }
 
-// UserMessage is the sentence a person reads for err (the lookup command
-// prints it). Internal errors get a reference to find the log line.
-func UserMessage(err error) string {
+// UserMessage is the sentence a person reads for err at a terminal: the
+// Slack sentence in the words of command (the lookup command line), as
+// plain text. Internal errors show the error itself.
+func UserMessage(err error, command string) string {
 	_, text, ref := explain(err)
 	if ref != "" {
-		return fmt.Sprintf("unexpected error (reference %s): %v", ref, err)
+		return fmt.Sprintf("unexpected error: %v", err)
 	}
+	c := command + " "
+	text = strings.NewReplacer(
+		exampleUsage, "Try "+c+"987 654 3210 (a meeting ID), "+c+"9a0fa6d10a5b11eaae5e191763c22c0e (a conference UUID) or "+c+"weekly sync (subject words).",
+		"Try other words, the meeting ID, or `/attendees` for recent meetings.", "Try other words or the meeting ID.",
+		"Please tell your Slack admin; its meeting credentials need checking.", "Check the meeting credentials (MEETING_APP_ID and MEETING_APP_KEY, MEETING_ACCOUNT and MEETING_PASSWORD, or MEETING_ACCESS_TOKEN).",
+		"Please tell your Slack admin; the bot's log has the details.", "LOG_LEVEL=debug shows the details.",
+		"Ask your admin to raise MEETING_MAX_RECORDS.", "Raise MEETING_MAX_RECORDS to read it.",
+		"`", "",
+	).Replace(text)
 	return text
 }

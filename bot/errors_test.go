@@ -1,12 +1,15 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/slack-go/slack"
+
+	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
 // TestSlackErrorsByType: Slack failures are recognised by their type,
@@ -37,4 +40,61 @@ func TestSlackErrorsByType(t *testing.T) {
 			t.Errorf("slackReason(%#v) = %q; want %q", tt.err, got, tt.reason)
 		}
 	}
+}
+
+// TestUserMessageSpeaksCLI: every sentence the lookup command can print
+// talks about the command line, not the Slack command, and is plain text.
+func TestUserMessageSpeaksCLI(t *testing.T) {
+	var errs []error
+	for _, row := range errorTable {
+		for _, e := range errorsMatching(row.match) {
+			errs = append(errs, e)
+		}
+	}
+	for _, text := range []string{"", "!!!", "123", "search:", "0123456789abcdef0123"} {
+		if _, err := ParseCommand(text); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, err := range errs {
+		got := UserMessage(err, "attendees-bot lookup")
+		for _, bad := range []string{"`", "/attendees", "Slack admin", "tap", "button"} {
+			if strings.Contains(got, bad) {
+				t.Errorf("UserMessage(%v) = %q; it mentions %q", err, got, bad)
+			}
+		}
+		if got == "" || strings.Contains(got, "\n") {
+			t.Errorf("UserMessage(%v) = %q; want one line", err, got)
+		}
+	}
+	if got := UserMessage(&InputError{Msg: "I couldn't read a meeting in that. " + exampleUsage}, "attendees-bot lookup"); !strings.Contains(got, "attendees-bot lookup 987 654 3210") {
+		t.Errorf("example = %q; want the command line's own", got)
+	}
+}
+
+// errorsMatching returns sample errors of the kinds the error table knows,
+// those that match.
+func errorsMatching(match func(error) bool) []error {
+	var out []error
+	for _, e := range sampleErrors {
+		if match(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+var sampleErrors = []error{
+	&InputError{Msg: "That is too long for me to read. " + exampleUsage},
+	errors.New("x"),
+	fmt.Errorf("x: %w", meeting.ErrInvalidInput),
+	fmt.Errorf("x: %w", errNoMatch),
+	fmt.Errorf("x: %w", meeting.ErrNotFound),
+	fmt.Errorf("x: %w", meeting.ErrForbidden),
+	fmt.Errorf("x: %w", meeting.ErrUnauthorized),
+	fmt.Errorf("x: %w", meeting.ErrTooManyRecords),
+	fmt.Errorf("x: %w", meeting.ErrTooLarge),
+	fmt.Errorf("x: %w", context.DeadlineExceeded),
+	fmt.Errorf("x: %w", meeting.ErrRateLimited),
+	fmt.Errorf("x: %w", meeting.ErrUnavailable),
 }

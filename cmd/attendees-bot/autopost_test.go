@@ -225,3 +225,19 @@ func waitAny(ctx context.Context, fakes ...*slackfake.Server) <-chan struct{} {
 	}
 	return ch
 }
+
+// TestRunPollsEverySecondWithOneWarning: AUTOPOST_POLL_INTERVAL=1s starts
+// (staging) and logs one warning about the quota, once.
+func TestRunPollsEverySecondWithOneWarning(t *testing.T) {
+	s := startSystem(t, func(e map[string]string) { e["AUTOPOST_POLL_INTERVAL"] = "1s" }, nil)
+	if err := s.logs.waitFor(ctxT(t), "attendees-bot started", 1); err != nil {
+		t.Fatal(err)
+	}
+	s.shutdown(t)
+	if n := strings.Count(s.logs.String(), "AUTOPOST_POLL_INTERVAL=1s"); n != 1 {
+		t.Errorf("poll interval warnings = %d; want 1", n)
+	}
+	if !strings.Contains(s.logs.String(), `"level":"WARN","msg":"configuration: AUTOPOST_POLL_INTERVAL=1s`) {
+		t.Errorf("the warning is not a WARN log line")
+	}
+}

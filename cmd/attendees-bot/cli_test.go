@@ -137,3 +137,131 @@ func TestDemoReadsCommands(t *testing.T) {
 		}
 	}
 }
+
+// cliEnv is the lookup command's environment as a person has it: no
+// LOG_LEVEL, so no log lines.
+func cliEnv(m *meetingfake.Server) map[string]string {
+	env := meetingEnv(m)
+	delete(env, "LOG_LEVEL")
+	return env
+}
+
+// TestLookupFailurePrintsOneLine: a failing lookup writes nothing but its
+// one sentence (which main prints on stderr) and exits non-zero, even when
+// the invite list fails too and the records are not found; with LOG_LEVEL
+// set, the log lines come back.
+func TestLookupFailurePrintsOneLine(t *testing.T) {
+	m := fakeMeeting(t, nil)
+	m.FailNext(meetingfake.OpConfDetail, 10, meetingfake.Failure{Status: 500})
+	var stdout, stderr bytes.Buffer
+	err := run(t.Context(), []string{"lookup", "ffffffffffffffffffffffffffffffff"}, getenv(cliEnv(m)), nil, &stdout, &stderr)
+	if err == nil || exitCode(err) != 1 {
+		t.Fatalf("lookup of an unknown conference = %v; want exit 1", err)
+	}
+	if stderr.Len() != 0 || stdout.Len() != 0 {
+		t.Errorf("lookup printed more than its sentence:\nstdout %q\nstderr %q", stdout.String(), stderr.String())
+	}
+	if msg := err.Error(); strings.Contains(msg, "\n") || !strings.Contains(msg, "couldn't find that meeting") {
+		t.Errorf("sentence = %q; want one line saying the meeting was not found", msg)
+	}
+
+	env := cliEnv(m)
+	env["LOG_LEVEL"] = "debug"
+	stderr.Reset()
+	_ = run(t.Context(), []string{"lookup", "ffffffffffffffffffffffffffffffff"}, getenv(env), nil, &stdout, &stderr)
+	if !strings.Contains(stderr.String(), `"level"`) {
+		t.Errorf("LOG_LEVEL=debug printed no log lines: %q", stderr.String())
+	}
+}
+
+// TestLookupSpeaksCommandLine: errors of the lookup command name the
+// command line, never the Slack command, and flags work after the words.
+func TestLookupSpeaksCommandLine(t *testing.T) {
+	m := fakeMeeting(t, nil)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lookup", "!!!"}, "attendees-bot lookup 987 654 3210"},
+		{[]string{"lookup", "no such subject words"}, "Try other words or the meeting ID."},
+	}
+	for _, tt := range tests {
+		err := run(t.Context(), tt.args, getenv(cliEnv(m)), nil, &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "/attendees") || strings.Contains(err.Error(), "`") {
+			t.Errorf("run(%q) = %v; want plain text containing %q", tt.args, err, tt.want)
+		}
+	}
+	var stdout bytes.Buffer
+	if err := run(t.Context(), []string{"lookup", "960", "123", "4504", "--format", "csv", "--search=zzzz-nobody"}, getenv(cliEnv(m)), nil, &stdout, &bytes.Buffer{}); err != nil {
+		t.Fatalf("flags after the meeting ID: %v", err)
+	}
+	if !strings.HasPrefix(stdout.String(), "\ufeffperson_key,") || strings.Count(stdout.String(), "\n") != 1 {
+		t.Errorf("lookup 960 123 4504 --format csv --search=zzzz-nobody = %.200q; want the CSV header and no rows", stdout.String())
+	}
+	stdout.Reset()
+	if err := run(t.Context(), []string{"lookup", "--", "--format"}, getenv(cliEnv(m)), nil, &stdout, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "No meeting in the last 30 days") {
+		t.Errorf("after --, --format is a word: %v", err)
+	}
+}
+
+// TestLookupTextIsPlain: --format text has no Slack markup and no promise
+// of an attached file; it lists every person and points to --format csv.
+func TestLookupTextIsPlain(t *testing.T) {
+	m := fakeMeeting(t, nil)
+	var stdout bytes.Buffer
+	if err := run(t.Context(), []string{"lookup", meetingfake.SampleTownHallUUID}, getenv(cliEnv(m)), nil, &stdout, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	out := stdout.String()
+	for _, bad := range []string{"*People*", "attached file", "[Share in channel]", "<!date", "&lt;"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("text output contains %q", bad)
+		}
+	}
+	mustContain(t, out, "Company town hall Q4", "1000 (1234 records)", "--format csv "+meetingfake.SampleTownHallUUID)
+	table := out[strings.Index(out, "NAME  "):strings.LastIndex(out, "\n\nEvery record")]
+	if rows := strings.Count(table, "\n"); rows != 1000 {
+		t.Errorf("people listed = %d; want all 1000", rows)
+	}
+	stdout.Reset()
+	if err := run(t.Context(), []string{"lookup", meetingfake.SampleHostileUUID}, getenv(cliEnv(m)), nil, &stdout, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range stdout.String() {
+		if r != '\n' && (r < ' ' || r == 0x7f || r == '\u202e') {
+			t.Fatalf("hostile names reach the terminal with control character %U", r)
+		}
+	}
+}
+
+// TestLookupSeveralMatches: the candidates go to stdout, one per line
+// starting with the UUID; the sentence says what to do with them.
+func TestLookupSeveralMatches(t *testing.T) {
+	m := fakeMeeting(t, nil)
+	var stdout bytes.Buffer
+	err := run(t.Context(), []string{"lookup", "Daily stand-up"}, getenv(cliEnv(m)), nil, &stdout, &bytes.Buffer{})
+	if err == nil || exitCode(err) != 1 || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("lookup of two matches = %v; want one sentence and exit 1", err)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], meetingfake.SampleStandupUUID) || !strings.HasPrefix(lines[1], meetingfake.SampleStandupUUIDOlder) {
+		t.Errorf("candidates = %q; want the two stand-ups, newest first", lines)
+	}
+}
+
+// TestDemoAnswersEveryPipedLine: a pipe of commands is one person typing
+// fast, not a flood: every line gets its answer.
+func TestDemoAnswersEveryPipedLine(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	var stdout, stderr bytes.Buffer
+	in := strings.Repeat("help\n", 12)
+	if err := run(t.Context(), []string{"demo"}, getenv(nil), strings.NewReader(in), &stdout, &stderr); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr.String())
+	}
+	if n := strings.Count(stdout.String(), "Who was in that meeting?"); n != 12 {
+		t.Errorf("help answered %d times for 12 lines; want 12", n)
+	}
+	if strings.Contains(stdout.String(), "faster than I can answer") {
+		t.Errorf("the demo throttled its own pipe")
+	}
+}

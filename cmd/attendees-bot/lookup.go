@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/attendees-bot/attendees-bot/bot"
@@ -17,13 +18,14 @@ func runLookup(ctx context.Context, args []string, getenv func(string) (string, 
 	fs := newFlags("lookup", "lookup [--format text|csv|json] [--search TEXT] <confUUID | meeting ID | subject words>", stderr)
 	format := fs.String("format", "text", "output: text (readable summary), csv (every record) or json (the full analysis)")
 	search := fs.String("search", "", "only people matching `TEXT`")
-	if done, err := parseFlags(fs, args); done {
+	words, done, err := parseInterspersed(fs, args)
+	if done {
 		return err
 	}
 	if *format != "text" && *format != "csv" && *format != "json" {
 		return &usageError{"--format must be text, csv or json"}
 	}
-	target := strings.Join(fs.Args(), " ")
+	target := strings.Join(words, " ")
 	if strings.TrimSpace(target) == "" {
 		fs.Usage()
 		return &usageError{"lookup needs a conference UUID, a meeting ID or subject words"}
@@ -32,7 +34,12 @@ func runLookup(ctx context.Context, args []string, getenv func(string) (string, 
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, stderr)
+	// A command-line tool prints its answer or one sentence: log lines only
+	// when LOG_LEVEL asks for them.
+	log := slog.New(slog.DiscardHandler)
+	if _, set := getenv("LOG_LEVEL"); set {
+		log = newLogger(cfg, stderr)
+	}
 	mc, err := newMeeting(cfg, nil, log)
 	if err != nil {
 		return err
@@ -60,12 +67,14 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 		return plainError(err)
 	}
 	if conf.ConfUUID == "" {
-		var b strings.Builder
-		fmt.Fprintf(&b, "%d meetings match %q; look one up by its conference UUID:", len(others), cmd.Target)
+		// The candidates are the output (a script can pick one); the
+		// sentence on stderr says what to do with them.
 		for _, c := range others {
-			fmt.Fprintf(&b, "\n  %s  %s  %s", c.ConfUUID, c.Start.Format(time.DateTime), printable(c.Subject))
+			if _, err := fmt.Fprintf(stdout, "%s  %s  %s\n", c.ConfUUID, c.Start.In(cfg.Location).Format("2006-01-02 15:04 MST"), cell(c.Subject)); err != nil {
+				return err
+			}
 		}
-		return &usageError{b.String()}
+		return &userError{text: fmt.Sprintf("%d meetings match %q: look one up by the conference UUID at the start of its line above", len(others), printable(cmd.Target))}
 	}
 	rep, err := looker.Report(ctx, conf, search)
 	if err != nil {
@@ -79,18 +88,26 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	msg := formatting.Summary(rep, formatting.MessageOptions{
-		Audience: formatting.Private, Lang: cfg.MeetingLanguage, InlineLimit: cfg.InlineLimit, Location: cfg.Location,
-	})
-	out := formatting.RenderText(msg)
-	if len(others) > 0 {
-		out += fmt.Sprintf("\nThis meeting ID ran %d more time(s); earlier instances:\n", len(others))
-		for _, c := range others {
-			out += fmt.Sprintf("  %s  %s\n", c.ConfUUID, c.Start.Format(time.DateTime))
+	return writeText(stdout, rep, others, cfg.Location)
+}
+
+// parseInterspersed parses flags anywhere among the words (lookup 960 123
+// 4501 --format csv), as a person types them; everything after "--" is a
+// word. It returns the words in order.
+func parseInterspersed(fs *flag.FlagSet, args []string) (words []string, done bool, err error) {
+	for {
+		if done, err := parseFlags(fs, args); done {
+			return nil, true, err
 		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return words, false, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(words, rest...), false, nil
+		}
+		words, args = append(words, rest[0]), rest[1:]
 	}
-	_, err = io.WriteString(stdout, out)
-	return err
 }
 
 // printable drops control characters (escape sequences could rewrite the
@@ -104,9 +121,10 @@ func printable(s string) string {
 	}, s)
 }
 
-// plainError keeps err for errors.Is but prints the user's sentence.
+// plainError keeps err for errors.Is but prints the user's sentence, in
+// the words of this command line (not of the Slack command).
 func plainError(err error) error {
-	return &userError{text: bot.UserMessage(err), err: err}
+	return &userError{text: bot.UserMessage(err, "attendees-bot lookup"), err: err}
 }
 
 type userError struct {

@@ -88,6 +88,9 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 		w.Go(func() error { return posts.Run(wctx) })
 		return w.Wait()
 	})
+	for _, w := range cfg.Warnings() {
+		log.Warn("configuration: " + w)
+	}
 	log.Info("attendees-bot started", slog.String("version", version), slog.String("http_addr", cfg.HTTPAddr),
 		slog.String("command", cfg.SlackCommand), slog.String("store", st.Dialect()),
 		slog.Bool("webhook", cfg.WebhookKey != ""), slog.Duration("poll_interval", cfg.AutopostPollInterval))

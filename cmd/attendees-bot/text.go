@@ -1,0 +1,198 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/width"
+
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// writeText prints a report for a terminal: plain text (no Slack markup),
+// the summary, then every person on a line of their own. The records
+// themselves are what --format csv is for, and the last line says so.
+func writeText(w io.Writer, rep *attendance.Report, others []meeting.Conference, loc *time.Location) error {
+	ew := &errWriter{w: w}
+	m := rep.Meeting
+	title := printable(m.Subject)
+	if strings.TrimSpace(title) == "" {
+		title = "(no subject)"
+	}
+	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(displayWidth(title), 3), 80)))
+
+	var summary table
+	row := func(label, value string) { summary.add(label, value) }
+	if m.MeetingID != "" {
+		row("Meeting ID", printable(m.MeetingID))
+	}
+	row("Conference", m.ConfUUID)
+	if !rep.Start.IsZero() {
+		span := rep.Start.In(loc).Format("2006-01-02 15:04") + " – " + rep.End.In(loc).Format("15:04 MST") + " (" + clock(rep.Span)
+		if rep.Scheduled {
+			span += ", scheduled"
+		}
+		if rep.Ongoing {
+			span += ", still running"
+		}
+		row("Span", span+")")
+	}
+	row("People", fmt.Sprintf("%d (%d records)", len(rep.People), rep.Sessions))
+	if len(rep.People) > 0 {
+		row("Average", clock(rep.Average)+", median "+clock(rep.Median))
+		if !rep.PeakAt.IsZero() {
+			row("Peak", fmt.Sprintf("%d at %s", rep.Peak, rep.PeakAt.In(loc).Format("15:04")))
+		}
+		row("Attendance", fmt.Sprintf("present %d, partial %d, brief %d; late %d, left early %d, end unknown %d",
+			rep.Present, rep.Partial, rep.Brief, rep.Late, rep.Early, rep.Open))
+	}
+	if rep.InviteKnown {
+		noShows := make([]string, len(rep.NoShows))
+		for i, inv := range rep.NoShows {
+			noShows[i] = printable(firstNonEmpty(inv.Name, inv.Email, inv.Number, "(no name)"))
+		}
+		v := fmt.Sprintf("%d, no-shows %d, not invited %d", rep.Invited, len(rep.NoShows), rep.Uninvited)
+		row("Invited", v)
+		if len(noShows) > 0 {
+			row("No-shows", strings.Join(noShows, ", "))
+		}
+	}
+	for _, c := range []struct {
+		label  string
+		counts []attendance.Count
+	}{{"Devices", rep.Devices}, {"Media", rep.Media}, {"Departments", rep.Depts}} {
+		if len(c.counts) > 0 {
+			row(c.label, counts(c.counts))
+		}
+	}
+	summary.write(ew)
+
+	if len(rep.People) > 0 {
+		fmt.Fprintln(ew)
+		people := table{{"NAME", "TIME", "JOINS", "DEPARTMENT", "NOTES"}}
+		for i := range rep.People {
+			p := &rep.People[i]
+			people.add(cell(firstNonEmpty(p.Name, p.Number, "(no name)")), clock(p.InMeeting), strconv.Itoa(p.Joins), cell(p.Dept), notes(p))
+		}
+		people.write(ew)
+	}
+	if len(others) > 0 {
+		fmt.Fprintf(ew, "\nThis meeting ID ran %d more time(s); earlier instances:\n", len(others))
+		for _, c := range others {
+			fmt.Fprintf(ew, "  %s  %s\n", c.ConfUUID, c.Start.In(loc).Format("2006-01-02 15:04 MST"))
+		}
+	}
+	fmt.Fprintf(ew, "\nEvery record (each join, device and time): attendees-bot lookup --format csv %s\n", m.ConfUUID)
+	return ew.err
+}
+
+func notes(p *attendance.Person) string {
+	var n []string
+	for _, f := range []struct {
+		on   bool
+		text string
+	}{{p.Late, "late"}, {p.Early, "left early"}, {p.Open, "end unknown"}, {p.Uninvited, "not invited"}} {
+		if f.on {
+			n = append(n, f.text)
+		}
+	}
+	return strings.Join(n, ", ")
+}
+
+func counts(cs []attendance.Count) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = printable(firstNonEmpty(c.Name, "other")) + " " + strconv.Itoa(c.N)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// clock formats a duration as h:mm:ss.
+func clock(d time.Duration) string {
+	s := int64(d.Round(time.Second) / time.Second)
+	return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+}
+
+// cell is meeting text fit for one table cell: printable, no tabs or
+// newlines, at most 60 characters.
+func cell(s string) string {
+	s = strings.Join(strings.Fields(printable(s)), " ")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:59]) + "…"
+	}
+	return s
+}
+
+// table is rows of cells printed in aligned columns. text/tabwriter
+// counts a Chinese character as one column where a terminal shows two, so
+// the widths here come from x/text/width.
+type table [][]string
+
+func (t *table) add(cells ...string) { *t = append(*t, cells) }
+
+func (t table) write(w io.Writer) {
+	var widths []int
+	for _, row := range t {
+		for i, c := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, row := range t {
+		b.Reset()
+		for i, c := range row {
+			b.WriteString(c)
+			if i < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// displayWidth is the columns s takes in a terminal: East Asian wide and
+// fullwidth characters take two.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// errWriter keeps the first write error, so a report is printed with plain
+// Fprintf calls and checked once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
