@@ -61,7 +61,13 @@ type Store struct {
 	dialect  dialect
 	now      func() time.Time
 	ops      atomic.Int64
-	existing bool // refuse to create a missing SQLite file
+	existing bool // refuse to create a missing SQLite file; take no lock
+
+	// SQLite only: the file, its identity when opened, and this process's
+	// lock on it (nil for a reader opened with Existing).
+	path string
+	file os.FileInfo
+	lock *fileLock
 }
 
 // Option configures Open.
@@ -74,7 +80,8 @@ func WithClock(now func() time.Time) Option {
 }
 
 // Existing makes Open fail, instead of creating an empty database, when the
-// SQLite file does not exist: for commands that only read the store.
+// SQLite file does not exist: for commands that only read the store. Such a
+// reader may run beside the serving bot, so it takes no lock on the file.
 func Existing() Option {
 	return func(s *Store) { s.existing = true }
 }
@@ -84,9 +91,15 @@ func Existing() Option {
 // A postgres:// or postgresql:// URL opens PostgreSQL through pgx (every pgx
 // connection parameter works, e.g. search_path or sslmode). Anything else is
 // the path of an SQLite file, optionally prefixed with sqlite: or file:,
-// created if missing and opened in WAL mode with a busy timeout, so other
-// processes may open the same file. A query string on an SQLite path is
-// passed to the driver (modernc.org/sqlite DSN parameters).
+// created if missing and opened in WAL mode with a busy timeout. A query
+// string on an SQLite path is passed to the driver (modernc.org/sqlite DSN
+// parameters).
+//
+// An SQLite file serves one process: Open locks it (ErrLocked names the
+// holder when another process has it), and since nobody else can be using
+// it then, claims and leases left by a process that died are handed back
+// at once rather than when they expire. Stores opened on one file within a
+// process share the lock.
 func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	s := &Store{now: time.Now}
 	for _, o := range opts {
@@ -97,23 +110,26 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	var dsn string
+	first := false
 	if engine == postgresDialect.name {
 		s.dialect = postgresDialect
 		dsn = rawURL
 	} else {
 		s.dialect = sqliteDialect
-		var err error
-		if dsn, err = sqliteDSN(rawURL); err != nil {
+		if s.path, dsn, err = sqliteDSN(rawURL); err != nil {
 			return nil, err
 		}
-		if path, _, _ := strings.Cut(dsn, "?"); s.existing {
-			if _, err := os.Stat(path); err != nil {
-				return nil, fmt.Errorf("open sqlite store: no database at %s (is STORE_URL right?)", path)
+		if s.existing {
+			if _, err := os.Stat(s.path); err != nil {
+				return nil, fmt.Errorf("open sqlite store: no database at %s (is STORE_URL right?)", s.path)
 			}
+		} else if s.lock, first, err = lockSQLite(s.path); err != nil {
+			return nil, err
 		}
 	}
 	db, err := sql.Open(s.dialect.driver, dsn)
 	if err != nil {
+		s.unlock()
 		return nil, fmt.Errorf("open %s store: %w", s.dialect.name, err)
 	}
 	s.db = db
@@ -128,9 +144,45 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
+		s.unlock()
 		return nil, err
 	}
+	if s.dialect == sqliteDialect {
+		if s.file, err = os.Stat(s.path); err != nil {
+			db.Close()
+			s.unlock()
+			return nil, fmt.Errorf("open sqlite store: %w", err)
+		}
+		if first {
+			if err := s.releaseDead(ctx); err != nil {
+				db.Close()
+				s.unlock()
+				return nil, err
+			}
+		}
+	}
 	return s, nil
+}
+
+// releaseDead hands back the claims and leases of processes that are gone:
+// with the SQLite file locked by this process, every holder is. The owner
+// stays on a claimed post, so whoever claims it again knows its delivery
+// may have reached Slack.
+func (s *Store) releaseDead(ctx context.Context) error {
+	if _, err := s.exec(ctx, "UPDATE posts SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0"); err != nil {
+		return fmt.Errorf("open sqlite store: release dead claims: %w", err)
+	}
+	if _, err := s.exec(ctx, "DELETE FROM leases"); err != nil {
+		return fmt.Errorf("open sqlite store: release dead leases: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) unlock() {
+	if s.lock != nil {
+		s.lock.release()
+		s.lock = nil
+	}
 }
 
 // urlScheme matches the scheme of a URL-looking STORE_URL ("mysql://…").
@@ -155,8 +207,9 @@ func Engine(rawURL string) (string, error) {
 	return "", fmt.Errorf("scheme %q is not supported: use a SQLite file path or a postgres:// URL", m[1])
 }
 
-// sqliteDSN builds the modernc.org/sqlite DSN for a file path.
-func sqliteDSN(raw string) (string, error) {
+// sqliteDSN returns the file path and the modernc.org/sqlite DSN of an
+// SQLite STORE_URL.
+func sqliteDSN(raw string) (path, dsn string, err error) {
 	for _, p := range []string{"sqlite://", "sqlite:", "file://", "file:"} {
 		if rest, ok := strings.CutPrefix(raw, p); ok {
 			raw = rest
@@ -165,11 +218,11 @@ func sqliteDSN(raw string) (string, error) {
 	}
 	path, userQuery, _ := strings.Cut(raw, "?")
 	if path == "" {
-		return "", errors.New("open sqlite store: empty file path")
+		return "", "", errors.New("open sqlite store: empty file path")
 	}
 	if path == ":memory:" {
 		// Each connection would see its own empty database.
-		return "", errors.New("open sqlite store: :memory: is not durable; give a file path")
+		return "", "", errors.New("open sqlite store: :memory: is not durable; give a file path")
 	}
 	q := url.Values{
 		"_busy_timeout": {"10000"},
@@ -181,13 +234,13 @@ func sqliteDSN(raw string) (string, error) {
 	if userQuery != "" {
 		uq, err := url.ParseQuery(userQuery)
 		if err != nil {
-			return "", fmt.Errorf("open sqlite store: bad query %q: %w", userQuery, err)
+			return "", "", fmt.Errorf("open sqlite store: bad query %q: %w", userQuery, err)
 		}
 		for k, v := range uq {
 			q[k] = v
 		}
 	}
-	return path + "?" + q.Encode(), nil
+	return path, path + "?" + q.Encode(), nil
 }
 
 // Dialect reports the engine: "sqlite" or "postgres".
@@ -197,8 +250,12 @@ func (s *Store) Dialect() string { return s.dialect.name }
 // database, for benchmarks and metrics.
 func (s *Store) Ops() int64 { return s.ops.Load() }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database (and, for SQLite, gives up the lock).
+func (s *Store) Close() error {
+	err := s.db.Close()
+	s.unlock()
+	return err
+}
 
 func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	s.ops.Add(1)

@@ -24,7 +24,7 @@ func TestSQLiteDSN(t *testing.T) {
 		{in: ":memory:", bad: true},
 	}
 	for _, tt := range tests {
-		got, err := sqliteDSN(tt.in)
+		_, got, err := sqliteDSN(tt.in)
 		if tt.bad {
 			if err == nil {
 				t.Errorf("sqliteDSN(%q) = %q; want an error", tt.in, got)
