@@ -28,6 +28,7 @@ const (
 	outcomeDuplicate   = "duplicate"
 	outcomeTooLarge    = "too_large"
 	outcomeIgnored     = "ignored" // a button of another app
+	outcomeStore       = "store_unavailable"
 )
 
 // errorTable maps every error the bot can meet to the one sentence the user
@@ -50,6 +51,8 @@ var errorTable = []struct {
 	{is(meeting.ErrUnauthorized), outcomeForbidden, constant("The bot can't sign in to the meeting service right now. Please tell your Slack admin; its meeting credentials need checking.")},
 	{is(meeting.ErrTooManyRecords), outcomeTooLarge, constant("That meeting has more attendee records than the bot is set to read. Ask your admin to raise MEETING_MAX_RECORDS.")},
 	{is(meeting.ErrTooLarge), outcomeTooLarge, constant("The meeting service sent more data for that meeting than the bot will read (over 4 MiB in one answer, or 32 MiB in all). Please tell your Slack admin; the bot's log has the details.")},
+	// Before the deadline row: a store that timed out is the store's fault.
+	{is(errStore), outcomeStore, constant("I couldn't reach my database just now, so nothing was changed. Please try again in a minute; if it keeps happening, tell your Slack admin.")},
 	{is(context.DeadlineExceeded), outcomeTimeout, constant("That took too long: the meeting service is slow right now. Please try again in a minute.")},
 	{is(context.Canceled), outcomeUnavailable, constant("I'm restarting and couldn't finish this. Please try again in a minute.")},
 	{is(meeting.ErrRateLimited), outcomeUnavailable, constant("The meeting service is busy right now. Please try again in a minute.")},

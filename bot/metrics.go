@@ -26,6 +26,8 @@ type Metrics struct {
 	autoposts       *prometheus.CounterVec
 	auditRows       *prometheus.CounterVec
 	auditFailures   prometheus.Counter
+	dedupeDegraded  prometheus.Counter
+	storeUp         prometheus.Gauge
 }
 
 // NewMetrics registers every metric, plus the Go and process collectors.
@@ -56,6 +58,12 @@ func NewMetrics() *Metrics {
 		cacheLookups: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "attendees_meeting_cache_lookups_total", Help: "Attendee-record cache lookups, by result (hit or miss).",
 		}, []string{"result"}),
+		dedupeDegraded: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "attendees_dedupe_degraded_total", Help: "Commands checked for redelivery in this process's memory only: the store did not answer within 200 ms or failed.",
+		}),
+		storeUp: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "attendees_store_up", Help: "1 when the last store check passed (the SQLite file is the one opened and a write succeeds), else 0.",
+		}),
 		autoposts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "attendees_autopost_posts_total", Help: "Automatic posts processed, by outcome (posted, no_records, deferred, retry, failed, lost).",
 		}, []string{"outcome"}),
@@ -81,7 +89,7 @@ func NewMetrics() *Metrics {
 	for _, a := range store.AuditActions {
 		m.auditRows.WithLabelValues(a)
 	}
-	m.Registry.MustRegister(m.auditRows, m.auditFailures, m.autoposts, m.commands, m.ackLatency, m.commandDuration, m.inflight,
+	m.Registry.MustRegister(m.auditRows, m.auditFailures, m.autoposts, m.dedupeDegraded, m.storeUp, m.commands, m.ackLatency, m.commandDuration, m.inflight,
 		m.meetingRequests, m.meetingDuration, m.cacheLookups,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -90,7 +98,7 @@ func NewMetrics() *Metrics {
 // commandOutcomes are the values of attendees_commands_total's outcome label.
 var commandOutcomes = []string{
 	outcomeOK, outcomeInvalid, outcomeNotFound, outcomeForbidden, outcomeUnavailable, outcomeTimeout,
-	outcomeSlack, outcomeInternal, outcomeRefused, outcomeThrottled, outcomeDuplicate, outcomeTooLarge, outcomeIgnored,
+	outcomeSlack, outcomeInternal, outcomeRefused, outcomeThrottled, outcomeDuplicate, outcomeTooLarge, outcomeIgnored, outcomeStore,
 }
 
 // MeetingOptions hook the metrics into a meeting client.

@@ -121,9 +121,10 @@ func (h *Handler) firstDelivery(ctx context.Context, req Request) bool {
 	if h.deliveries == nil {
 		return true
 	}
-	first, err := h.deliveries.FirstDelivery(ctx, req.EnvelopeID, req.Received)
+	first, err := h.sharedFirstDelivery(req)
 	if err != nil {
-		h.log.Warn("envelope store unavailable; answering anyway", slog.String("envelope_id", req.EnvelopeID), slog.Any("err", err))
+		h.metrics.dedupeDegraded.Inc()
+		h.log.Warn("envelope store slow or unavailable; checked for redelivery in this process only", slog.String("envelope_id", req.EnvelopeID), slog.Any("err", err))
 		return true
 	}
 	if !first {

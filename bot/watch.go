@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -35,16 +37,20 @@ func (h *Handler) watchChange(ctx context.Context, req Request, cmd Command, res
 		kind = subscription.MeetingID
 	}
 	label := subscriptionLabel(kind, cmd.Target)
+	// The store gets a few seconds of the command's time, not all of it,
+	// and its failures say so: a frozen database is not a slow meeting API.
+	sctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
 	switch cmd.Kind {
 	case KindWatch:
-		if have, err := h.subs.Watching(ctx, req.ChannelID); err != nil {
-			return fmt.Errorf("watch: %w", err)
+		if have, err := h.subs.Watching(sctx, req.ChannelID); err != nil {
+			return storeError("watch", err)
 		} else if len(have) >= maxWatches {
 			return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(fmt.Sprintf("This channel already watches %d meetings, the most I keep per channel. Unwatch one first (`%s watching` lists them).", len(have), h.slashName))})
 		}
-		created, err := h.subs.Watch(ctx, store.Subscription{ChannelID: req.ChannelID, Kind: kind, Value: cmd.Target, CreatedBy: req.UserID})
+		created, err := h.subs.Watch(sctx, store.Subscription{ChannelID: req.ChannelID, Kind: kind, Value: cmd.Target, CreatedBy: req.UserID})
 		if err != nil {
-			return fmt.Errorf("watch: %w", err)
+			return storeError("watch", err)
 		}
 		if !created {
 			return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("This channel already gets the attendance of every meeting " + label + ".")})
@@ -54,9 +60,9 @@ func (h *Handler) watchChange(ctx context.Context, req Request, cmd Command, res
 			mention(req.UserID), label, h.slashName, formatting.Escape(cmd.Target))
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text), InChannel: true})
 	case KindUnwatch:
-		removed, err := h.subs.Unwatch(ctx, req.ChannelID, kind, cmd.Target)
+		removed, err := h.subs.Unwatch(sctx, req.ChannelID, kind, cmd.Target)
 		if err != nil {
-			return fmt.Errorf("unwatch: %w", err)
+			return storeError("unwatch", err)
 		}
 		if !removed {
 			return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("This channel was not watching meetings " + label + ". `" + h.slashName + " watching` lists what it watches.")})
@@ -65,14 +71,28 @@ func (h *Handler) watchChange(ctx context.Context, req Request, cmd Command, res
 		text := fmt.Sprintf("%s stopped the automatic attendance posts for meetings %s in this channel.", mention(req.UserID), label)
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text), InChannel: true})
 	}
-	subs, err := h.subs.Watching(ctx, req.ChannelID)
+	subs, err := h.subs.Watching(sctx, req.ChannelID)
 	if err != nil {
-		return fmt.Errorf("watching: %w", err)
+		return storeError("watching", err)
 	}
 	if len(subs) == 0 {
 		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("This channel has no automatic attendance posts. Add one with `" + h.slashName + " watch 987 654 3210` or `" + h.slashName + " watch weekly sync`.")})
 	}
 	return h.out.Respond(ctx, req.ResponseURL, Reply{Message: watchingMessage(subs)})
+}
+
+// storeTimeout bounds the store calls of one watch, unwatch or watching.
+const storeTimeout = 5 * time.Second
+
+// errStore marks a failure of the store (not of the user's input), so the
+// user is told the bot's database failed, whatever the cause underneath.
+var errStore = errors.New("store unavailable")
+
+func storeError(op string, err error) error {
+	if errors.Is(err, store.ErrInvalid) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return fmt.Errorf("%s: %w: %w", op, errStore, err)
 }
 
 // mention is the mrkdwn mention of a user. The ID is written raw between

@@ -61,7 +61,8 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 	if err != nil {
 		return err
 	}
-	mux := bot.NewMux(metrics, b.SlackCheck(), bot.Check{Name: "meeting", Fn: mc.Ping})
+	health := bot.NewStoreHealth(st.Check, metrics, log)
+	mux := bot.NewMux(metrics, b.SlackCheck(), bot.Check{Name: "meeting", Fn: mc.Ping}, health.Readiness())
 	if cfg.WebhookKey != "" {
 		mux.Handle("POST /webhooks/meeting", posts.WebhookHandler())
 	}
@@ -86,6 +87,7 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 		w, wctx := errgroup.WithContext(gctx)
 		w.Go(func() error { return b.Run(wctx) })
 		w.Go(func() error { return posts.Run(wctx) })
+		w.Go(func() error { health.Run(wctx, storeCheckEvery); return nil })
 		return w.Wait()
 	})
 	for _, w := range cfg.Warnings() {
@@ -113,6 +115,10 @@ func newTrail(cfg *bot.Config, st *store.Store, owner string, metrics *bot.Metri
 	}
 	return t, nil
 }
+
+// storeCheckEvery is how often the store is checked besides /readyz, so a
+// deleted or unwritable store is logged and exported where nothing probes.
+const storeCheckEvery = 30 * time.Second
 
 // newAutopost builds the automatic post engine on st.
 func newAutopost(cfg *bot.Config, mc *meeting.Client, looker *bot.Looker, poster autopost.Poster, st *store.Store, trail *audit.Trail, owner string, metrics *bot.Metrics, log *slog.Logger) (*autopost.Service, error) {
