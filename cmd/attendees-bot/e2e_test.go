@@ -75,6 +75,7 @@ type system struct {
 	slack   *slackfake.Server
 	meet    *meetingfake.Server
 	http    string // base URL of the bot's HTTP server
+	env     map[string]string
 	logs    *syncBuffer
 	stop    context.CancelFunc
 	done    chan error
@@ -160,6 +161,7 @@ func startOn(t testing.TB, sl *slackfake.Server, conns int, envMod func(map[stri
 	if envMod != nil {
 		envMod(env)
 	}
+	s.env = env
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	go func() { s.done <- run(ctx, []string{"run"}, getenv(env), strings.NewReader(""), io.Discard, s.logs) }()

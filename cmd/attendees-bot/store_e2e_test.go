@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/attendees-bot/attendees-bot/bot/slackfake"
+	"github.com/attendees-bot/attendees-bot/meeting/meetingfake"
+)
+
+// SQLite serves one process: a second bot on the same file refuses to
+// start with one sentence instead of serving beside the first.
+func TestRunSecondProcessOnSQLiteRefuses(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	env := maps.Clone(s.env)
+	env["HTTP_ADDR"] = freeAddr(t)
+	cmd := mainProcess(t, env, "run")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("second bot on %s = %v; want it to exit 1\n%s", env["STORE_URL"], err, stderr.String())
+	}
+	mustContain(t, stderr.String(), "in use by another process", fmt.Sprintf("pid %d", os.Getpid()), env["STORE_URL"], "postgres://")
+	if n := strings.Count(strings.TrimSpace(stderr.String()), "\n"); n != 0 {
+		t.Errorf("want one sentence on stderr, got %d lines:\n%s", n+1, stderr.String())
+	}
+	// The first bot is untouched.
+	_, rs := s.command(t, slackfake.SlashCommand{Text: "help"}, 1)
+	mustContain(t, text(rs...), "Who was in that meeting?")
+}
+
+// readyz returns the readiness status and body.
+func readyz(t *testing.T, s *system) (int, string) {
+	t.Helper()
+	resp, err := http.Get(s.http + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	_, _ = b.ReadFrom(resp.Body)
+	return resp.StatusCode, b.String()
+}
+
+// A deleted SQLite file is noticed: readiness fails saying so, the log
+// says so at error level and attendees_store_up drops to 0.
+func TestRunNoticesDeletedStore(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	if code, body := readyz(t, s); code != http.StatusOK || !strings.Contains(body, `"store":"ok"`) {
+		t.Fatalf("/readyz = %d %s; want 200 with the store ok", code, body)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		_ = os.Remove(s.env["STORE_URL"] + suffix)
+	}
+	code, body := readyz(t, s)
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "was deleted") {
+		t.Errorf("/readyz after the file was deleted = %d %s; want 503 naming it", code, body)
+	}
+	mustContain(t, get(t, s.http+"/metrics"), "attendees_store_up 0")
+	mustContain(t, s.logs.String(), `"level":"ERROR","msg":"STORE FAILING`)
+}
+
+// A store that cannot be written is not ready, even though it can be read.
+func TestRunStoreThatCannotBeWrittenIsNotReady(t *testing.T) {
+	s := startSystem(t, nil, nil)
+	if code, _ := readyz(t, s); code != http.StatusOK {
+		t.Fatalf("/readyz = %d; want 200 first", code)
+	}
+	readOnly(t, s.env["STORE_URL"], s.env["STORE_URL"]+"-wal", s.env["STORE_URL"]+"-shm")
+	code, body := readyz(t, s)
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "cannot be written") {
+		t.Errorf("/readyz on a read-only store = %d %s; want 503", code, body)
+	}
+}
+
+// readOnly makes files unwritable for this process. Root ignores file
+// modes, so as root the files are made immutable (chattr +i) and made
+// mutable again at cleanup; where that is impossible the test skips.
+func readOnly(t *testing.T, paths ...string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		for _, p := range paths {
+			if err := os.Chmod(p, 0o444); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	for _, p := range paths {
+		if out, err := exec.Command("chattr", "+i", p).CombinedOutput(); err != nil {
+			t.Skipf("running as root and chattr +i %s fails (%v: %s): cannot make the store read-only here", p, err, out)
+		}
+		t.Cleanup(func() { _ = exec.Command("chattr", "-i", p).Run() })
+	}
+}
+
+// holdWriteLock takes SQLite's write lock on path from a connection of its
+// own (another program, a backup, sqlite3 at a terminal) until cleanup.
+func holdWriteLock(t *testing.T, path string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(t.Context(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = conn.ExecContext(t.Context(), "ROLLBACK")
+		conn.Close()
+		db.Close()
+	})
+}
+
+// A store that does not answer costs a lookup at most 200 ms: duplicate
+// detection falls back to this process's memory (logged and counted), and
+// the store's own commands blame the store, not the meeting service.
+func TestRunLookupDoesNotWaitForAStuckStore(t *testing.T) {
+	s := startSystem(t, func(e map[string]string) { e["COMMAND_TIMEOUT"] = "8s" }, nil)
+	holdWriteLock(t, s.env["STORE_URL"]) // busy for longer than the command may take
+	_, rs := s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleSyncUUID, UserID: "U1"}, 1)
+	mustContain(t, text(rs...), "Weekly product sync")
+	_, rs = s.command(t, slackfake.SlashCommand{Text: "watch 960 123 4501", UserID: "U2"}, 1)
+	got := text(rs...)
+	mustContain(t, got, "couldn't reach my database")
+	if strings.Contains(got, "meeting service") {
+		t.Errorf("the reply blames the meeting service for the store: %s", got)
+	}
+	mustContain(t, get(t, s.http+"/metrics"), "attendees_dedupe_degraded_total 2", `attendees_commands_total{outcome="store_unavailable"} 1`)
+	mustContain(t, s.logs.String(), "checked for redelivery in this process only")
+}
