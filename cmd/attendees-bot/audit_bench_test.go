@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -15,22 +13,6 @@ import (
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/bot/store/storetest"
 )
-
-// childEnv, when set, makes the test binary run attendees-bot with these
-// arguments instead of the tests: benchmarks measure a command in a process
-// of its own, so its peak memory is its own.
-const childEnv = "ATTENDEES_BENCH_CHILD"
-
-func TestMain(m *testing.M) {
-	if args := os.Getenv(childEnv); args != "" {
-		if err := run(context.Background(), strings.Fields(args), os.LookupEnv, os.Stdin, os.Stdout, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, "attendees-bot: "+err.Error())
-			os.Exit(exitCode(err))
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
 
 // lines counts the newlines written to it.
 type lines struct{ n atomic.Int64 }
