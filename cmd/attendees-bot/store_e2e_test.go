@@ -56,8 +56,9 @@ func readyz(t *testing.T, s *system) (int, string) {
 // says so at error level and attendees_store_up drops to 0.
 func TestRunNoticesDeletedStore(t *testing.T) {
 	s := startSystem(t, nil, nil)
-	if code, body := readyz(t, s); code != http.StatusOK || !strings.Contains(body, `"store":"ok"`) {
-		t.Fatalf("/readyz = %d %s; want 200 with the store ok", code, body)
+	// (Slack may not count as connected yet: only the store's part is read.)
+	if _, body := readyz(t, s); !strings.Contains(body, `"store":"ok"`) {
+		t.Fatalf("/readyz = %s; want the store ok", body)
 	}
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		_ = os.Remove(s.env["STORE_URL"] + suffix)
@@ -73,10 +74,13 @@ func TestRunNoticesDeletedStore(t *testing.T) {
 // A store that cannot be written is not ready, even though it can be read.
 func TestRunStoreThatCannotBeWrittenIsNotReady(t *testing.T) {
 	s := startSystem(t, nil, nil)
-	if code, _ := readyz(t, s); code != http.StatusOK {
-		t.Fatalf("/readyz = %d; want 200 first", code)
+	if _, body := readyz(t, s); !strings.Contains(body, `"store":"ok"`) {
+		t.Fatalf("/readyz = %s; want the store ok first", body)
 	}
-	readOnly(t, s.env["STORE_URL"], s.env["STORE_URL"]+"-wal", s.env["STORE_URL"]+"-shm")
+	// The database and its write-ahead log; not the shared-memory index,
+	// which SQLite has mapped into memory (a fault there is a crash, not an
+	// error, and no read-only mount would start that way).
+	readOnly(t, s.env["STORE_URL"], s.env["STORE_URL"]+"-wal")
 	code, body := readyz(t, s)
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "cannot be written") {
 		t.Errorf("/readyz on a read-only store = %d %s; want 503", code, body)
