@@ -144,6 +144,10 @@ func TestRunLookupDoesNotWaitForAStuckStore(t *testing.T) {
 	if strings.Contains(got, "meeting service") {
 		t.Errorf("the reply blames the meeting service for the store: %s", got)
 	}
+	// The command is counted just before its log line, after the reply.
+	if err := s.logs.waitFor(ctxT(t), `"outcome":"store_unavailable"`, 1); err != nil {
+		t.Fatal(err)
+	}
 	mustContain(t, get(t, s.http+"/metrics"), "attendees_dedupe_degraded_total 2", `attendees_commands_total{outcome="store_unavailable"} 1`)
 	mustContain(t, s.logs.String(), "checked for redelivery in this process only")
 }
