@@ -46,7 +46,7 @@ func (s *Server) SlashCommand(ctx context.Context, cmd SlashCommand) (string, er
 	def(&cmd.ChannelName, s.channelName(cmd.ChannelID))
 	def(&cmd.TeamID, s.cfg.TeamID)
 	def(&cmd.TeamDomain, s.cfg.TeamDomain)
-	def(&cmd.TriggerID, s.triggerID())
+	def(&cmd.TriggerID, s.triggerID(cmd.UserID))
 	if !strings.HasPrefix(cmd.Command, "/") {
 		return "", fmt.Errorf("slackfake: command %q must start with /", cmd.Command)
 	}
@@ -94,6 +94,10 @@ type BlockAction struct {
 	// Ephemeral marks the message holding the button as ephemeral, as it is
 	// for a reply sent through a slash command's response_url.
 	Ephemeral bool
+	// ViewID, when set, puts the button in that view (a Home tab or a
+	// modal) instead of a message: the payload then has a view container
+	// and no channel, message or response_url, as Slack sends it.
+	ViewID string
 }
 
 // BlockAction sends an interactive envelope with a block_actions payload for
@@ -110,6 +114,9 @@ func (s *Server) BlockAction(ctx context.Context, a BlockAction) (string, error)
 	def(&a.ChannelName, s.channelName(a.ChannelID))
 	def(&a.TeamID, s.cfg.TeamID)
 	def(&a.BlockID, "block-"+a.ActionID)
+	if a.ViewID != "" {
+		return s.viewAction(ctx, a)
+	}
 	if a.ResponseURL == "" {
 		a.ResponseURL = s.newResponseURL()
 	}
@@ -130,7 +137,7 @@ func (s *Server) BlockAction(ctx context.Context, a BlockAction) (string, error)
 			"channel_id":   a.ChannelID,
 			"is_ephemeral": a.Ephemeral,
 		},
-		"trigger_id":   s.triggerID(),
+		"trigger_id":   s.triggerID(a.UserID),
 		"team":         map[string]any{"id": a.TeamID, "domain": s.cfg.TeamDomain},
 		"enterprise":   nil,
 		"channel":      map[string]any{"id": a.ChannelID, "name": a.ChannelName},
@@ -151,10 +158,11 @@ func (s *Server) BlockAction(ctx context.Context, a BlockAction) (string, error)
 	return s.sendEnvelope(ctx, "interactive", payload, false, a.ResponseURL)
 }
 
-func (s *Server) triggerID() string {
+// triggerID hands out a new trigger_id for user, good for TriggerLife.
+func (s *Server) triggerID(user string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return fmt.Sprintf("%d.%d.fake%06d", s.nextLocked(), s.started.Unix(), s.nextLocked())
+	return s.newTriggerLocked(user, 0)
 }
 
 func (s *Server) firstMemberChannel() string {

@@ -5,8 +5,10 @@
 //
 // Start a Server, point the client at it with
 // slack.OptionAPIURL(srv.APIURL()) and slack.OptionAppLevelToken, drive it
-// with SlashCommand, BlockAction, Redeliver, Disconnect and DropConnection,
-// wait for results with WaitAck, WaitResponses, WaitPosts and WaitFiles, and
+// with SlashCommand, BlockAction, Shortcut (global and message shortcuts),
+// SubmitView, CloseView, AppHomeOpened, Redeliver, Disconnect and
+// DropConnection, wait for results with WaitAck, WaitResponses, WaitPosts,
+// WaitFiles, WaitViews and WaitPublishes, and
 // finish with an empty Violations(). Every wait is bounded by its context and
 // woken by state changes, never by polling.
 //
@@ -21,8 +23,9 @@
 //     from any socket.
 //   - POST /api/<method>, form-encoded with token=<bot token>: auth.test,
 //     chat.postMessage, chat.postEphemeral, conversations.open,
-//     conversations.info, users.info, files.getUploadURLExternal and
-//     files.completeUploadExternal.
+//     conversations.info, users.info (locale with include_locale),
+//     files.getUploadURLExternal and files.completeUploadExternal; JSON with
+//     a Bearer token: views.open, views.update and views.publish.
 //   - POST /upload/v1/<file id>: the upload_url, on the API's own host
 //     (slack-go refuses to send the token anywhere else).
 //   - POST /response/<id>: the response_url of each envelope.
@@ -49,6 +52,14 @@
 //     response_type "", "ephemeral" or "in_channel", boolean
 //     replace_original/delete_original, known URL, at most 5 posts within
 //     30 minutes.
+//   - Views: a trigger_id opens one view, within TriggerLife (3 s) of the
+//     interaction (after that: expired_trigger_id, an answer; twice or
+//     unknown: a violation); views.update names a known view, and a stale
+//     hash gets hash_conflict; views decode, a modal has a plain_text title
+//     (and submit when it has inputs) of at most 24 characters, inputs have
+//     block IDs, at most 100 blocks and 100 options; the ack of a
+//     view_submission is empty or a known response_action whose errors name
+//     input blocks of the view; other interactive acks carry no payload.
 //   - Files: filename and length > 0; the upload's byte count equals the
 //     declared length (multipart part "file" or raw body); one upload per
 //     file; completion only of uploaded, not yet completed files.

@@ -66,7 +66,7 @@ func connect(t *testing.T, srv *slackfake.Server) *socketClient {
 				return
 			case evt := <-sm.Events:
 				switch evt.Type {
-				case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeErrorBadMessage:
+				case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI, socketmode.EventTypeErrorBadMessage:
 					select {
 					case c.events <- evt:
 					case <-ctx.Done():

@@ -54,6 +54,7 @@ type User struct {
 	Name     string
 	RealName string
 	TZ       string // IANA name, for example "Europe/Berlin"
+	Locale   string // users.info's locale with include_locale; default "en-US"
 }
 
 // Channel is a conversation known to the fake.
@@ -107,6 +108,10 @@ type Server struct {
 	uploads   map[string]*pendingUpload
 	limits    map[string]*injected
 	blocked   map[string]time.Time // method → end of its Retry-After window
+	triggers  map[string]*trigger
+	views     []*fakeView
+	viewLog   []View // every view as set, in order
+	publishes []View // every Home view published, in order
 }
 
 // Stats counts what the fake has seen. Calls is keyed by Web API method.
@@ -167,6 +172,7 @@ func Start(cfg Config) (*Server, error) {
 		uploads:   make(map[string]*pendingUpload),
 		limits:    make(map[string]*injected),
 		blocked:   make(map[string]time.Time),
+		triggers:  make(map[string]*trigger),
 		stats:     Stats{Calls: make(map[string]int)},
 	}
 	s.upgrader = websocket.Upgrader{

@@ -40,6 +40,8 @@ type envelope struct {
 	typ         string
 	frame       map[string]any
 	responseURL string
+	kind        string      // the interactive payload's type, such as "view_submission"
+	viewID      string      // the view a view_submission submits
 	pending     []time.Time // send times of deliveries not yet acked
 	acks        []Ack
 }
@@ -233,6 +235,11 @@ func (s *Server) handleAck(c *wsConn, data []byte, now time.Time) {
 	if len(f.Payload) > 0 && string(f.Payload) != "null" {
 		payload = slices.Clone(f.Payload)
 	}
+	if env.kind == "view_submission" {
+		s.checkViewAckLocked(env, payload)
+	} else if payload != nil && env.typ != "slash_commands" {
+		s.violateLocked("ack of %s envelope %q carries a payload; Slack ignores it", env.kind, id)
+	}
 	env.acks = append(env.acks, Ack{EnvelopeID: id, Latency: lat, Payload: payload, At: now})
 	s.notifyLocked()
 }
@@ -303,10 +310,20 @@ func (s *Server) sendEnvelope(ctx context.Context, typ string, payload any, acce
 			"accepts_response_payload": accepts,
 		},
 	}
+	if typ == "interactive" {
+		if p, ok := payload.(map[string]any); ok {
+			env.kind, _ = p["type"].(string)
+		}
+	}
+	return s.send(ctx, env)
+}
+
+// send registers env and delivers it once.
+func (s *Server) send(ctx context.Context, env *envelope) (string, error) {
 	env.frame["envelope_id"] = env.id
 	s.mu.Lock()
 	s.envelopes[env.id] = env
-	if r := s.responses[idFromResponseURL(responseURL)]; r != nil && r.envelopeID == "" {
+	if r := s.responses[idFromResponseURL(env.responseURL)]; r != nil && r.envelopeID == "" {
 		r.envelopeID = env.id
 	}
 	s.mu.Unlock()

@@ -1,6 +1,7 @@
 package slackfake
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -85,6 +86,9 @@ var apiMethods = map[string]func(*Server, http.ResponseWriter, *http.Request){
 	"users.info":                   (*Server).usersInfo,
 	"files.getUploadURLExternal":   (*Server).getUploadURL,
 	"files.completeUploadExternal": (*Server).completeUpload,
+	"views.open":                   (*Server).viewsOpen,
+	"views.update":                 (*Server).viewsUpdate,
+	"views.publish":                (*Server).viewsPublish,
 }
 
 func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
@@ -328,11 +332,16 @@ func (s *Server) usersInfo(w http.ResponseWriter, r *http.Request) {
 	if loc, err := time.LoadLocation(tz); err == nil {
 		_, offset = time.Now().In(loc).Zone()
 	}
-	writeJSON(w, map[string]any{"ok": true, "user": map[string]any{
+	user := map[string]any{
 		"id": id, "team_id": s.cfg.TeamID, "name": name, "real_name": real, "tz": tz, "tz_offset": offset,
-		"is_bot": id == s.cfg.BotUserID, "locale": "en-US",
+		"is_bot":  id == s.cfg.BotUserID,
 		"profile": map[string]any{"real_name": real, "display_name": name},
-	}})
+	}
+	// Slack sends the locale only when asked for it.
+	if r.PostFormValue("include_locale") == "true" {
+		user["locale"] = cmp.Or(u.Locale, "en-US")
+	}
+	writeJSON(w, map[string]any{"ok": true, "user": user})
 }
 
 // user finds a configured user; with Config.Users nil every U… or W… ID

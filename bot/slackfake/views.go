@@ -1,0 +1,456 @@
+package slackfake
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+)
+
+// View limits (Slack's documented limits for modals and Home tabs).
+const (
+	TriggerLife        = 3 * time.Second // a trigger_id opens a view within this
+	MaxViewBlocks      = 100
+	MaxViewTitle       = 24 // title, submit and close of a modal
+	MaxPrivateMetadata = 3000
+	MaxCallbackID      = 255
+	MaxOptions         = 100
+	MaxOptionText      = 75
+)
+
+// trigger is one trigger_id handed out in an interaction payload.
+type trigger struct {
+	issued time.Time
+	user   string
+	used   bool
+}
+
+// View is a view the app opened, updated or published, as it is now.
+type View struct {
+	ID              string
+	Type            string // "modal" or "home"
+	UserID          string // who sees it
+	CallbackID      string
+	PrivateMetadata string
+	ExternalID      string
+	Hash            string
+	NotifyOnClose   bool
+	Blocks          json.RawMessage
+	Method          string // the call that last set it: views.open, views.update or views.publish
+	Updates         int    // views.update calls applied to it
+	At              time.Time
+}
+
+// newTriggerLocked hands out a trigger_id issued age ago to user.
+func (s *Server) newTriggerLocked(user string, age time.Duration) string {
+	id := fmt.Sprintf("%d.%d.fake%06d", s.nextLocked(), s.started.Unix(), s.nextLocked())
+	s.triggers[id] = &trigger{issued: time.Now().Add(-age), user: user}
+	return id
+}
+
+// viewBody is the part of a view the fake reads.
+type viewBody struct {
+	Type            string           `json:"type"`
+	Title           *json.RawMessage `json:"title"`
+	Submit          *json.RawMessage `json:"submit"`
+	Close           *json.RawMessage `json:"close"`
+	Blocks          json.RawMessage  `json:"blocks"`
+	PrivateMetadata string           `json:"private_metadata"`
+	CallbackID      string           `json:"callback_id"`
+	ExternalID      string           `json:"external_id"`
+	NotifyOnClose   bool             `json:"notify_on_close"`
+}
+
+// readJSON decodes a JSON Web API call (views.*), checking its content type.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	method := r.PathValue("method")
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+		s.violate("%s: Content-Type %q; this method takes a JSON body", method, r.Header.Get("Content-Type"))
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err := json.Unmarshal(body, v); err != nil {
+		s.violate("%s: body is not JSON: %v", method, err)
+		slackErr(w, "invalid_json")
+		return false
+	}
+	return true
+}
+
+func (s *Server) viewsOpen(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		TriggerID string   `json:"trigger_id"`
+		View      viewBody `json:"view"`
+	}
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	if err := checkView(req.View); err != nil {
+		s.violate("views.open: %v", err)
+		slackErr(w, "invalid_arguments")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tr, ok := s.triggers[req.TriggerID]
+	switch {
+	case !ok:
+		s.violateLocked("views.open: trigger_id %q was never handed out", req.TriggerID)
+		slackErr(w, "invalid_trigger_id")
+		return
+	case tr.used:
+		s.violateLocked("views.open: trigger_id %q used twice", req.TriggerID)
+		slackErr(w, "exchanged_trigger_id")
+		return
+	case time.Since(tr.issued) > TriggerLife:
+		// Not a violation: a slow answer is something the app must handle.
+		tr.used = true
+		slackErr(w, "expired_trigger_id")
+		return
+	}
+	tr.used = true
+	v := s.storeViewLocked(&View{ID: "V" + strings.ToUpper(randomID()[:10]), UserID: tr.user}, req.View, "views.open")
+	writeJSON(w, map[string]any{"ok": true, "view": viewJSON(v)})
+}
+
+func (s *Server) viewsUpdate(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		View       viewBody `json:"view"`
+		ViewID     string   `json:"view_id"`
+		ExternalID string   `json:"external_id"`
+		Hash       string   `json:"hash"`
+	}
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	if err := checkView(req.View); err != nil {
+		s.violate("views.update: %v", err)
+		slackErr(w, "invalid_arguments")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var v *fakeView
+	for _, have := range s.views {
+		if (req.ViewID != "" && have.ID == req.ViewID) || (req.ViewID == "" && req.ExternalID != "" && have.ExternalID == req.ExternalID) {
+			v = have
+		}
+	}
+	switch {
+	case v == nil:
+		s.violateLocked("views.update: no view %q / external_id %q", req.ViewID, req.ExternalID)
+		slackErr(w, "not_found")
+		return
+	case v.closed:
+		// The user closed it meanwhile: an answer, not a violation.
+		slackErr(w, "not_found")
+		return
+	case req.Hash != "" && req.Hash != v.Hash:
+		slackErr(w, "hash_conflict")
+		return
+	}
+	v.Updates++
+	s.setViewLocked(v, req.View, "views.update")
+	writeJSON(w, map[string]any{"ok": true, "view": viewJSON(v.View)})
+}
+
+func (s *Server) viewsPublish(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		UserID string   `json:"user_id"`
+		View   viewBody `json:"view"`
+		Hash   *string  `json:"hash"`
+	}
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	if _, ok := s.user(req.UserID); !ok {
+		slackErr(w, "user_not_found")
+		return
+	}
+	if req.View.Type != "home" {
+		s.violate("views.publish: view type %q; publish takes a home view", req.View.Type)
+		slackErr(w, "invalid_arguments")
+		return
+	}
+	if err := checkView(req.View); err != nil {
+		s.violate("views.publish: %v", err)
+		slackErr(w, "invalid_arguments")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var v *fakeView
+	for _, have := range s.views {
+		if have.Type == "home" && have.UserID == req.UserID {
+			v = have
+		}
+	}
+	if v == nil {
+		v = &fakeView{View: View{ID: "V" + strings.ToUpper(randomID()[:10]), UserID: req.UserID}}
+		s.views = append(s.views, v)
+	} else if req.Hash != nil && *req.Hash != v.Hash {
+		slackErr(w, "hash_conflict")
+		return
+	}
+	s.setViewLocked(v, req.View, "views.publish")
+	s.publishes = append(s.publishes, v.View)
+	writeJSON(w, map[string]any{"ok": true, "view": viewJSON(v.View)})
+}
+
+// fakeView is a view and what only the fake knows of it.
+type fakeView struct {
+	View
+	closed bool // the user closed or submitted it
+}
+
+func (s *Server) storeViewLocked(v *View, b viewBody, method string) View {
+	fv := s.viewLocked(v.ID)
+	if fv == nil {
+		fv = &fakeView{View: *v}
+		s.views = append(s.views, fv)
+	}
+	s.setViewLocked(fv, b, method)
+	return fv.View
+}
+
+func (s *Server) setViewLocked(v *fakeView, b viewBody, method string) {
+	v.Type, v.CallbackID, v.PrivateMetadata, v.ExternalID = b.Type, b.CallbackID, b.PrivateMetadata, b.ExternalID
+	v.NotifyOnClose = b.NotifyOnClose
+	v.Blocks = normalizeBlocks(b.Blocks)
+	v.Hash = fmt.Sprintf("%d.%08x", time.Now().Unix(), s.nextLocked())
+	v.Method, v.At = method, time.Now()
+	s.viewLog = append(s.viewLog, v.View)
+	s.notifyLocked()
+}
+
+func (s *Server) viewLocked(id string) *fakeView {
+	for _, v := range s.views {
+		if v.ID == id {
+			return v
+		}
+	}
+	return nil
+}
+
+func viewJSON(v View) map[string]any {
+	return map[string]any{
+		"id": v.ID, "type": v.Type, "callback_id": v.CallbackID, "private_metadata": v.PrivateMetadata,
+		"external_id": v.ExternalID, "hash": v.Hash, "blocks": json.RawMessage(orEmpty(v.Blocks)),
+		"state": map[string]any{"values": map[string]any{}}, "notify_on_close": v.NotifyOnClose,
+	}
+}
+
+func orEmpty(b json.RawMessage) json.RawMessage {
+	if b == nil {
+		return json.RawMessage("[]")
+	}
+	return b
+}
+
+// checkView applies Slack's view limits: a type, at most 100 blocks that
+// decode and pass the message checks, a modal's plain_text title (and
+// submit and close) of at most 24 characters, a submit button when it has
+// inputs, unique block IDs, at most 3,000 characters of private_metadata.
+func checkView(b viewBody) error {
+	if b.Type != "modal" && b.Type != "home" {
+		return fmt.Errorf("view type %q; want modal or home", b.Type)
+	}
+	if n := utf8.RuneCountInString(b.PrivateMetadata); n > MaxPrivateMetadata {
+		return fmt.Errorf("private_metadata has %d characters; Slack allows %d", n, MaxPrivateMetadata)
+	}
+	if len(b.CallbackID) > MaxCallbackID {
+		return fmt.Errorf("callback_id longer than %d", MaxCallbackID)
+	}
+	var blocks slack.Blocks
+	if err := json.Unmarshal(orEmpty(b.Blocks), &blocks); err != nil {
+		return fmt.Errorf("blocks do not decode as slack.Blocks: %v", err)
+	}
+	if n := len(blocks.BlockSet); n > MaxViewBlocks {
+		return fmt.Errorf("%d blocks; a view allows %d", n, MaxViewBlocks)
+	}
+	ids := map[string]bool{}
+	inputs := 0
+	for i, blk := range blocks.BlockSet {
+		if id := blockID(blk); id != "" {
+			if ids[id] {
+				return fmt.Errorf("block_id %q twice", id)
+			}
+			ids[id] = true
+		}
+		if in, ok := blk.(*slack.InputBlock); ok {
+			inputs++
+			if b.Type != "modal" {
+				return fmt.Errorf("block %d: input blocks belong in modals", i)
+			}
+			if err := checkInput(in); err != nil {
+				return fmt.Errorf("block %d (input %q): %v", i, in.BlockID, err)
+			}
+			continue
+		}
+		if err := checkBlock(blk); err != nil {
+			return fmt.Errorf("block %d (%s): %v", i, blk.BlockType(), err)
+		}
+	}
+	if b.Type == "modal" {
+		for name, t := range map[string]*json.RawMessage{"title": b.Title, "submit": b.Submit, "close": b.Close} {
+			if t == nil {
+				if name == "title" || (name == "submit" && inputs > 0) {
+					return fmt.Errorf("modal without %s", name)
+				}
+				continue
+			}
+			var obj slack.TextBlockObject
+			if err := json.Unmarshal(*t, &obj); err != nil || obj.Type != slack.PlainTextType {
+				return fmt.Errorf("modal %s must be plain_text", name)
+			}
+			if err := checkTextObject(&obj, MaxViewTitle); err != nil {
+				return fmt.Errorf("modal %s: %v", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+func blockID(b slack.Block) string {
+	if v, ok := b.(interface{ ID() string }); ok {
+		return v.ID()
+	}
+	return ""
+}
+
+// checkInput checks an input block: a plain_text label and one element the
+// fake knows how to submit, with at most 100 options of at most 75
+// characters each.
+func checkInput(in *slack.InputBlock) error {
+	if in.BlockID == "" {
+		return fmt.Errorf("input without block_id; submissions are keyed by it")
+	}
+	if in.Label == nil || in.Label.Type != slack.PlainTextType {
+		return fmt.Errorf("label must be plain_text")
+	}
+	if err := checkTextObject(in.Label, 2000); err != nil {
+		return fmt.Errorf("label: %v", err)
+	}
+	id, options := inputElement(in)
+	if id == "" {
+		return fmt.Errorf("element %T without action_id", in.Element)
+	}
+	if len(options) > MaxOptions {
+		return fmt.Errorf("%d options; Slack allows %d", len(options), MaxOptions)
+	}
+	for _, o := range options {
+		if o.Text == nil || o.Value == "" {
+			return fmt.Errorf("option without text or value")
+		}
+		if err := checkTextObject(o.Text, MaxOptionText); err != nil {
+			return fmt.Errorf("option %q: %v", o.Value, err)
+		}
+	}
+	return nil
+}
+
+// inputElement returns the action_id and the options of an input's
+// element; "" for an element the fake does not submit.
+func inputElement(in *slack.InputBlock) (string, []*slack.OptionBlockObject) {
+	switch e := in.Element.(type) {
+	case *slack.PlainTextInputBlockElement:
+		return e.ActionID, nil
+	case *slack.SelectBlockElement:
+		return e.ActionID, e.Options
+	case *slack.RadioButtonsBlockElement:
+		return e.ActionID, e.Options
+	}
+	return "", nil
+}
+
+// Views returns every view as it is now, in the order they were created.
+func (s *Server) Views() []View {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]View, len(s.views))
+	for i, v := range s.views {
+		out[i] = v.View
+	}
+	return out
+}
+
+// WaitViews waits until views.open, views.update and views.publish have
+// succeeded at least n times in total and returns each view as it was set,
+// in order.
+func (s *Server) WaitViews(ctx context.Context, n int) ([]View, error) {
+	return waitLog(ctx, s, "views", &s.viewLog, n)
+}
+
+// WaitPublishes waits until views.publish has succeeded n times and
+// returns the Home views published, in order.
+func (s *Server) WaitPublishes(ctx context.Context, n int) ([]View, error) {
+	return waitLog(ctx, s, "home views", &s.publishes, n)
+}
+
+// inputsLocked lists a modal's input blocks.
+func inputsLocked(v *fakeView) ([]*slack.InputBlock, error) {
+	var blocks slack.Blocks
+	if err := json.Unmarshal(orEmpty(v.Blocks), &blocks); err != nil {
+		return nil, err
+	}
+	var out []*slack.InputBlock
+	for _, b := range blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok {
+			out = append(out, in)
+		}
+	}
+	return out, nil
+}
+
+// checkViewAck checks the ack of a view_submission: no payload (close the
+// modal) or a response_action Slack knows, with errors keyed by the input
+// blocks of the view.
+func (s *Server) checkViewAckLocked(env *envelope, payload json.RawMessage) {
+	if len(payload) == 0 {
+		return
+	}
+	var ack struct {
+		ResponseAction string            `json:"response_action"`
+		Errors         map[string]string `json:"errors"`
+		View           *viewBody         `json:"view"`
+	}
+	if err := json.Unmarshal(payload, &ack); err != nil {
+		s.violateLocked("view_submission ack payload is not a JSON object: %v", err)
+		return
+	}
+	v := s.viewLocked(env.viewID)
+	switch ack.ResponseAction {
+	case "clear":
+	case "errors":
+		inputs, _ := inputsLocked(v)
+		if len(ack.Errors) == 0 {
+			s.violateLocked("view_submission ack: response_action errors without errors")
+		}
+		for id, msg := range ack.Errors {
+			if !slices.ContainsFunc(inputs, func(in *slack.InputBlock) bool { return in.BlockID == id }) {
+				s.violateLocked("view_submission ack: error for %q, which is not an input block of the view (Slack shows a generic error)", id)
+			}
+			if msg == "" || utf8.RuneCountInString(msg) > 2000 {
+				s.violateLocked("view_submission ack: error message for %q of %d characters", id, utf8.RuneCountInString(msg))
+			}
+		}
+		if v != nil {
+			v.closed = false // the modal stays open
+		}
+	case "update", "push":
+		if ack.View == nil {
+			s.violateLocked("view_submission ack: response_action %s without a view", ack.ResponseAction)
+		} else if err := checkView(*ack.View); err != nil {
+			s.violateLocked("view_submission ack view: %v", err)
+		}
+	default:
+		s.violateLocked("view_submission ack: response_action %q", ack.ResponseAction)
+	}
+}
