@@ -13,7 +13,9 @@ import (
 )
 
 func modal(title string) slack.ModalViewRequest {
-	pt := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+	pt := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
 	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, pt("pick"), "pick",
 		slack.NewOptionBlockObject("a", pt("Option A"), nil), slack.NewOptionBlockObject("b", pt("Option B"), nil))
 	return slack.ModalViewRequest{
