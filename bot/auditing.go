@@ -11,6 +11,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/audit"
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
 )
 
@@ -69,7 +70,7 @@ func (h *Handler) auditExport(ctx context.Context, req Request, cmd Command) (Re
 	if h.trail == nil || !slices.Contains(h.auditors, req.UserID) {
 		res.Outcome = outcomeRefused
 		res.note(store.AuditRefused, store.AudiencePrivate)
-		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("The audit trail is not available to you. Ask your Slack admin if you need it.")})
+		return res, h.reply(ctx, req, textMessage(req.p.T("audit.refused")))
 	}
 	var args []string
 	for tok := range tokens(cmd.Args) {
@@ -77,10 +78,11 @@ func (h *Handler) auditExport(ctx context.Context, req Request, cmd Command) (Re
 	}
 	f, err := audit.ParseArgs(args)
 	if errors.Is(err, audit.ErrHelp) {
-		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(auditHelp(h.slashName))})
+		return res, h.reply(ctx, req, textMessage(req.p.T("audit.help", catalog.Args{"Cmd": h.slashName, "Usage": audit.Usage})))
 	}
 	if err != nil {
-		return res, &InputError{Msg: formatting.Escape(capitalize(err.Error())) + ". `" + h.slashName + " audit --help` explains them."}
+		// The parser's detail is English: it names options, for admins.
+		return res, inputError("audit.bad_args", catalog.Args{"Problem": formatting.Escape(capitalize(err.Error()))})
 	}
 	if f.Format == "" {
 		f.Format = audit.FormatCSV
@@ -99,38 +101,32 @@ func (h *Handler) auditExport(ctx context.Context, req Request, cmd Command) (Re
 	if err != nil {
 		return res, fmt.Errorf("audit export: %w", err)
 	}
-	span := "of all time"
+	span := req.p.T("audit.all_time")
 	if f.Since > 0 {
-		span = "since " + q.Since.In(h.loc).Format("2006-01-02 15:04 MST")
+		span = req.p.T("audit.since", catalog.Args{"Time": q.Since.In(h.loc).Format("2006-01-02 15:04 MST")})
 	}
 	if n == 0 {
 		res.note(store.AuditExport, store.AudiencePrivate)
-		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("No audit rows match (" + span + ").")})
+		return res, h.reply(ctx, req, textMessage(req.p.T("audit.none", catalog.Args{"Span": span})))
 	}
 	up := Upload{
 		Filename: "attendees-audit-" + now.In(h.loc).Format("2006-01-02") + auditExt[f.Format],
-		Title:    "Attendance bot audit trail " + span,
+		Title:    req.p.T("audit.title", catalog.Args{"Span": span}),
 		Content:  b.Bytes(),
 	}
-	if failure, ok := h.fileToDM(ctx, req, up, "audit"); !ok {
+	if failure, ok := h.fileToDM(ctx, req, up, req.p.T("file.audit")); !ok {
 		res.Outcome = outcomeSlack
-		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(failure + " Please try again.")})
+		return res, h.reply(ctx, req, textMessage(req.p.Join(failure, req.p.T("file.try_again"))))
 	}
 	res.note(store.AuditExport, store.AudienceDM)
-	text := fmt.Sprintf("📎 The audit trail (%d rows %s, newest first) is in your direct messages with me.", n, span)
+	text := req.p.N("audit.sent", n, catalog.Args{"Span": span})
 	if n == maxSlackAuditRows {
-		text += " That is the most I send in Slack: narrow it with `--since` or `--user`, or run `attendees-bot audit` on the server for everything."
+		text = req.p.Join(text, req.p.T("audit.limit"))
 	}
-	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)})
+	return res, h.reply(ctx, req, textMessage(text))
 }
 
 var auditExt = map[string]string{audit.FormatCSV: ".csv", audit.FormatJSON: ".jsonl", audit.FormatText: ".txt"}
-
-func auditHelp(command string) string {
-	return "*The audit trail* (for the admins in AUDIT_USER_IDS): `" + command + " audit " + audit.Usage + "` sends you the rows as a file, newest first. " +
-		"`--since` takes `720h` (the default), `30d` or `0` for everything; `--user` one or more user IDs or @mentions; " +
-		"`--conf` a conference UUID; `--meeting` a meeting ID; `--format` csv (the default), json or text."
-}
 
 // capitalize starts a sentence with a capital letter.
 func capitalize(s string) string {

@@ -39,7 +39,7 @@ func (k buttonKey) mac(ref lookupRef, userID string) string {
 	m := hmac.New(sha256.New, k)
 	// Newlines cannot occur in a UUID or a user ID and the search comes
 	// last, so the fields cannot be shifted into one another.
-	m.Write([]byte(strings.ToLower(ref.ConfUUID) + "\n" + userID + "\n" + ref.Search))
+	m.Write([]byte(strings.ToLower(ref.ConfUUID) + "\n" + userID + "\n" + ref.Channel + "\n" + ref.Search))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
 
@@ -49,10 +49,13 @@ func (k buttonKey) sign(ref lookupRef, userID string) string {
 	if ref.Search != "" {
 		v.Set("q", ref.Search)
 	}
+	if ref.Channel != "" {
+		v.Set("ch", ref.Channel)
+	}
 	return v.Encode()
 }
 
-var errStaleButton = &InputError{Msg: "That button is out of date. Please run the command again."}
+var errStaleButton = inputError("input.stale_button")
 
 // verify parses a signed button value pressed by userID. A value with
 // anything but its own fields, a bad signature, or one made for another
@@ -63,16 +66,16 @@ func (k buttonKey) verify(value, userID string) (lookupRef, error) {
 		return lookupRef{}, errStaleButton
 	}
 	for key, vals := range v {
-		if len(vals) != 1 || (key != "c" && key != "q" && key != "u" && key != "s") {
+		if len(vals) != 1 || (key != "c" && key != "q" && key != "u" && key != "s" && key != "ch") {
 			return lookupRef{}, errStaleButton
 		}
 	}
-	ref := lookupRef{ConfUUID: v.Get("c"), Search: v.Get("q")}
-	if meeting.ValidateConfUUID(ref.ConfUUID) != nil || !hmac.Equal([]byte(v.Get("s")), []byte(k.mac(ref, v.Get("u")))) {
+	ref := lookupRef{ConfUUID: v.Get("c"), Search: v.Get("q"), Channel: v.Get("ch")}
+	if meeting.ValidateConfUUID(ref.ConfUUID) != nil || (ref.Channel != "" && !validChannelID(ref.Channel)) || !hmac.Equal([]byte(v.Get("s")), []byte(k.mac(ref, v.Get("u")))) {
 		return lookupRef{}, errStaleButton
 	}
 	if v.Get("u") != userID {
-		return lookupRef{}, &InputError{Msg: "That button belongs to the person who looked the meeting up. Run the command yourself to share or download it."}
+		return lookupRef{}, inputError("input.not_yours")
 	}
 	return ref, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -93,6 +94,12 @@ func TestRequestProblem(t *testing.T) {
 		{"no response_url", func(r *Request) { r.ResponseURL = "" }, "response_url"},
 		{"relative response_url", func(r *Request) { r.ResponseURL = "/commands/x" }, "response_url"},
 		{"odd scheme", func(r *Request) { r.ResponseURL = "javascript:alert(1)" }, "response_url"},
+		// Shortcuts and the Home tab come from no channel and are answered
+		// in the DM; a response_url they do carry must still be usable.
+		{"shortcut", func(r *Request) { r.Action, r.ChannelID, r.ResponseURL = actionShortcut, "", "" }, ""},
+		{"home button", func(r *Request) { r.Action, r.ChannelID, r.ResponseURL = actionOpen, "", "" }, ""},
+		{"shortcut from a hostile channel", func(r *Request) { r.Action, r.ChannelID = actionMessageShortcut, "C1>" }, "channel ID"},
+		{"button with a bad response_url", func(r *Request) { r.Action, r.ResponseURL = actionCSV, "/x" }, "response_url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,10 +113,11 @@ func TestRequestProblem(t *testing.T) {
 }
 
 func TestMentionOnlyWritesUserIDs(t *testing.T) {
-	if got := mention("U0LEAD"); got != "<@U0LEAD>" {
+	p := catalog.For(catalog.English)
+	if got := mention(p, "U0LEAD"); got != "<@U0LEAD>" {
 		t.Errorf("mention(U0LEAD) = %q", got)
 	}
-	if got := mention("U1><!channel><@U2"); strings.ContainsAny(got, "<>!") {
+	if got := mention(p, "U1><!channel><@U2"); strings.ContainsAny(got, "<>!") {
 		t.Errorf("mention of a hostile ID = %q; want no mrkdwn", got)
 	}
 }

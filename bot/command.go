@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/attendees-bot/attendees-bot/bot/subscription"
+	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -40,13 +41,36 @@ type Command struct {
 	Args   string // for audit: the options, read by the handler once it knows who asks
 }
 
-// InputError is a command the user typed that cannot be understood. Its text
-// is written for the user and says what would work.
-type InputError struct{ Msg string }
+// InputError is a command the user typed that cannot be understood. Key
+// names the catalog message that tells the user what would work; Usage
+// adds the usage example after it.
+type InputError struct {
+	Key   string
+	Args  catalog.Args
+	Usage bool
+}
 
-func (e *InputError) Error() string { return e.Msg }
+func inputError(key string, args ...catalog.Args) *InputError {
+	e := &InputError{Key: key}
+	if len(args) > 0 {
+		e.Args = args[0]
+	}
+	return e
+}
 
-const exampleUsage = "Try `/attendees 987 654 3210` (a meeting ID), `/attendees 9a0fa6d10a5b11eaae5e191763c22c0e` (a conference UUID), `/attendees weekly sync` (subject words) or just `/attendees` for recent meetings."
+// Message is the error in p's language; cmd fills the usage example.
+func (e *InputError) Message(p *catalog.Printer, cmd string) string {
+	args := catalog.Args{"Cmd": cmd}
+	for k, v := range e.Args {
+		args[k] = v
+	}
+	if e.Usage {
+		return p.Join(p.T(e.Key, args), p.T("usage.example", args))
+	}
+	return p.T(e.Key, args)
+}
+
+func (e *InputError) Error() string { return e.Message(catalog.For(catalog.English), "/attendees") }
 
 // Input bounds: Slack allows 4,000 characters of command text, far more
 // than any meeting reference needs, and a search travels in every button's
@@ -63,7 +87,7 @@ func ParseCommand(text string) (Command, error) {
 	// Slack escapes &, < and > in command text.
 	text = html.UnescapeString(text)
 	if utf8.RuneCountInString(text) > maxCommandText {
-		return Command{}, &InputError{Msg: "That is too long for me to read. " + exampleUsage}
+		return Command{}, &InputError{Key: "input.too_long", Usage: true}
 	}
 	if args, ok := auditArgs(text); ok {
 		return Command{Kind: KindAudit, Args: args}, nil
@@ -77,10 +101,10 @@ func ParseCommand(text string) (Command, error) {
 		case strings.HasPrefix(low, "search:"):
 			cmd.Search = strings.TrimSpace(unquote(tok[len("search:"):]))
 			if cmd.Search == "" {
-				return Command{}, &InputError{Msg: "`search:` needs some text after it, like `search:alice` or `search:\"Li Wei\"`."}
+				return Command{}, inputError("input.search_empty")
 			}
 			if utf8.RuneCountInString(cmd.Search) > maxSearch {
-				return Command{}, &InputError{Msg: "That `search:` is too long: a name or part of one is enough."}
+				return Command{}, inputError("input.search_long")
 			}
 		default:
 			rest = append(rest, tok)
@@ -90,13 +114,13 @@ func ParseCommand(text string) (Command, error) {
 		switch verb := strings.ToLower(rest[0]); verb {
 		case "watching", "subscriptions", "watch", "unwatch":
 			if cmd.CSV || cmd.Search != "" {
-				return Command{}, &InputError{Msg: "`" + verb + "` takes no `csv` or `search:` option."}
+				return Command{}, inputError("input.no_options", catalog.Args{"Verb": verb})
 			}
 			if verb == "watch" || verb == "unwatch" {
 				return parseWatch(verb, rest[1:])
 			}
 			if len(rest) > 1 {
-				return Command{}, &InputError{Msg: "`watching` lists this channel's subscriptions; it takes nothing after it."}
+				return Command{}, inputError("input.watching_args")
 			}
 			return Command{Kind: KindWatching}, nil
 		}
@@ -145,17 +169,17 @@ func classify(words []string) (Kind, string, error) {
 	case isDigits(compact):
 		id, err := meeting.NormalizeMeetingID(arg)
 		if err != nil {
-			return 0, "", &InputError{Msg: "A meeting ID is 6 to 20 digits (spaces and dashes are fine), like `987 654 3210`."}
+			return 0, "", inputError("input.meeting_id")
 		}
 		return KindMeetingID, id, nil
 	case meeting.ValidateConfUUID(arg) == nil:
 		return KindConfUUID, arg, nil
 	case len(words) == 1 && len(compact) >= 16 && isHex(compact):
-		return 0, "", &InputError{Msg: "That looks like a conference UUID but is not complete: it has 32 hexadecimal characters, like `9a0fa6d10a5b11eaae5e191763c22c0e`."}
+		return 0, "", inputError("input.partial_uuid")
 	case !strings.ContainsFunc(arg, isWordRune):
-		return 0, "", &InputError{Msg: "I couldn't read a meeting in that. " + exampleUsage}
+		return 0, "", &InputError{Key: "input.unreadable", Usage: true}
 	case utf8.RuneCountInString(arg) > maxSubject:
-		return 0, "", &InputError{Msg: "That search is too long: use a few words of the meeting's subject."}
+		return 0, "", inputError("input.subject_long")
 	}
 	return KindSubject, arg, nil
 }
@@ -168,13 +192,13 @@ func parseWatch(verb string, words []string) (Command, error) {
 	if verb == "unwatch" {
 		kind = KindUnwatch
 	}
-	usage := "`" + verb + "` needs a meeting ID or subject words, like `" + verb + " 987 654 3210` or `" + verb + " weekly sync`."
+	usage := inputError("input.watch_usage", catalog.Args{"Verb": verb})
 	if len(words) == 0 {
-		return Command{}, &InputError{Msg: usage}
+		return Command{}, usage
 	}
 	switch strings.ToLower(strings.Join(words, " ")) {
 	case "recent", "latest", "list", "help":
-		return Command{}, &InputError{Msg: usage}
+		return Command{}, usage
 	}
 	of, target, err := classify(words)
 	if err != nil {
@@ -182,11 +206,11 @@ func parseWatch(verb string, words []string) (Command, error) {
 	}
 	switch of {
 	case KindConfUUID:
-		return Command{}, &InputError{Msg: "A conference UUID is one past meeting, so there is nothing to " + verb + ". Use its meeting ID or subject words, like `" + verb + " 987 654 3210`."}
+		return Command{}, inputError("input.watch_uuid", catalog.Args{"Verb": verb})
 	case KindSubject:
 		// A word or two would match nearly every meeting and flood the channel.
 		if kind == KindWatch && subscription.TooBroad(target) {
-			return Command{}, &InputError{Msg: "Those words would match too many meetings. Use a more specific part of the subject, like `watch weekly sync`."}
+			return Command{}, inputError("input.watch_broad")
 		}
 	}
 	return Command{Kind: kind, Of: of, Target: target}, nil

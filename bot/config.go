@@ -14,6 +14,7 @@ import (
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -25,6 +26,7 @@ type Config struct {
 	SlackBotToken meeting.Secret `env:"SLACK_BOT_TOKEN"`
 	SlackAPIURL   string         `env:"SLACK_API_URL, default=https://slack.com/api/"`
 	SlackCommand  string         `env:"SLACK_COMMAND, default=/attendees"`
+	BotLanguage   string         `env:"BOT_LANGUAGE, default=en-US"`
 
 	MeetingAPIURL      string         `env:"MEETING_API_URL, default=https://api.meeting.huaweicloud.com"`
 	MeetingAppID       string         `env:"MEETING_APP_ID"`
@@ -206,6 +208,9 @@ func (c *Config) validate(needs Needs) []string {
 	if c.MeetingLanguage != "en-US" && c.MeetingLanguage != "zh-CN" {
 		add("MEETING_LANGUAGE must be en-US or zh-CN")
 	}
+	if catalog.Supported(c.BotLanguage) != c.BotLanguage {
+		add("BOT_LANGUAGE must be %s", strings.Join(catalog.Languages, " or "))
+	}
 	if c.MeetingMaxRecords < 1 {
 		add("MEETING_MAX_RECORDS must be at least 1")
 	}
@@ -285,7 +290,7 @@ func (c *Config) validate(needs Needs) []string {
 // HandlerConfig is the part of the configuration the handler uses.
 func (c *Config) HandlerConfig() HandlerConfig {
 	return HandlerConfig{
-		Command: c.SlackCommand, InlineLimit: c.InlineLimit, Location: c.Location, Language: c.MeetingLanguage,
+		Command: c.SlackCommand, InlineLimit: c.InlineLimit, Location: c.Location, Language: c.BotLanguage,
 		Access: AccessConfig{
 			Users: c.AllowedUserIDs, Channels: c.AllowedChannelIDs, Teams: c.AllowedTeamIDs, UserRate: c.UserRateLimit,
 		},

@@ -56,6 +56,7 @@ func TestLoadConfigReportsEverything(t *testing.T) {
 		"INLINE_LIMIT":         "many",
 		"LATE_AFTER":           "5 minutes",
 		"MEETING_LANGUAGE":     "fr-FR",
+		"BOT_LANGUAGE":         "zh",
 		"TIME_ZONE":            "Mars/Olympus",
 		"LOG_FORMAT":           "xml",
 		"SLACK_API_URL":        "https://slack.com/api",
@@ -71,7 +72,7 @@ func TestLoadConfigReportsEverything(t *testing.T) {
 	for _, want := range []string{
 		"SLACK_APP_TOKEN is missing", "SLACK_BOT_TOKEN must start with xoxb-", "MEETING_RATE_LIMIT is malformed",
 		"MEETING_MAX_INFLIGHT must be between", "INLINE_LIMIT is malformed", "LATE_AFTER is malformed",
-		"MEETING_LANGUAGE must be", "TIME_ZONE must be", "LOG_FORMAT must be", "SLACK_API_URL must be",
+		"MEETING_LANGUAGE must be", "BOT_LANGUAGE must be en-US or zh-CN", "TIME_ZONE must be", "LOG_FORMAT must be", "SLACK_API_URL must be",
 		"MEETING_PASSWORD is missing", "AUDIT_RETENTION must be 0", "AUDIT_USER_IDS must be",
 	} {
 		if !strings.Contains(msg, want) {

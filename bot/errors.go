@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -27,55 +28,59 @@ const (
 	outcomeThrottled   = "throttled"
 	outcomeDuplicate   = "duplicate"
 	outcomeTooLarge    = "too_large"
-	outcomeIgnored     = "ignored" // a button of another app
+	outcomeIgnored     = "ignored" // a button or shortcut of another app, or one this setup lacks
+	outcomeClosed      = "closed"  // the user closed the lookup modal
 	outcomeStore       = "store_unavailable"
 )
 
-// errorTable maps every error the bot can meet to the one sentence the user
-// reads. Order matters: the first match wins. Details go to the log.
+// errorTable maps every error the bot can meet to the catalog message the
+// user reads. Order matters: the first match wins. Details go to the log.
 var errorTable = []struct {
 	match   func(error) bool
 	outcome string
-	text    func(err error) string
+	text    func(err error, p *catalog.Printer, cmd string) string
 }{
-	{errInvalid, outcomeInvalid, func(err error) string {
+	{errInvalid, outcomeInvalid, func(err error, p *catalog.Printer, cmd string) string {
 		var ie *InputError
 		if errors.As(err, &ie) {
-			return ie.Msg
+			return ie.Message(p, cmd)
 		}
-		return "That doesn't look like a meeting I can look up. " + exampleUsage
+		return (&InputError{Key: "error.invalid", Usage: true}).Message(p, cmd)
 	}},
-	{is(errNoMatch), outcomeNotFound, constant("No meeting in the last 30 days has that in its subject. Try other words, the meeting ID, or `/attendees` for recent meetings.")},
-	{is(meeting.ErrNotFound), outcomeNotFound, constant("I couldn't find that meeting. Check the ID; only meetings from the last 6 months that the bot's meeting account can see are available.")},
-	{is(meeting.ErrForbidden), outcomeForbidden, constant("The meeting service doesn't let this bot see that meeting. Ask the meeting's host or your meeting admin to give the bot's account access.")},
-	{is(meeting.ErrUnauthorized), outcomeForbidden, constant("The bot can't sign in to the meeting service right now. Please tell your Slack admin; its meeting credentials need checking.")},
-	{is(meeting.ErrTooManyRecords), outcomeTooLarge, constant("That meeting has more attendee records than the bot is set to read. Ask your admin to raise MEETING_MAX_RECORDS.")},
-	{is(meeting.ErrTooLarge), outcomeTooLarge, constant("The meeting service sent more data for that meeting than the bot will read (over 4 MiB in one answer, or 32 MiB in all). Please tell your Slack admin; the bot's log has the details.")},
+	{is(errNoMatch), outcomeNotFound, message("error.no_match")},
+	{is(meeting.ErrNotFound), outcomeNotFound, message("error.not_found")},
+	{is(meeting.ErrForbidden), outcomeForbidden, message("error.forbidden")},
+	{is(meeting.ErrUnauthorized), outcomeForbidden, message("error.unauthorized")},
+	{is(meeting.ErrTooManyRecords), outcomeTooLarge, message("error.too_large")},
+	{is(meeting.ErrTooLarge), outcomeTooLarge, message("error.too_large_answer")},
 	// Before the deadline row: a store that timed out is the store's fault.
-	{is(errStore), outcomeStore, constant("I couldn't reach my database just now, so nothing was changed. Please try again in a minute; if it keeps happening, tell your Slack admin.")},
-	{is(context.DeadlineExceeded), outcomeTimeout, constant("That took too long: the meeting service is slow right now. Please try again in a minute.")},
-	{is(context.Canceled), outcomeUnavailable, constant("I'm restarting and couldn't finish this. Please try again in a minute.")},
-	{is(meeting.ErrRateLimited), outcomeUnavailable, constant("The meeting service is busy right now. Please try again in a minute.")},
-	{is(meeting.ErrUnavailable), outcomeUnavailable, constant("The meeting service is unavailable right now. Please try again in a minute.")},
-	{isSlack, outcomeSlack, func(err error) string {
-		return fmt.Sprintf("Slack refused my reply (%s). If this keeps happening, tell your Slack admin.", slackReason(err))
+	{is(errStore), outcomeStore, message("error.store")},
+	{is(context.DeadlineExceeded), outcomeTimeout, message("error.timeout")},
+	{is(context.Canceled), outcomeUnavailable, message("error.restarting")},
+	{is(meeting.ErrRateLimited), outcomeUnavailable, message("error.rate_limited")},
+	{is(meeting.ErrUnavailable), outcomeUnavailable, message("error.unavailable")},
+	{isSlack, outcomeSlack, func(err error, p *catalog.Printer, _ string) string {
+		return p.T("error.slack", catalog.Args{"Reason": slackReason(err)})
 	}},
 }
 
 func is(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
 
-func constant(s string) func(error) string { return func(error) string { return s } }
+func message(key string) func(error, *catalog.Printer, string) string {
+	return func(_ error, p *catalog.Printer, cmd string) string { return p.T(key, catalog.Args{"Cmd": cmd}) }
+}
 
-// explain returns the outcome label and the user's sentence for err. ref is
-// the reference printed for internal errors; the caller logs it.
-func explain(err error) (outcome, text, ref string) {
+// explain returns the outcome label and the user's sentence for err, in
+// p's language. ref is the reference printed for internal errors; the
+// caller logs it.
+func explain(err error, p *catalog.Printer, cmd string) (outcome, text, ref string) {
 	for _, row := range errorTable {
 		if row.match(err) {
-			return row.outcome, row.text(err), ""
+			return row.outcome, row.text(err, p, cmd), ""
 		}
 	}
 	ref = newRef()
-	return outcomeInternal, fmt.Sprintf("Something went wrong on my side (reference `%s`). Please try again; if it keeps happening, give that reference to your Slack admin.", ref), ref
+	return outcomeInternal, p.T("error.internal", catalog.Args{"Ref": ref}), ref
 }
 
 // newRef returns a short random reference that links a user's message to a log line.
@@ -104,7 +109,7 @@ func slackCode(err error) string {
 	case errors.As(err, &se):
 		return se.Err
 	case errors.As(err, &rl):
-		return "rate limited"
+		return "ratelimited" // Slack's own code for its 429
 	case errors.As(err, &sc):
 		return fmt.Sprintf("HTTP %d", sc.Code)
 	}
@@ -133,22 +138,35 @@ func notMember(err error) bool {
 	return false
 }
 
-// UserMessage is the sentence a person reads for err at a terminal: the
-// Slack sentence in the words of command (the lookup command line), as
-// plain text. Internal errors show the error itself.
+// UserMessage is the sentence a person reads for err at a terminal, in
+// English: the Slack sentence, or its terminal version where the Slack one
+// points at Slack or its admin, with command (the lookup command line) in
+// usage examples, as plain text. Internal errors show the error itself.
 func UserMessage(err error, command string) string {
-	_, text, ref := explain(err)
+	p := catalog.For(catalog.English)
+	_, text, ref := explain(err, p, command)
 	if ref != "" {
-		return fmt.Sprintf("unexpected error: %v", err)
+		return p.T("cli.unexpected", catalog.Args{"Err": err.Error()})
 	}
-	c := command + " "
-	text = strings.NewReplacer(
-		exampleUsage, "Try "+c+"987 654 3210 (a meeting ID), "+c+"9a0fa6d10a5b11eaae5e191763c22c0e (a conference UUID) or "+c+"weekly sync (subject words).",
-		"Try other words, the meeting ID, or `/attendees` for recent meetings.", "Try other words or the meeting ID.",
-		"Please tell your Slack admin; its meeting credentials need checking.", "Check the meeting credentials (MEETING_APP_ID and MEETING_APP_KEY, MEETING_ACCOUNT and MEETING_PASSWORD, or MEETING_ACCESS_TOKEN).",
-		"Please tell your Slack admin; the bot's log has the details.", "LOG_LEVEL=debug shows the details.",
-		"Ask your admin to raise MEETING_MAX_RECORDS.", "Raise MEETING_MAX_RECORDS to read it.",
-		"`", "",
-	).Replace(text)
-	return text
+	for _, row := range cliMessages {
+		if errors.Is(err, row.err) {
+			text = p.T(row.key)
+		}
+	}
+	var ie *InputError
+	if errors.As(err, &ie) && ie.Usage {
+		text = p.Join(p.T(ie.Key, ie.Args), p.T("cli.usage", catalog.Args{"Cmd": command}))
+	}
+	return strings.ReplaceAll(text, "`", "")
+}
+
+// cliMessages are the terminal's versions of sentences meant for Slack.
+var cliMessages = []struct {
+	err error
+	key string
+}{
+	{errNoMatch, "cli.no_match"},
+	{meeting.ErrUnauthorized, "cli.unauthorized"},
+	{meeting.ErrTooLarge, "cli.too_large_answer"},
+	{meeting.ErrTooManyRecords, "cli.too_large"},
 }

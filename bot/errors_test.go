@@ -26,7 +26,7 @@ func TestSlackErrorsByType(t *testing.T) {
 		{errors.New("invalid_auth"), false, false, "unknown"},
 		{fmt.Errorf("post: %w", slack.SlackErrorResponse{Err: "not_in_channel"}), false, true, "not_in_channel"},
 		{errors.New("not_in_channel"), false, false, "unknown"},
-		{&slack.RateLimitedError{}, false, false, "rate limited"},
+		{&slack.RateLimitedError{}, false, false, "ratelimited"},
 		{slack.StatusCodeError{Code: 502}, false, false, "HTTP 502"},
 	}
 	for _, tt := range tests {

@@ -4,37 +4,53 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"sync"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
-	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
-// Button action IDs. Their values carry the conference (see lookupRef).
+// Action IDs of buttons, and of the other interactions the bot answers.
+// Button values carry the conference (see lookupRef).
 const (
 	actionShare   = "attendees_share"   // post the shared version in the channel
 	actionCSV     = "attendees_csv"     // send the CSV to the requester's DM
 	actionOpen    = "attendees_open"    // look up another conference
 	actionUnwatch = "attendees_unwatch" // stop one of the channel's subscriptions
+	actionModal   = "attendees_modal"   // the Home tab's "Look up attendance": open the modal
+
+	// Shortcut callback IDs (deploy/slack-app-manifest.yaml) and the modal's.
+	actionShortcut        = "attendees_lookup"         // global shortcut: open the modal
+	actionMessageShortcut = "attendees_lookup_message" // message shortcut: look up what the message names
+	actionSubmit          = "attendees_lookup_modal"   // the modal was submitted
+	actionClosed          = "attendees_lookup_closed"  // the modal was closed
+	actionHome            = "app_home_opened"          // the Home tab was opened
 )
 
-// Request is one thing a user asked: a slash command or a button press.
+// Request is one thing a user did: a slash command, a button press, a
+// shortcut, a modal submission or opening the Home tab.
 type Request struct {
 	UserID, ChannelID, TeamID string
-	Text                      string // slash command text
-	ResponseURL               string
-	Action                    string // "" for a slash command
-	Value                     string // the pressed button's value
+	Text                      string // slash command text; a message shortcut's message
+	// ResponseURL answers privately where the user acted. Without one
+	// (shortcuts, the Home tab, buttons on messages in the bot's DM) the
+	// answer is a message in the user's DM with the bot, which stays there.
+	ResponseURL string
+	Action      string // "" for a slash command, else one of the action IDs
+	Value       string // the pressed button's value
+	TriggerID   string // opens a modal, within 3 s of the interaction
+	Form        *Form  // a submitted lookup modal
 
 	// EnvelopeID and Received are set by the Socket Mode adapter: a
 	// redelivered envelope is answered once, and the deadline runs from
 	// receipt.
 	EnvelopeID string
 	Received   time.Time
+
+	p *catalog.Printer // the user's language, set by Handle
 }
 
 // Reply is a message sent through a request's response_url.
@@ -87,11 +103,13 @@ func (r *Result) note(action, audience string) { r.Audit = append(r.Audit, Audit
 type Handler struct {
 	looker    *Looker
 	out       responder
+	views     viewer        // nil: no shortcuts, modal or Home tab (the demo)
 	subs      subscriptions // nil: automatic posts are not set up
 	access    *access
+	langs     *languages
+	channel   *catalog.Printer // BOT_LANGUAGE: what a whole channel reads
 	inline    int
 	loc       *time.Location
-	lang      string
 	slashName string
 	now       func() time.Time
 	log       *slog.Logger
@@ -99,6 +117,8 @@ type Handler struct {
 	buttons   buttonKey  // signs the Share and CSV buttons for their requester
 	trail     auditTrail // nil: nothing is recorded
 	auditors  []string   // Slack users who may export the audit trail
+	recent    recentCache
+	history   lookups
 
 	pool
 }
@@ -109,10 +129,12 @@ type HandlerConfig struct {
 	Command     string         // the slash command, as help shows it
 	InlineLimit int            // people listed in a message; above it the CSV is attached
 	Location    *time.Location // zone of CSV times and fallback text; nil = UTC
-	Language    string         // language of the summary labels: "en-US" or "zh-CN"
-	Access      AccessConfig
-	Workers     int           // requests served at once by Go; default 16
-	Timeout     time.Duration // deadline of a request from receipt, for Go; default 45s
+	// Language (BOT_LANGUAGE) is what channels read, and users whose own
+	// language is unknown or not in the catalog.
+	Language string
+	Access   AccessConfig
+	Workers  int           // requests served at once by Go; default 16
+	Timeout  time.Duration // deadline of a request from receipt, for Go; default 45s
 	// ButtonSecret keys the signatures of Share and CSV button values
 	// (SLACK_BOT_TOKEN, so replicas agree); "" = a random key per process.
 	ButtonSecret meeting.Secret
@@ -124,6 +146,11 @@ type HandlerConfig struct {
 type HandlerDeps struct {
 	Looker *Looker
 	Out    responder
+	// Views opens modals and publishes the Home tab; nil answers shortcuts
+	// and Home with nothing (the terminal demo has neither).
+	Views viewer
+	// Locales tells each user's Slack locale; nil gives everyone Language.
+	Locales localeSource
 	// Subscriptions enables watch, unwatch and watching; nil answers that
 	// automatic posts are not set up.
 	Subscriptions subscriptions
@@ -149,8 +176,9 @@ func NewHandler(cfg HandlerConfig, d HandlerDeps) *Handler {
 		d.Metrics = NewMetrics()
 	}
 	return &Handler{
-		looker: d.Looker, out: d.Out, subs: d.Subscriptions, access: newAccess(cfg.Access),
-		inline: cfg.InlineLimit, loc: cfg.Location, lang: cfg.Language, slashName: cfg.Command,
+		looker: d.Looker, out: d.Out, views: d.Views, subs: d.Subscriptions, access: newAccess(cfg.Access),
+		langs: newLanguages(d.Locales, cfg.Language, d.Log), channel: catalog.For(cfg.Language),
+		inline: cfg.InlineLimit, loc: cfg.Location, slashName: cfg.Command,
 		now: d.Looker.now, log: d.Log, buttons: newButtonKey(cfg.ButtonSecret), trail: d.Audit, auditors: cfg.Auditors,
 		pool: newPool(cfg.Workers, cfg.Timeout, d.Deliveries, d.Metrics),
 	}
@@ -192,11 +220,12 @@ type subscriptions interface {
 // Handle answers req at once: it admits it, waits for a free worker and
 // serves it. Refused and throttled requests are answered without waiting
 // for a worker. It never panics on bad input and always tells the user
-// something, even when ctx has expired.
+// something, in their language, even when ctx has expired.
 func (h *Handler) Handle(ctx context.Context, req Request) Result {
 	if req.Received.IsZero() {
 		req.Received = h.now()
 	}
+	req.p = h.langs.of(ctx, req.UserID, h.now())
 	res := h.handle(ctx, req)
 	h.record(req, res)
 	return res
@@ -207,7 +236,7 @@ func (h *Handler) handle(ctx context.Context, req Request) Result {
 		return res
 	}
 	if !h.takeSlot(ctx) {
-		h.tell(ctx, req, "I'm very busy right now and couldn't get to your request in time. Please try again in a minute.")
+		h.tell(ctx, req, req.p.T("access.busy"))
 		return Result{Outcome: outcomeTimeout, Err: ctx.Err()}
 	}
 	defer func() { <-h.slots }()
@@ -216,16 +245,22 @@ func (h *Handler) handle(ctx context.Context, req Request) Result {
 
 // admit applies the access rules and the per-user rate limit, answering
 // refused requests at once: they never wait for a worker or reach the
-// meeting API.
+// meeting API. Opening the Home tab is not a request to refuse: it gets
+// nothing.
 func (h *Handler) admit(ctx context.Context, req Request) (Result, bool) {
 	if !h.access.allowed(req.UserID, req.ChannelID, req.TeamID) {
-		h.tell(ctx, req, "Sorry, you don't have access to the attendance bot here. Ask your Slack admin if you need it.")
 		res := Result{Outcome: outcomeRefused}
-		res.note(store.AuditRefused, store.AudiencePrivate)
+		if req.Action != actionHome && req.Action != actionClosed {
+			h.tell(ctx, req, req.p.T("access.refused"))
+			res.note(store.AuditRefused, store.AudiencePrivate)
+		}
 		return res, false
 	}
+	if req.Action == actionHome || req.Action == actionClosed {
+		return Result{}, true // cheap by construction; never throttled
+	}
 	if !h.access.take(req.UserID, h.now()) {
-		h.tell(ctx, req, "You're asking faster than I can answer. Please wait a few seconds and try again.")
+		h.tell(ctx, req, req.p.T("access.throttled"))
 		return Result{Outcome: outcomeThrottled}, false
 	}
 	return Result{}, true
@@ -246,6 +281,16 @@ func (h *Handler) serve(ctx context.Context, req Request) Result {
 		res, err = h.csv(ctx, req)
 	case actionUnwatch:
 		res, err = h.unwatchButton(ctx, req)
+	case actionShortcut, actionModal:
+		res, err = h.shortcut(ctx, req)
+	case actionMessageShortcut:
+		res, err = h.messageShortcut(ctx, req)
+	case actionSubmit:
+		res, err = h.submit(ctx, req)
+	case actionHome:
+		res, err = h.home(ctx, req)
+	case actionClosed:
+		return Result{Outcome: outcomeClosed}
 	default:
 		return Result{Outcome: outcomeIgnored}
 	}
@@ -255,7 +300,7 @@ func (h *Handler) serve(ctx context.Context, req Request) Result {
 		}
 		return res
 	}
-	outcome, text, ref := explain(err)
+	outcome, text, ref := explain(err, req.p, h.slashName)
 	res.Outcome, res.Ref, res.Err = outcome, ref, err
 	h.tell(ctx, req, text)
 	return res
@@ -269,9 +314,23 @@ func (h *Handler) tell(ctx context.Context, req Request, text string) {
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), replyGrace)
 		defer cancel()
 	}
-	if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)}); err != nil {
+	if err := h.reply(ctx, req, textMessage(text)); err != nil {
 		h.log.LogAttrs(ctx, slog.LevelWarn, "reply failed", slog.String("user", req.UserID), slog.Any("err", err))
 	}
+}
+
+// reply answers the requester privately: through the response_url where
+// there is one, else as a message in their DM with the bot.
+func (h *Handler) reply(ctx context.Context, req Request, m formatting.Message) error {
+	if req.ResponseURL != "" {
+		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: m})
+	}
+	channel, err := h.out.OpenDM(ctx, req.UserID)
+	if err != nil {
+		return err
+	}
+	_, err = h.out.Post(ctx, channel, m)
+	return err
 }
 
 func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
@@ -281,32 +340,41 @@ func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
 	}
 	switch cmd.Kind {
 	case KindHelp:
-		return Result{}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: helpMessage(h.slashName)})
+		return Result{}, h.reply(ctx, req, helpMessage(req.p, h.slashName))
 	case KindWatch, KindUnwatch, KindWatching:
 		return h.watch(ctx, req, cmd)
 	case KindAudit:
 		return h.auditExport(ctx, req, cmd)
 	case KindRecent:
-		confs, err := h.looker.Recent(ctx)
+		confs, err := h.recentMeetings(ctx)
 		if err != nil {
 			return Result{}, fmt.Errorf("recent meetings: %w", err)
 		}
-		msg := choicesMessage("Recent meetings: tap one to see who was there.", "No meetings ended in the last 30 days that I can see. Try a meeting ID.", confs, cmd.Search, h.loc)
-		return Result{}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg})
+		msg := choicesMessage(req.p, req.p.T("choices.recent"), req.p.T("choices.recent_empty"), confs, cmd.Search, h.loc)
+		return Result{}, h.reply(ctx, req, msg)
 	}
+	return h.find(ctx, req, cmd, lookupRef{})
+}
+
+// find looks up what a command names: the meeting, or buttons when
+// several match. ref carries what the answer's buttons should remember
+// besides the conference (the channel to share in).
+func (h *Handler) find(ctx context.Context, req Request, cmd Command, ref lookupRef) (Result, error) {
 	conf, others, err := h.looker.Resolve(ctx, cmd)
 	if err != nil {
 		return Result{}, err
 	}
 	if conf.ConfUUID == "" {
-		title := fmt.Sprintf("%d meetings match “%s”: tap one.", len(others), formatting.Escape(cmd.Target))
+		target := formatting.Escape(cmd.Target)
+		title := req.p.N("choices.match", len(others), catalog.Args{"Target": target})
 		if len(others) > maxChoices {
-			title = fmt.Sprintf("More than %d meetings match “%s”; here are the newest. Add words to narrow it down.", maxChoices, formatting.Escape(cmd.Target))
+			title = req.p.T("choices.too_many", catalog.Args{"N": maxChoices, "Target": target})
 			others = others[:maxChoices]
 		}
-		return Result{}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: choicesMessage(title, "", others, cmd.Search, h.loc)})
+		return Result{}, h.reply(ctx, req, choicesMessage(req.p, title, "", others, cmd.Search, h.loc))
 	}
-	return h.lookup(ctx, req, conf, others, cmd.Search, cmd.CSV)
+	ref.ConfUUID, ref.Search = conf.ConfUUID, cmd.Search
+	return h.lookup(ctx, req, conf, others, ref, cmd.CSV)
 }
 
 // open answers a tap on one of several offered conferences.
@@ -315,180 +383,5 @@ func (h *Handler) open(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return h.lookup(ctx, req, meeting.Conference{ConfUUID: ref.ConfUUID}, nil, ref.Search, false)
-}
-
-// lookup sends the private summary of one conference, with the CSV in the
-// requester's DM when the list is long or was asked for.
-func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conference, others []meeting.Conference, search string, wantCSV bool) (Result, error) {
-	rep, err := h.looker.Report(ctx, conf, search)
-	if err != nil {
-		res := Result{ConfUUID: conf.ConfUUID, MeetingID: conf.ConferenceID}
-		res.note(store.AuditLookup, store.AudiencePrivate)
-		return res, err
-	}
-	res := resultOf(rep)
-	res.note(store.AuditLookup, store.AudiencePrivate)
-	opts := formatting.MessageOptions{Audience: formatting.Private, Lang: h.lang, InlineLimit: h.inline, Location: h.loc}
-	msg := formatting.Summary(rep, opts)
-	if wantCSV || msg.More > 0 {
-		// Send the file first so the reply says truly where it went.
-		opts.FileNote, _ = h.csvToDM(ctx, req, rep, formatting.Private, &res)
-		msg = formatting.Summary(rep, opts)
-	}
-	ref := lookupRef{ConfUUID: conf.ConfUUID, Search: search}
-	msg.Blocks = append(msg.Blocks, instancesBlocks(others, search, h.loc)...)
-	msg.Blocks = append(msg.Blocks, lookupActions(h.buttons.sign(ref, req.UserID)))
-	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg})
-}
-
-// buttonReport is the report a pressed Share or CSV button refers to; the
-// button must be the presser's own (see buttonKey).
-func (h *Handler) buttonReport(ctx context.Context, req Request) (*attendance.Report, error) {
-	ref, err := h.buttons.verify(req.Value, req.UserID)
-	if err != nil {
-		return nil, err
-	}
-	return h.reportOf(ctx, ref)
-}
-
-func (h *Handler) reportOf(ctx context.Context, ref lookupRef) (*attendance.Report, error) {
-	return h.looker.Report(ctx, meeting.Conference{ConfUUID: ref.ConfUUID}, ref.Search)
-}
-
-// csv answers the CSV button: the file goes to the requester's DM.
-func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
-	rep, err := h.buttonReport(ctx, req)
-	if err != nil {
-		return Result{}, err
-	}
-	res := resultOf(rep)
-	note, sent := h.csvToDM(ctx, req, rep, formatting.Private, &res)
-	if !sent {
-		res.Outcome = outcomeSlack
-	}
-	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(note)})
-}
-
-// share posts the shared version (numbers masked) in the channel, with the
-// masked CSV in its thread when the list is long. Where the bot may not post,
-// it shares through the command's response_url and sends the CSV to the
-// requester's DM, and says so.
-func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
-	ref, err := h.buttons.verify(req.Value, req.UserID)
-	if err != nil {
-		return Result{}, err
-	}
-	// The guard keys on what would be posted, not on the raw value, so a
-	// value dressed up differently is still the same share.
-	if !h.shares.first(req.ChannelID+"|"+ref.key(), h.now()) {
-		return Result{Outcome: outcomeDuplicate}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage("That was shared in this channel a moment ago.")})
-	}
-	rep, err := h.reportOf(ctx, ref)
-	if err != nil {
-		return Result{}, err
-	}
-	res := resultOf(rep)
-	res.note(store.AuditShare, store.AudienceChannel)
-	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.lang, InlineLimit: h.inline, Location: h.loc}
-	// The file goes into the post's thread after the post exists, so the
-	// post itself promises nothing about it.
-	msg := formatting.Summary(rep, opts)
-	long := msg.More > 0
-	ts, err := h.out.Post(ctx, req.ChannelID, msg)
-	switch {
-	case notMember(err):
-		h.log.LogAttrs(ctx, slog.LevelInfo, "cannot post in channel, sharing via response_url", slog.String("channel", req.ChannelID), slog.Any("err", err))
-		text := "I'm not a member of this channel, so I shared the summary through your command."
-		if long {
-			// Send the file first, so the shared note is true.
-			sentence, sent := h.csvToDM(ctx, req, rep, formatting.Shared, &res)
-			text += " " + sentence
-			if sent {
-				opts.FileNote = "📎 The full list (CSV) was sent to the person who shared this."
-				msg = formatting.Summary(rep, opts)
-			}
-		}
-		if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg, InChannel: true}); err != nil {
-			return res, fmt.Errorf("share via response_url: %w", err)
-		}
-		text += " Invite me to the channel to have files attached there."
-		return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)})
-	case err != nil:
-		return res, fmt.Errorf("share in channel: %w", err)
-	}
-	text := "Shared in the channel (phone numbers masked)."
-	if long {
-		up := h.csvUpload(rep, formatting.Shared, req.ChannelID, ts)
-		up.Comment = "📎 The full list (CSV, phone numbers masked)."
-		if err := h.out.Upload(ctx, up); err != nil {
-			h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload to channel failed", slog.String("channel", req.ChannelID), slog.Any("err", err))
-			sentence, _ := h.csvToDM(ctx, req, rep, formatting.Shared, &res)
-			text += " I couldn't attach the CSV in the thread (" + slackReason(err) + "). " + sentence
-		}
-	}
-	return res, h.out.Respond(ctx, req.ResponseURL, Reply{Message: textMessage(text)})
-}
-
-// csvToDM sends the CSV to the requester's DM, notes it in res's audit
-// trail, and returns the sentence that tells them where it went (or why it
-// did not) and whether it was sent. A file cannot be ephemeral, so the DM
-// is the private place for it.
-func (h *Handler) csvToDM(ctx context.Context, req Request, rep *attendance.Report, aud formatting.Audience, res *Result) (string, bool) {
-	if failure, ok := h.fileToDM(ctx, req, h.csvUpload(rep, aud, "", ""), "CSV"); !ok {
-		return failure + " Please try the CSV button again.", false
-	}
-	res.note(store.AuditCSV, store.AudienceDM)
-	return fmt.Sprintf("📎 The full list (CSV, %d records) is in your direct messages with me.", len(rep.Meeting.Records)), true
-}
-
-// fileToDM uploads up to the requester's DM. When it cannot, it returns
-// the sentence saying why, naming the file as what.
-func (h *Handler) fileToDM(ctx context.Context, req Request, up Upload, what string) (failure string, ok bool) {
-	channel, err := h.out.OpenDM(ctx, req.UserID)
-	if err != nil {
-		h.log.LogAttrs(ctx, slog.LevelWarn, "open DM failed", slog.String("user", req.UserID), slog.Any("err", err))
-		return "I couldn't open a direct message with you to send the " + what + " (" + slackReason(err) + ").", false
-	}
-	up.ChannelID = channel
-	if err := h.out.Upload(ctx, up); err != nil {
-		h.log.LogAttrs(ctx, slog.LevelWarn, "file upload failed", slog.String("channel", channel), slog.String("file", up.Filename), slog.Any("err", err))
-		return "I couldn't send the " + what + " file (" + slackReason(err) + ").", false
-	}
-	return "", true
-}
-
-func (h *Handler) csvUpload(rep *attendance.Report, aud formatting.Audience, channel, ts string) Upload {
-	f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: aud, Location: h.loc})
-	return Upload{ChannelID: channel, ThreadTS: ts, Filename: f.Name, Title: f.Title, Content: f.Content}
-}
-
-func resultOf(rep *attendance.Report) Result {
-	return Result{ConfUUID: rep.Meeting.ConfUUID, MeetingID: rep.Meeting.MeetingID, People: len(rep.People), Records: len(rep.Meeting.Records)}
-}
-
-// lookupRef is what a button remembers: a conference and the people filter.
-type lookupRef struct {
-	ConfUUID string
-	Search   string
-}
-
-func (r lookupRef) String() string {
-	v := url.Values{"c": {r.ConfUUID}}
-	if r.Search != "" {
-		v.Set("q", r.Search)
-	}
-	return v.Encode()
-}
-
-func parseRef(s string) (lookupRef, error) {
-	v, err := url.ParseQuery(s)
-	if err != nil {
-		return lookupRef{}, &InputError{Msg: "That button is out of date. Please run the command again."}
-	}
-	r := lookupRef{ConfUUID: v.Get("c"), Search: v.Get("q")}
-	if err := meeting.ValidateConfUUID(r.ConfUUID); err != nil {
-		return lookupRef{}, &InputError{Msg: "That button is out of date. Please run the command again."}
-	}
-	return r, nil
+	return h.lookup(ctx, req, meeting.Conference{ConfUUID: ref.ConfUUID}, nil, ref, false)
 }

@@ -20,16 +20,23 @@ func validChannelID(id string) bool { return channelIDShape.MatchString(id) }
 func validTeamID(id string) bool    { return teamIDShape.MatchString(id) }
 
 // requestProblem says why req cannot be served as it came, or "" when it
-// can. A request without a usable response_url could never be answered, so
-// it is turned away before any work is done.
+// can. A slash command comes from a channel and is answered through its
+// response_url: without a usable one it could never be answered, so it is
+// turned away before any work is done. The other requests may come from no
+// channel (a shortcut, the Home tab) and without a response_url: their
+// answer goes to the user's DM.
 func requestProblem(req Request) string {
+	slash := req.Action == ""
 	switch {
 	case !validUserID(req.UserID):
 		return "user ID is not a Slack user ID"
-	case !validChannelID(req.ChannelID):
+	case (slash || req.ChannelID != "") && !validChannelID(req.ChannelID):
 		return "channel ID is not a Slack channel ID"
 	case req.TeamID != "" && !validTeamID(req.TeamID):
 		return "team ID is not a Slack team ID"
+	}
+	if !slash && req.ResponseURL == "" {
+		return ""
 	}
 	u, err := url.Parse(req.ResponseURL)
 	if req.ResponseURL == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

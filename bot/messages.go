@@ -1,13 +1,13 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
+	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -21,23 +21,12 @@ func textMessage(text string) formatting.Message {
 	}
 }
 
-func helpMessage(command string) formatting.Message {
-	c := "`" + command
-	text := strings.Join([]string{
-		"*Who was in that meeting?*",
-		c + "` shows recent meetings to tap.",
-		c + " 987 654 3210` looks up a meeting ID (the newest time it ran).",
-		c + " 9a0fa6d10a5b11eaae5e191763c22c0e` looks up one conference UUID.",
-		c + " weekly sync` searches meeting subjects.",
-		"Add `csv` to always get the full list as a file, or `search:alice` to show only matching people.",
-		c + " watch 987 654 3210` (or subject words) posts every future run's attendance in this channel; `" + command + " watching` lists them, `" + command + " unwatch …` stops one.",
-		"Replies are private to you; *Share in channel* posts a copy with phone numbers masked.",
-	}, "\n")
-	return textMessage(text)
+func helpMessage(p *catalog.Printer, command string) formatting.Message {
+	return textMessage(p.T("help.text", catalog.Args{"Cmd": command}))
 }
 
 // choicesMessage lists conferences, one tappable line each, newest first.
-func choicesMessage(title, empty string, confs []meeting.Conference, search string, loc *time.Location) formatting.Message {
+func choicesMessage(p *catalog.Printer, title, empty string, confs []meeting.Conference, search string, loc *time.Location) formatting.Message {
 	if len(confs) == 0 {
 		return textMessage(empty)
 	}
@@ -46,57 +35,71 @@ func choicesMessage(title, empty string, confs []meeting.Conference, search stri
 		if i == maxChoices {
 			break
 		}
-		blocks = append(blocks, conferenceLine(c, search, loc))
+		blocks = append(blocks, conferenceLine(p, c, search, loc))
 	}
 	return formatting.Message{Text: title, Blocks: blocks}
 }
 
-// conferenceLine is one conference with a "Show" button beside it.
-func conferenceLine(c meeting.Conference, search string, loc *time.Location) slack.Block {
+// conferenceText is one conference in a line: subject, date, meeting ID
+// and organiser, escaped for mrkdwn.
+func conferenceText(p *catalog.Printer, c meeting.Conference, loc *time.Location) string {
 	subject := c.Subject
 	if strings.TrimSpace(subject) == "" {
-		subject = "(no subject)"
+		subject = p.T("choices.no_subject")
 	}
 	parts := []string{"*" + formatting.Escape(truncateRunes(subject, 80)) + "*"}
 	if !c.Start.IsZero() {
 		parts = append(parts, formatting.DateToken(c.Start, loc))
 	}
 	if c.ConferenceID != "" {
-		parts = append(parts, "ID "+formatting.Escape(groupDigits(c.ConferenceID)))
+		parts = append(parts, p.T("choices.meeting_id", catalog.Args{"ID": formatting.Escape(groupDigits(c.ConferenceID))}))
 	}
 	if c.SchedulerName != "" {
 		parts = append(parts, formatting.Escape(truncateRunes(c.SchedulerName, 40)))
 	}
-	btn := slack.NewButtonBlockElement(actionOpen, lookupRef{ConfUUID: c.ConfUUID, Search: search}.String(),
-		slack.NewTextBlockObject(slack.PlainTextType, "Show", false, false))
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, strings.Join(parts, " · "), false, false),
+	return strings.Join(parts, " · ")
+}
+
+// conferenceLine is one conference with a "Show" button beside it.
+func conferenceLine(p *catalog.Printer, c meeting.Conference, search string, loc *time.Location) slack.Block {
+	btn := slack.NewButtonBlockElement(actionOpen, lookupRef{ConfUUID: c.ConfUUID, Search: search}.String(), plain(p.T("button.show")))
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, conferenceText(p, c, loc), false, false),
 		nil, slack.NewAccessory(btn))
 }
 
 // instancesBlocks offers the other instances of a meeting ID.
-func instancesBlocks(others []meeting.Conference, search string, loc *time.Location) []slack.Block {
+func instancesBlocks(p *catalog.Printer, others []meeting.Conference, search string, loc *time.Location) []slack.Block {
 	if len(others) == 0 {
 		return nil
 	}
 	n := min(len(others), maxChoices-1)
-	text := fmt.Sprintf("This meeting ID ran %d more time(s); this is the newest. Earlier:", len(others))
+	text := p.N("choices.earlier", len(others))
 	if len(others) > n {
-		text = fmt.Sprintf("This meeting ID ran %d more time(s); this is the newest. The %d before it:", len(others), n)
+		text = p.N("choices.before", len(others), catalog.Args{"Shown": n})
 	}
 	blocks := []slack.Block{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false))}
 	for _, c := range others[:n] {
-		blocks = append(blocks, conferenceLine(c, search, loc))
+		blocks = append(blocks, conferenceLine(p, c, search, loc))
 	}
 	return blocks
 }
 
-// lookupActions are the buttons under a private summary; value is the
-// signed reference (buttonKey.sign).
-func lookupActions(value string) slack.Block {
-	share := slack.NewButtonBlockElement(actionShare, value, slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false))
-	share.Style = slack.StylePrimary
-	csv := slack.NewButtonBlockElement(actionCSV, value, slack.NewTextBlockObject(slack.PlainTextType, "CSV file", false, false))
-	return slack.NewActionBlock("attendees_actions", share, csv)
+// lookupActions are the buttons under a private summary, value the signed
+// reference (buttonKey.sign): Share only where there is a channel to share
+// in.
+func lookupActions(p *catalog.Printer, value string, share bool) slack.Block {
+	csv := slack.NewButtonBlockElement(actionCSV, value, plain(p.T("button.csv")))
+	if !share {
+		return slack.NewActionBlock("attendees_actions", csv)
+	}
+	btn := slack.NewButtonBlockElement(actionShare, value, plain(p.T("button.share")))
+	btn.Style = slack.StylePrimary
+	return slack.NewActionBlock("attendees_actions", btn, csv)
+}
+
+// plain is a plain_text object, as buttons, titles and labels need.
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 }
 
 func truncateRunes(s string, n int) string {

@@ -17,7 +17,11 @@ type slackOut struct {
 	api *slack.Client
 }
 
-var _ responder = slackOut{}
+var (
+	_ responder    = slackOut{}
+	_ viewer       = slackOut{}
+	_ localeSource = slackOut{}
+)
 
 func (s slackOut) Respond(ctx context.Context, responseURL string, r Reply) error {
 	typ := slack.ResponseTypeEphemeral
@@ -66,6 +70,37 @@ func (s slackOut) Upload(ctx context.Context, f Upload) error {
 		return fmt.Errorf("upload %s to %s: %w", f.Filename, f.ChannelID, scrubURLs(err))
 	}
 	return nil
+}
+
+func (s slackOut) OpenView(ctx context.Context, triggerID string, v slack.ModalViewRequest) (string, string, error) {
+	resp, err := s.api.OpenViewContext(ctx, triggerID, v)
+	if err != nil {
+		return "", "", fmt.Errorf("open view: %w", scrubURLs(err))
+	}
+	return resp.ID, resp.Hash, nil
+}
+
+func (s slackOut) UpdateView(ctx context.Context, viewID, hash string, v slack.ModalViewRequest) error {
+	if _, err := s.api.UpdateViewContext(ctx, v, "", hash, viewID); err != nil {
+		return fmt.Errorf("update view %s: %w", viewID, scrubURLs(err))
+	}
+	return nil
+}
+
+func (s slackOut) PublishHome(ctx context.Context, userID string, v slack.HomeTabViewRequest) error {
+	if _, err := s.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: v}); err != nil {
+		return fmt.Errorf("publish home of %s: %w", userID, scrubURLs(err))
+	}
+	return nil
+}
+
+// Locale is the user's Slack locale (users.info with include_locale).
+func (s slackOut) Locale(ctx context.Context, userID string) (string, error) {
+	u, err := s.api.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
+	if err != nil {
+		return "", fmt.Errorf("users.info %s: %w", userID, scrubURLs(err))
+	}
+	return u.Locale, nil
 }
 
 // urlInText matches URLs in error text. A response_url lets anyone post in

@@ -1,15 +1,18 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/meeting"
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 )
 
@@ -41,8 +44,13 @@ func NewSlack(apiURL string, appToken, botToken meeting.Secret, opts ...slack.Op
 	return slack.New(botToken.Reveal(), opts...)
 }
 
-// NewSlackResponder returns the responder that answers through api.
-func NewSlackResponder(api *slack.Client) responder { return slackOut{api: api} }
+// SlackDeps returns the handler's Slack collaborators, all through api:
+// replies, modals and the Home tab, users' locales.
+func SlackDeps(api *slack.Client, d HandlerDeps) HandlerDeps {
+	out := slackOut{api: api}
+	d.Out, d.Views, d.Locales = out, out, out
+	return d
+}
 
 // NewBot wires a Socket Mode client for api to h. command is the slash
 // command the bot answers (others are acked and ignored).
@@ -146,7 +154,7 @@ func (b *Bot) dispatch(evt socketmode.Event, reqs []Request) []Request {
 		if !ok || evt.Request == nil {
 			return reqs
 		}
-		b.ack(evt.Request, received)
+		b.ack(evt.Request, received, nil)
 		if cmd.Command != b.command {
 			b.log.Warn("unexpected slash command", slog.String("command", cmd.Command))
 			return reqs
@@ -162,35 +170,105 @@ func (b *Bot) dispatch(evt socketmode.Event, reqs []Request) []Request {
 		if !ok || evt.Request == nil {
 			return reqs
 		}
-		b.ack(evt.Request, received)
-		if cb.Type != slack.InteractionTypeBlockActions {
-			return reqs
+		base := Request{
+			UserID: cb.User.ID, ChannelID: cb.Channel.ID, TeamID: cb.Team.ID, TriggerID: cb.TriggerID,
+			EnvelopeID: evt.Request.EnvelopeID, Received: received,
 		}
-		for _, a := range cb.ActionCallback.BlockActions {
-			switch a.ActionID {
-			case actionShare, actionCSV, actionOpen, actionUnwatch:
-				reqs = append(reqs, Request{
-					UserID: cb.User.ID, ChannelID: cb.Channel.ID, TeamID: cb.Team.ID,
-					ResponseURL: cb.ResponseURL, Action: a.ActionID, Value: a.Value,
-					EnvelopeID: evt.Request.EnvelopeID, Received: received,
-				})
+		// The view_submission's ack carries the handler's verdict on it.
+		var form []Request
+		switch cb.Type {
+		case slack.InteractionTypeViewSubmission, slack.InteractionTypeViewClosed:
+			if cb.View.CallbackID == actionSubmit {
+				r := base
+				r.Action, r.TeamID = actionClosed, cmp.Or(cb.Team.ID, cb.View.TeamID)
+				if cb.Type == slack.InteractionTypeViewSubmission {
+					r.Action, r.Form = actionSubmit, formOf(cb.View)
+				}
+				form = append(form, r)
+			}
+		}
+		var payload any
+		if len(form) == 1 {
+			payload = b.handler.AckPayload(form[0])
+		}
+		b.ack(evt.Request, received, payload)
+		switch cb.Type {
+		case slack.InteractionTypeViewSubmission, slack.InteractionTypeViewClosed:
+			if payload == nil {
+				reqs = append(reqs, form...)
+			}
+		case slack.InteractionTypeShortcut:
+			if cb.CallbackID == actionShortcut {
+				r := base
+				r.Action = actionShortcut
+				reqs = append(reqs, r)
+			}
+		case slack.InteractionTypeMessageAction:
+			if cb.CallbackID == actionMessageShortcut {
+				// No response_url: the answer goes to the user's DM, where it
+				// stays; Share offers the message's channel.
+				r := base
+				r.Action, r.Text = actionMessageShortcut, cb.Message.Text
+				reqs = append(reqs, r)
+			}
+		case slack.InteractionTypeBlockActions:
+			for _, a := range cb.ActionCallback.BlockActions {
+				switch a.ActionID {
+				case actionShare, actionCSV, actionOpen, actionUnwatch, actionModal:
+					r := base
+					r.Action, r.Value, r.ResponseURL = a.ActionID, a.Value, cb.ResponseURL
+					if cb.Container.Type == "message" && !cb.Container.IsEphemeral && strings.HasPrefix(cb.Channel.ID, "D") {
+						// A button on a message the bot posted in the DM: the
+						// answer is a new message there, not an ephemeral one.
+						r.ResponseURL = ""
+					}
+					reqs = append(reqs, r)
+				}
 			}
 		}
 	case socketmode.EventTypeEventsAPI:
-		if evt.Request != nil {
-			b.ack(evt.Request, b.now())
+		received := b.now()
+		if evt.Request == nil {
+			return reqs
+		}
+		b.ack(evt.Request, received, nil)
+		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+		if !ok {
+			return reqs
+		}
+		if home, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok && home.Tab == "home" {
+			reqs = append(reqs, Request{
+				UserID: home.User, ChannelID: home.Channel, TeamID: ev.TeamID, Action: actionHome,
+				EnvelopeID: evt.Request.EnvelopeID, Received: received,
+			})
 		}
 	}
 	return reqs
 }
 
-// ack acknowledges the envelope before anything slow. A redelivered
+// formOf reads a submitted lookup modal's fields.
+func formOf(v slack.View) *Form {
+	f := &Form{Meta: v.PrivateMetadata, Runs: runsThis}
+	if v.State == nil {
+		return f
+	}
+	values := v.State.Values
+	f.Target = values[blockTarget][actionTarget].Value
+	f.Picked = values[blockRecent][actionRecent].SelectedOption.Value
+	if r := values[blockRuns][actionRuns].SelectedOption.Value; r == runsLast {
+		f.Runs = runsLast
+	}
+	return f
+}
+
+// ack acknowledges the envelope before anything slow, with payload (nil
+// for none). A redelivered
 // envelope is acked again (Slack wants that); the handler makes sure it is
 // not answered twice.
-func (b *Bot) ack(req *socketmode.Request, received time.Time) {
+func (b *Bot) ack(req *socketmode.Request, received time.Time, payload any) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if err := b.sm.AckCtx(ctx, req.EnvelopeID, nil); err != nil {
+	if err := b.sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
 		b.log.Warn("ack failed", slog.String("envelope_id", req.EnvelopeID), slog.Any("err", err))
 	}
 	b.metrics.observeAck(b.now().Sub(received))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
@@ -84,7 +85,7 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 		if p.Attempts < s.cfg.EmptyRetries {
 			return s.postpone(record, log, p, "no attendee records yet")
 		}
-		msg = noRecords(p)
+		msg = noRecords(p, s.cfg.Lang)
 	} else {
 		opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: s.cfg.Lang, InlineLimit: s.cfg.InlineLimit, Location: s.cfg.Location}
 		// The CSV goes into the thread once the post exists; the post
@@ -219,7 +220,7 @@ func Backoff(attempts int) time.Duration {
 
 // noRecords is the message for a meeting that still has no attendee
 // records after the empty retries.
-func noRecords(p store.Post) formatting.Message {
+func noRecords(p store.Post, lang string) formatting.Message {
 	name := p.Subject
 	if name == "" {
 		name = p.MeetingID
@@ -227,6 +228,6 @@ func noRecords(p store.Post) formatting.Message {
 	if name == "" {
 		name = p.ConfUUID
 	}
-	text := fmt.Sprintf("No attendee records for %s.", formatting.Escape(name))
+	text := catalog.For(lang).T("autopost.no_records", catalog.Args{"Name": formatting.Escape(name)})
 	return formatting.Message{Text: text}
 }

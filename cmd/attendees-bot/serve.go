@@ -52,9 +52,9 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 	}
 	api := bot.NewSlack(cfg.SlackAPIURL, cfg.SlackAppToken, cfg.SlackBotToken)
 	looker := bot.NewLooker(mc, thresholds(cfg), nil, log)
-	h := bot.NewHandler(cfg.HandlerConfig(), bot.HandlerDeps{
-		Looker: looker, Out: bot.NewSlackResponder(api), Subscriptions: st, Deliveries: st, Metrics: metrics, Log: log, Audit: trail,
-	})
+	h := bot.NewHandler(cfg.HandlerConfig(), bot.SlackDeps(api, bot.HandlerDeps{
+		Looker: looker, Subscriptions: st, Deliveries: st, Metrics: metrics, Log: log, Audit: trail,
+	}))
 	b := bot.NewBot(cfg.SlackCommand, api, h, metrics, log)
 
 	posts, err := newAutopost(cfg, mc, looker, bot.NewAutopostPoster(api), st, trail, me, metrics, log)
@@ -130,7 +130,7 @@ func newAutopost(cfg *bot.Config, mc *meeting.Client, looker *bot.Looker, poster
 	svc, err := autopost.New(autopost.Config{
 		ChannelID: cfg.AutopostChannelID, PollInterval: cfg.AutopostPollInterval, Settle: cfg.AutopostSettle,
 		WebhookKey: cfg.WebhookKey, SubscriberID: cfg.WebhookSubscriberID,
-		InlineLimit: cfg.InlineLimit, Lang: cfg.MeetingLanguage, Location: cfg.Location,
+		InlineLimit: cfg.InlineLimit, Lang: cfg.BotLanguage, Location: cfg.Location,
 		Owner: owner,
 	}, autopost.Deps{
 		History: mc, Reporter: looker, Poster: poster, Store: st, Log: log, OnOutcome: metrics.AutopostOutcome, Audit: trail,

@@ -1,0 +1,76 @@
+package bot
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// operatorFiles write for operators, in English, not for Slack users:
+// configuration problems, metric help and the demo's terminal frame.
+var operatorFiles = map[string]bool{"config.go": true, "metrics.go": true, "server.go": true, "console.go": true}
+
+// notForUsers are calls whose text goes to logs or errors, never to a
+// Slack user (users read the catalog's sentence for an error).
+var notForUsers = map[string]bool{
+	"Errorf": true, "New": true, "Info": true, "Warn": true, "Error": true, "Debug": true,
+	"LogAttrs": true, "Log": true, "String": true, "Any": true, "Int": true, "Int64": true,
+	"Duration": true, "Bool": true, "Time": true, "MustCompile": true, "panic": true,
+	// autopost: an HTTP refusal to the meeting service, a post's state in
+	// the store and its log line.
+	"refuse": true, "postpone": true, "failed": true,
+}
+
+// sentence is text a person would read: two words, or a Chinese character.
+var sentence = regexp.MustCompile(`\p{L}{2,}[ ,'’]+\p{L}{2,}|\p{Han}`)
+
+// TestNoSentenceOutsideTheCatalog: what the bot writes to users comes from
+// the catalog, in their language; a sentence written in the code fails.
+func TestNoSentenceOutsideTheCatalog(t *testing.T) {
+	for _, dir := range []string{".", "autopost"} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fset := token.NewFileSet()
+		for _, e := range entries {
+			name := e.Name()
+			if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || (dir == "." && operatorFiles[name]) {
+				continue
+			}
+			file, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(file, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.Field, *ast.ImportSpec:
+					return false // struct tags, import paths
+				case *ast.CallExpr:
+					name := ""
+					switch fn := n.Fun.(type) {
+					case *ast.Ident:
+						name = fn.Name
+					case *ast.SelectorExpr:
+						name = fn.Sel.Name
+					}
+					return !notForUsers[name]
+				case *ast.BasicLit:
+					if n.Kind != token.STRING {
+						return false
+					}
+					if s, _ := strconv.Unquote(n.Value); sentence.MatchString(s) {
+						t.Errorf("%s: %q is written outside the catalog (catalog/*.yaml)", fset.Position(n.Pos()), s)
+					}
+				}
+				return true
+			})
+		}
+	}
+}

@@ -1,0 +1,222 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+
+	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// lookup sends the private summary of one conference, in the requester's
+// language, with the CSV in their DM when the list is long or was asked
+// for.
+func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conference, others []meeting.Conference, ref lookupRef, wantCSV bool) (Result, error) {
+	rep, err := h.looker.Report(ctx, conf, ref.Search)
+	if err != nil {
+		res := Result{ConfUUID: conf.ConfUUID, MeetingID: conf.ConferenceID}
+		res.note(store.AuditLookup, store.AudiencePrivate)
+		return res, err
+	}
+	h.history.add(req.UserID, rep.Meeting, h.now())
+	res := resultOf(rep)
+	res.note(store.AuditLookup, store.AudiencePrivate)
+	opts := formatting.MessageOptions{Audience: formatting.Private, Lang: req.p.Lang(), InlineLimit: h.inline, Location: h.loc}
+	msg := formatting.Summary(rep, opts)
+	if wantCSV || msg.More > 0 {
+		// Send the file first so the reply says truly where it went.
+		opts.FileNote, _ = h.csvToDM(ctx, req, rep, formatting.Private, &res)
+		msg = formatting.Summary(rep, opts)
+	}
+	ref.ConfUUID = conf.ConfUUID
+	msg.Blocks = append(msg.Blocks, instancesBlocks(req.p, others, ref.Search, h.loc)...)
+	msg.Blocks = append(msg.Blocks, lookupActions(req.p, h.buttons.sign(ref, req.UserID), h.canShare(req, ref)))
+	return res, h.reply(ctx, req, msg)
+}
+
+// canShare reports whether a summary can offer Share: there is a channel
+// to share in, the one the request came from or the one ref names.
+func (h *Handler) canShare(req Request, ref lookupRef) bool {
+	return ref.Channel != "" || (req.ResponseURL != "" && req.ChannelID != "")
+}
+
+// buttonReport is the report a pressed Share or CSV button refers to; the
+// button must be the presser's own (see buttonKey).
+func (h *Handler) buttonReport(ctx context.Context, req Request) (*attendance.Report, lookupRef, error) {
+	ref, err := h.buttons.verify(req.Value, req.UserID)
+	if err != nil {
+		return nil, ref, err
+	}
+	rep, err := h.reportOf(ctx, ref)
+	return rep, ref, err
+}
+
+func (h *Handler) reportOf(ctx context.Context, ref lookupRef) (*attendance.Report, error) {
+	return h.looker.Report(ctx, meeting.Conference{ConfUUID: ref.ConfUUID}, ref.Search)
+}
+
+// csv answers the CSV button: the file goes to the requester's DM.
+func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
+	rep, _, err := h.buttonReport(ctx, req)
+	if err != nil {
+		return Result{}, err
+	}
+	res := resultOf(rep)
+	note, sent := h.csvToDM(ctx, req, rep, formatting.Private, &res)
+	if !sent {
+		res.Outcome = outcomeSlack
+	}
+	return res, h.reply(ctx, req, textMessage(note))
+}
+
+// share posts the shared version (numbers masked, in BOT_LANGUAGE: the
+// whole channel reads it) in the channel, with the masked CSV in its thread
+// when the list is long. The channel is the button's, or the one its value
+// names (a summary in the DM about a message's channel). Where the bot may
+// not post, it shares through the command's response_url and sends the CSV
+// to the requester's DM, and says so.
+func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
+	ref, err := h.buttons.verify(req.Value, req.UserID)
+	if err != nil {
+		return Result{}, err
+	}
+	channel := req.ChannelID
+	viaCommand := req.ResponseURL != ""
+	if ref.Channel != "" {
+		// The summary sits in the DM; the channel is the message's.
+		channel, viaCommand = ref.Channel, false
+		if !h.access.allowed(req.UserID, channel, req.TeamID) {
+			return Result{Outcome: outcomeRefused}, h.reply(ctx, req, textMessage(req.p.T("access.refused")))
+		}
+	}
+	// The guard keys on what would be posted, not on the raw value, so a
+	// value dressed up differently is still the same share.
+	if !h.shares.first(channel+"|"+ref.key(), h.now()) {
+		return Result{Outcome: outcomeDuplicate}, h.reply(ctx, req, textMessage(req.p.T("share.duplicate")))
+	}
+	rep, err := h.reportOf(ctx, ref)
+	if err != nil {
+		return Result{}, err
+	}
+	res := resultOf(rep)
+	res.note(store.AuditShare, store.AudienceChannel)
+	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.channel.Lang(), InlineLimit: h.inline, Location: h.loc}
+	// The file goes into the post's thread after the post exists, so the
+	// post itself promises nothing about it.
+	msg := formatting.Summary(rep, opts)
+	long := msg.More > 0
+	ts, err := h.out.Post(ctx, channel, msg)
+	switch {
+	case notMember(err) && viaCommand:
+		h.log.LogAttrs(ctx, slog.LevelInfo, "cannot post in channel, sharing via response_url", slog.String("channel", channel), slog.Any("err", err))
+		text := req.p.T("share.not_member")
+		if long {
+			// Send the file first, so the shared note is true.
+			sentence, sent := h.csvToDM(ctx, req, rep, formatting.Shared, &res)
+			text = req.p.Join(text, sentence)
+			if sent {
+				opts.FileNote = h.channel.T("share.file_note")
+				msg = formatting.Summary(rep, opts)
+			}
+		}
+		if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg, InChannel: true}); err != nil {
+			return res, fmt.Errorf("share via response_url: %w", err)
+		}
+		text = req.p.Join(text, req.p.T("share.invite"))
+		return res, h.reply(ctx, req, textMessage(text))
+	case notMember(err):
+		return res, h.reply(ctx, req, textMessage(req.p.T("share.not_in", catalog.Args{"Channel": channel})))
+	case err != nil:
+		return res, fmt.Errorf("share in channel: %w", err)
+	}
+	text := req.p.T("share.done")
+	if ref.Channel != "" {
+		text = req.p.T("share.done_in", catalog.Args{"Channel": channel})
+	}
+	if long {
+		up := h.csvUpload(rep, formatting.Shared, channel, ts)
+		up.Comment = h.channel.T("share.file_comment")
+		if err := h.out.Upload(ctx, up); err != nil {
+			h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload to channel failed", slog.String("channel", channel), slog.Any("err", err))
+			sentence, _ := h.csvToDM(ctx, req, rep, formatting.Shared, &res)
+			text = req.p.Join(text, req.p.T("share.thread_failed", catalog.Args{"Reason": slackReason(err)}), sentence)
+		}
+	}
+	return res, h.reply(ctx, req, textMessage(text))
+}
+
+// csvToDM sends the CSV to the requester's DM, notes it in res's audit
+// trail, and returns the sentence that tells them where it went (or why it
+// did not) and whether it was sent. A file cannot be ephemeral, so the DM
+// is the private place for it.
+func (h *Handler) csvToDM(ctx context.Context, req Request, rep *attendance.Report, aud formatting.Audience, res *Result) (string, bool) {
+	if failure, ok := h.fileToDM(ctx, req, h.csvUpload(rep, aud, "", ""), req.p.T("file.csv")); !ok {
+		return req.p.Join(failure, req.p.T("file.try_csv")), false
+	}
+	res.note(store.AuditCSV, store.AudienceDM)
+	return req.p.N("csv.sent", len(rep.Meeting.Records)), true
+}
+
+// fileToDM uploads up to the requester's DM. When it cannot, it returns
+// the sentence saying why, naming the file as what.
+func (h *Handler) fileToDM(ctx context.Context, req Request, up Upload, what string) (failure string, ok bool) {
+	channel, err := h.out.OpenDM(ctx, req.UserID)
+	if err != nil {
+		h.log.LogAttrs(ctx, slog.LevelWarn, "open DM failed", slog.String("user", req.UserID), slog.Any("err", err))
+		return req.p.T("file.dm_failed", catalog.Args{"What": what, "Reason": slackReason(err)}), false
+	}
+	up.ChannelID = channel
+	if err := h.out.Upload(ctx, up); err != nil {
+		h.log.LogAttrs(ctx, slog.LevelWarn, "file upload failed", slog.String("channel", channel), slog.String("file", up.Filename), slog.Any("err", err))
+		return req.p.T("file.upload_failed", catalog.Args{"What": what, "Reason": slackReason(err)}), false
+	}
+	return "", true
+}
+
+func (h *Handler) csvUpload(rep *attendance.Report, aud formatting.Audience, channel, ts string) Upload {
+	f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: aud, Location: h.loc})
+	return Upload{ChannelID: channel, ThreadTS: ts, Filename: f.Name, Title: f.Title, Content: f.Content}
+}
+
+func resultOf(rep *attendance.Report) Result {
+	return Result{ConfUUID: rep.Meeting.ConfUUID, MeetingID: rep.Meeting.MeetingID, People: len(rep.People), Records: len(rep.Meeting.Records)}
+}
+
+// lookupRef is what a button remembers: a conference, the people filter
+// and, for a summary in the DM about a message in a channel, that channel.
+type lookupRef struct {
+	ConfUUID string
+	Search   string
+	Channel  string
+}
+
+func (r lookupRef) String() string {
+	v := url.Values{"c": {r.ConfUUID}}
+	if r.Search != "" {
+		v.Set("q", r.Search)
+	}
+	if r.Channel != "" {
+		v.Set("ch", r.Channel)
+	}
+	return v.Encode()
+}
+
+// parseRef reads a button's value. Values come back from Slack, so every
+// part is checked.
+func parseRef(s string) (lookupRef, error) {
+	stale := inputError("input.stale_button")
+	v, err := url.ParseQuery(s)
+	if err != nil {
+		return lookupRef{}, stale
+	}
+	r := lookupRef{ConfUUID: v.Get("c"), Search: v.Get("q"), Channel: v.Get("ch")}
+	if meeting.ValidateConfUUID(r.ConfUUID) != nil || len(r.Search) > 4*maxSearch || (r.Channel != "" && !validChannelID(r.Channel)) {
+		return lookupRef{}, stale
+	}
+	return r, nil
+}
