@@ -2,9 +2,11 @@ package deploy_test
 
 import (
 	"go/ast"
+	"go/token"
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/slack-go/slack"
@@ -26,6 +28,8 @@ var scopeFor = map[string]string{
 	"GetUsersInfo": "users:read", "GetUsersInfoContext": "users:read",
 	"GetConversationInfo": "channels:read", "GetConversationInfoContext": "channels:read",
 	"AuthTest": "", "AuthTestContext": "",
+	"OpenView": "", "OpenViewContext": "", "UpdateView": "", "UpdateViewContext": "",
+	"PushView": "", "PushViewContext": "", "PublishView": "", "PublishViewContext": "",
 	// Names shared with other types in the code (logging, the meeting
 	// client's Search); search.* needs a user token, which the bot has not.
 	"Debug": "", "Debugf": "", "Debugln": "", "Search": "", "SearchContext": "",
@@ -64,6 +68,15 @@ func TestSlackManifest(t *testing.T) {
 				DisplayName string `yaml:"display_name"`
 			} `yaml:"bot_user"`
 			SlashCommands []map[string]any `yaml:"slash_commands"`
+			Shortcuts     []struct {
+				Name        string `yaml:"name"`
+				Type        string `yaml:"type"`
+				CallbackID  string `yaml:"callback_id"`
+				Description string `yaml:"description"`
+			} `yaml:"shortcuts"`
+			AppHome struct {
+				HomeTabEnabled bool `yaml:"home_tab_enabled"`
+			} `yaml:"app_home"`
 		} `yaml:"features"`
 		OAuthConfig struct {
 			Scopes struct {
@@ -78,6 +91,9 @@ func TestSlackManifest(t *testing.T) {
 				RequestURL string `yaml:"request_url"`
 			} `yaml:"interactivity"`
 			TokenRotationEnabled bool `yaml:"token_rotation_enabled"`
+			EventSubscriptions   struct {
+				BotEvents []string `yaml:"bot_events"`
+			} `yaml:"event_subscriptions"`
 		} `yaml:"settings"`
 	}
 	decodeYAML(t, &m, "deploy", "slack-app-manifest.yaml")
@@ -120,6 +136,26 @@ func TestSlackManifest(t *testing.T) {
 		t.Errorf("slash command should_escape = %v; want false", cmd["should_escape"])
 	}
 
+	// Shortcuts: a global and a message one, whose callback IDs the code
+	// answers; the Home tab with the event that publishes it.
+	literals := programStrings(t)
+	types := map[string]bool{}
+	for _, sc := range m.Features.Shortcuts {
+		types[sc.Type] = true
+		if !literals[sc.CallbackID] {
+			t.Errorf("shortcut callback_id %q is not in the code", sc.CallbackID)
+		}
+		if n := len(sc.Name); n < 1 || n > 24 || sc.Description == "" || len(sc.Description) > 80 {
+			t.Errorf("shortcut %q: want a name of 1-24 and a description of 1-80 characters", sc.CallbackID)
+		}
+	}
+	if len(m.Features.Shortcuts) != 2 || !types["global"] || !types["message"] {
+		t.Errorf("shortcuts %+v; want one global and one message shortcut", m.Features.Shortcuts)
+	}
+	if !m.Features.AppHome.HomeTabEnabled || !slices.Contains(m.Settings.EventSubscriptions.BotEvents, "app_home_opened") || !literals["app_home_opened"] {
+		t.Error("the Home tab needs home_tab_enabled, the app_home_opened bot event and code answering it")
+	}
+
 	// Bot scopes: exactly what the code needs.
 	want := map[string]bool{"commands": true}
 	for _, name := range slackCalls(t) {
@@ -138,4 +174,19 @@ func TestSlackManifest(t *testing.T) {
 	if len(m.OAuthConfig.Scopes.User) > 0 {
 		t.Errorf("user scopes %v; want none", m.OAuthConfig.Scopes.User)
 	}
+}
+
+// programStrings returns the string literals of the program's non-test code.
+func programStrings(t *testing.T) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	inspectProgram(t, true, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			if s, err := strconv.Unquote(lit.Value); err == nil {
+				out[s] = true
+			}
+		}
+		return true
+	})
+	return out
 }
