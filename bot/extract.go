@@ -38,7 +38,10 @@ func meetingsIn(text string) []string {
 	text = html.UnescapeString(text)
 	var out []string
 	add := func(s string) {
-		if !slices.Contains(out, s) {
+		// Only what the command reads as one meeting: 32 digits look like
+		// a UUID here but are no meeting ID there.
+		kind, _, err := classify([]string{s})
+		if err == nil && (kind == KindMeetingID || kind == KindConfUUID) && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}

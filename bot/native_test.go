@@ -1,0 +1,172 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/attendees-bot/attendees-bot/catalog"
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+func TestMeetingsIn(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"see 960 123 4501 and 960-123-4502", []string{"9601234501", "9601234502"}},
+		{"join <https://meeting.huaweicloud.com/#/j/9601234501|here> (9601234501)", []string{"9601234501"}},
+		{"cloudlink://welinksoftclient/h5page?page=joinConfByLink&conf_id=98765432&name=x", []string{"98765432"}},
+		{"uuid 9A0FA6D10A5B11EAAE5E191763C22C0E", []string{"9a0fa6d10a5b11eaae5e191763c22c0e"}},
+		{"weekly sync notes", nil},
+		{"call 12345 or 2026-12-01", nil}, // too short to be a meeting ID; a date
+		{"&lt;960 123 4501&gt;", []string{"9601234501"}},
+	}
+	for _, tt := range tests {
+		if got := meetingsIn(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("meetingsIn(%q) = %q; want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// FuzzMeetingsIn: whatever a message holds, every meeting found is one
+// ParseCommand looks up directly, and the prefill is bounded text.
+func FuzzMeetingsIn(f *testing.F) {
+	for _, s := range []string{"960 123 4501", "conf_id=123456", "<https://x/j/1234567|l>", "9a0fa6d10a5b11eaae5e191763c22c0e", "\xff960 123 4501"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, m := range meetingsIn(s) {
+			cmd, err := ParseCommand(m)
+			if err != nil || (cmd.Kind != KindMeetingID && cmd.Kind != KindConfUUID) {
+				t.Fatalf("meetingsIn(%q) found %q, which parses as %v, %v", s, m, cmd.Kind, err)
+			}
+		}
+		if w := plainWords(s); utf8.RuneCountInString(w) > maxSubject {
+			t.Fatalf("plainWords(%q) = %d characters; want at most %d", s, utf8.RuneCountInString(w), maxSubject)
+		}
+	})
+}
+
+// countingLocales is users.info: it counts calls and can fail.
+type countingLocales struct {
+	calls  atomic.Int32
+	locale map[string]string
+	err    error
+}
+
+func (c *countingLocales) Locale(_ context.Context, user string) (string, error) {
+	c.calls.Add(1)
+	return c.locale[user], c.err
+}
+
+func TestLanguagesCachedPerUser(t *testing.T) {
+	src := &countingLocales{locale: map[string]string{"U1": "zh-TW", "U2": "en-GB", "U3": "ja-JP"}}
+	l := newLanguages(src, catalog.Chinese, discardLog())
+	now := t0
+	for range 3 {
+		for user, want := range map[string]string{"U1": catalog.Chinese, "U2": catalog.English, "U3": catalog.Chinese} {
+			if got := l.of(t.Context(), user, now).Lang(); got != want {
+				t.Errorf("language of %s = %s; want %s", user, got, want)
+			}
+		}
+	}
+	if n := src.calls.Load(); n != 3 {
+		t.Errorf("users.info calls = %d; want one per user", n)
+	}
+	if l.of(t.Context(), "U1", now.Add(localeTTL+time.Second)); src.calls.Load() != 4 {
+		t.Errorf("an expired entry was not looked up again")
+	}
+
+	down := &countingLocales{err: slack.SlackErrorResponse{Err: "ratelimited"}}
+	l = newLanguages(down, catalog.English, discardLog())
+	if got := l.of(t.Context(), "U1", now).Lang(); got != catalog.English {
+		t.Errorf("failing users.info gives %s; want BOT_LANGUAGE", got)
+	}
+	l.of(t.Context(), "U1", now.Add(time.Second))
+	if n := down.calls.Load(); n != 1 {
+		t.Errorf("a failure was retried at once (%d calls); want it remembered for a minute", n)
+	}
+	l.of(t.Context(), "U1", now.Add(localeRetryTTL+time.Second))
+	if n := down.calls.Load(); n != 2 {
+		t.Errorf("calls after the retry time = %d; want 2", n)
+	}
+}
+
+func TestCheckForm(t *testing.T) {
+	h, _ := newTestHandler(t, &fakeSource{}, nil)
+	p := catalog.For(catalog.English)
+	tests := []struct {
+		form  Form
+		block string
+	}{
+		{Form{}, blockTarget},
+		{Form{Target: "   "}, blockTarget},
+		{Form{Target: "123"}, blockTarget},
+		{Form{Target: "help"}, blockTarget},
+		{Form{Target: uuidA, Runs: runsLast}, blockRuns},
+		{Form{Picked: "c=junk"}, blockRecent},
+		{Form{Target: uuidA}, ""},
+		{Form{Target: "weekly sync", Runs: runsLast}, ""},
+		{Form{Picked: lookupRef{ConfUUID: uuidA}.String(), Runs: runsLast}, ""},
+	}
+	for _, tt := range tests {
+		errs := h.checkForm(p, tt.form)
+		if tt.block == "" && len(errs) > 0 || tt.block != "" && errs[tt.block] == "" {
+			t.Errorf("checkForm(%+v) = %v; want an error on %q", tt.form, errs, tt.block)
+		}
+	}
+	// The ack speaks the language the modal was shown in.
+	req := Request{Action: actionSubmit, Form: &Form{Meta: modalMeta{Lang: catalog.Chinese}.String()}}
+	ack, ok := h.AckPayload(req).(*slack.ViewSubmissionResponse)
+	if !ok || ack.ResponseAction != slack.RAErrors || !strings.Contains(ack.Errors[blockTarget], "请输入") {
+		t.Errorf("ack = %+v; want a Chinese error on the target", ack)
+	}
+}
+
+func TestModalMetaAndRefAreChecked(t *testing.T) {
+	if m := parseMeta("l=xx&ch=<!channel>", catalog.Chinese); m.Lang != catalog.Default || m.Channel != "" {
+		t.Errorf("parseMeta of junk = %+v", m)
+	}
+	if m := parseMeta("", catalog.Chinese); m.Lang != catalog.Chinese {
+		t.Errorf("parseMeta of nothing = %+v; want the fallback language", m)
+	}
+	for _, v := range []string{"c=" + uuidA + "&ch=C1%3E", "c=" + uuidA + "&ch=general", "%zz"} {
+		if _, err := parseRef(v); err == nil {
+			t.Errorf("parseRef(%q) accepted it", v)
+		}
+	}
+	if r, err := parseRef(lookupRef{ConfUUID: uuidA, Channel: "C0GENERAL"}.String()); err != nil || r.Channel != "C0GENERAL" {
+		t.Errorf("parseRef round trip = %+v, %v", r, err)
+	}
+}
+
+// TestExpiredTriggerDMs: views.open refusing an old trigger gets the user a
+// DM saying so, in their language.
+func TestExpiredTriggerDMs(t *testing.T) {
+	h, out := newTestHandler(t, &fakeSource{history: noHistory}, nil)
+	h.views = &fakeViews{openErr: slack.SlackErrorResponse{Err: "expired_trigger_id"}}
+	res := h.Handle(t.Context(), Request{UserID: "U1", Action: actionShortcut, TriggerID: "1.2.x"})
+	if res.Outcome != outcomeTimeout || len(out.posts) != 1 || out.postedIn[0] != "DU1" {
+		t.Fatalf("result %+v, posts %v in %v; want one DM", res, out.posts, out.postedIn)
+	}
+	if !strings.Contains(out.posts[0].Text, "couldn't open the lookup form in time") {
+		t.Errorf("DM = %q", out.posts[0].Text)
+	}
+	var se slack.SlackErrorResponse
+	if !errors.As(res.Err, &se) {
+		t.Errorf("err = %v; want Slack's error for the log", res.Err)
+	}
+}
+
+func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func noHistory(context.Context, meeting.HistoryQuery) ([]meeting.Conference, error) { return nil, nil }
