@@ -38,7 +38,8 @@ func TestGoldenMessages(t *testing.T) {
 			formatting.Analyze(toMeeting(goldenConfs[0], nil, people(3)), formatting.DefaultThresholds(), t0.Add(48*time.Hour)),
 			formatting.Analyze(toMeeting(goldenConfs[1], nil, people(2)), formatting.DefaultThresholds(), t0.Add(48*time.Hour)),
 		}
-		h, _ := newTestHandler(t, &fakeSource{}, func(c *Config) { c.BotLanguage = lang })
+		// A fixed bot token: the buttons' signatures come from it.
+		h, _ := newTestHandler(t, &fakeSource{}, func(c *Config) { c.BotLanguage, c.SlackBotToken = lang, "xoxb-golden" })
 		h.history.add("U1", reports[1].Meeting, t0)
 		views := &fakeViews{}
 		h.views = views
@@ -51,7 +52,7 @@ func TestGoldenMessages(t *testing.T) {
 			"help":      helpMessage(p, "/attendees").Blocks,
 			"choices":   choicesMessage(p, p.N("choices.match", 2, catalog.Args{"Target": "sync"}), "", goldenConfs, "", time.UTC).Blocks,
 			"instances": instancesBlocks(p, goldenConfs, "", time.UTC),
-			"actions":   []slack.Block{lookupActions(p, lookupRef{ConfUUID: uuidA, Channel: "C1"}, true)},
+			"actions":   []slack.Block{lookupActions(p, h.buttons.sign(lookupRef{ConfUUID: uuidA, Channel: "C1"}, "U1"), true)},
 			"watching": watchingMessage(p, []store.Subscription{
 				{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234501", CreatedAt: t0},
 				{ChannelID: "C1", Kind: subscription.Subject, Value: "weekly sync", CreatedAt: t0},

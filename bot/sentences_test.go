@@ -13,8 +13,9 @@ import (
 )
 
 // operatorFiles write for operators, in English, not for Slack users:
-// configuration problems, metric help and the demo's terminal frame.
-var operatorFiles = map[string]bool{"config.go": true, "metrics.go": true, "server.go": true, "console.go": true}
+// configuration problems, metric help, the demo's terminal frame and why a
+// malformed request was dropped (for its log line).
+var operatorFiles = map[string]bool{"config.go": true, "metrics.go": true, "server.go": true, "console.go": true, "ids.go": true}
 
 // notForUsers are calls whose text goes to logs or errors, never to a
 // Slack user (users read the catalog's sentence for an error).
@@ -25,6 +26,8 @@ var notForUsers = map[string]bool{
 	// autopost: an HTTP refusal to the meeting service, a post's state in
 	// the store and its log line.
 	"refuse": true, "postpone": true, "failed": true,
+	// Bytes fed to a MAC.
+	"Write": true,
 }
 
 // sentence is text a person would read: two words, or a Chinese character.

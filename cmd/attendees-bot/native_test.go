@@ -102,7 +102,8 @@ func TestRunShortcutModalAnswersInTheDM(t *testing.T) {
 		t.Errorf("a global shortcut knows no channel, but its answer offers Share:\n%s", body(dm))
 	}
 	// The CSV button under the DM message answers in the DM, not ephemerally.
-	id, err := s.slack.BlockAction(ctx, slackfake.BlockAction{ActionID: "attendees_csv", Value: "c=" + meetingfake.SampleSyncUUID, UserID: "U1", ChannelID: "DU1", MessageTS: dm.TS})
+	csv := buttonValue(t, slackfake.Response{Blocks: dm.Blocks}, "attendees_csv")
+	id, err := s.slack.BlockAction(ctx, slackfake.BlockAction{ActionID: "attendees_csv", Value: csv, UserID: "U1", ChannelID: "DU1", MessageTS: dm.TS})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,8 +225,9 @@ func TestRunMessageShortcutOffersShareInItsChannel(t *testing.T) {
 		t.Errorf("ephemeral replies = %d; the answer belongs in the DM", n)
 	}
 	// Share, tapped in the DM, posts in the message's channel.
+	share := buttonValue(t, slackfake.Response{Blocks: dm.Blocks}, "attendees_share")
 	if _, err := s.slack.BlockAction(ctx, slackfake.BlockAction{
-		ActionID: "attendees_share", Value: "c=" + meetingfake.SampleSyncUUID + "&ch=C0GENERAL", UserID: "U1", ChannelID: "DU1", MessageTS: dm.TS,
+		ActionID: "attendees_share", Value: share, UserID: "U1", ChannelID: "DU1", MessageTS: dm.TS,
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +327,9 @@ func TestRunLanguagePerReader(t *testing.T) {
 	ctx := ctxT(t)
 	_, rs := s.command(t, slackfake.SlashCommand{Text: "help", UserID: "U2"}, 1)
 	mustContain(t, text(rs...), "谁参加了那场会议?")
-	id := s.pressShareAs(t, "U2", meetingfake.SampleSyncUUID, "C0GENERAL")
+	_, rs = s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleSyncUUID, UserID: "U2", ChannelID: "C0GENERAL"}, 1)
+	mustContain(t, text(rs...), "人数")
+	id := s.press(t, "U2", "C0GENERAL", "attendees_share", buttonValue(t, rs[0], "attendees_share"))
 	posts, err := s.slack.WaitPosts(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -340,17 +344,6 @@ func TestRunLanguagePerReader(t *testing.T) {
 	s.slack.FailNext("users.info", 1, "ratelimited")
 	_, rs = s.command(t, slackfake.SlashCommand{Text: "help", UserID: "U4"}, 1)
 	mustContain(t, text(rs...), "Who was in that meeting?")
-}
-
-func (s *system) pressShareAs(t *testing.T, user, confUUID, channel string) string {
-	t.Helper()
-	id, err := s.slack.BlockAction(ctxT(t), slackfake.BlockAction{
-		ActionID: "attendees_share", Value: "c=" + confUUID, UserID: user, ChannelID: channel, Ephemeral: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }
 
 func TestRunModalLastRuns(t *testing.T) {
