@@ -21,7 +21,7 @@ var operatorFiles = map[string]bool{"config.go": true, "metrics.go": true, "serv
 // Slack user (users read the catalog's sentence for an error).
 var notForUsers = map[string]bool{
 	"Errorf": true, "New": true, "Info": true, "Warn": true, "Error": true, "Debug": true,
-	"LogAttrs": true, "Log": true, "String": true, "Any": true, "Int": true, "Int64": true,
+	"LogAttrs": true, "Log": true, "InfoContext": true, "WarnContext": true, "ErrorContext": true, "DebugContext": true, "String": true, "Any": true, "Int": true, "Int64": true,
 	"Duration": true, "Bool": true, "Time": true, "MustCompile": true, "panic": true,
 	// autopost: an HTTP refusal to the meeting service, a post's state in
 	// the store and its log line.
