@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -49,7 +50,7 @@ func auditRows(req Request, res Result, at time.Time) []store.AuditRow {
 	rows := make([]store.AuditRow, len(res.Audit))
 	for i, a := range res.Audit {
 		rows[i] = store.AuditRow{
-			Key: key + ":" + a.Action, At: at, TeamID: req.TeamID, UserID: req.UserID, ChannelID: req.ChannelID,
+			Key: key + ":" + a.Action, At: at, TeamID: req.TeamID, UserID: req.UserID, ChannelID: cmp.Or(a.ChannelID, req.ChannelID),
 			Action: a.Action, ConfUUIDs: confs, MeetingID: res.MeetingID, Audience: a.Audience,
 			People: res.People, Records: res.Records, Outcome: res.Outcome,
 		}

@@ -275,7 +275,7 @@ func TestParseCommandAudit(t *testing.T) {
 }
 
 func TestAuditRowsKeys(t *testing.T) {
-	res := Result{Outcome: outcomeOK, ConfUUID: uuidA, Audit: []Audited{{store.AuditLookup, store.AudiencePrivate}, {store.AuditCSV, store.AudienceDM}}}
+	res := Result{Outcome: outcomeOK, ConfUUID: uuidA, Audit: []Audited{{Action: store.AuditLookup, Audience: store.AudiencePrivate}, {Action: store.AuditCSV, Audience: store.AudienceDM}}}
 	a := auditRows(Request{EnvelopeID: "e1", Action: actionOpen}, res, t0)
 	b := auditRows(Request{EnvelopeID: "e1", Action: actionOpen}, res, t0)
 	if a[0].Key != b[0].Key || a[0].Key == a[1].Key || a[0].Key != "e1:"+actionOpen+":lookup" {

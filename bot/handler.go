@@ -91,11 +91,14 @@ type Result struct {
 
 // Audited is one thing a request showed or did: an audit action
 // (store.Audit*) and who could see it (store.Audience*). Its row carries
-// the request's conference, counts and outcome.
-type Audited struct{ Action, Audience string }
+// the request's conference, counts and outcome, and the request's channel
+// unless ChannelID names another (a share from the DM into a channel).
+type Audited struct{ Action, Audience, ChannelID string }
 
 // note adds what the request showed or did to its audit trail.
-func (r *Result) note(action, audience string) { r.Audit = append(r.Audit, Audited{action, audience}) }
+func (r *Result) note(action, audience string) {
+	r.Audit = append(r.Audit, Audited{action, audience, ""})
+}
 
 // Handler decides the reply to every request and owns how requests are
 // admitted: access rules, per-user rate limit, redelivered envelopes and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -170,3 +171,25 @@ func TestExpiredTriggerDMs(t *testing.T) {
 func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func noHistory(context.Context, meeting.HistoryQuery) ([]meeting.Conference, error) { return nil, nil }
+
+// TestShareFromTheDMIsAuditedInItsChannel: a Share tapped under a DM
+// summary about a message posts in the message's channel, and the audit
+// row names that channel, not the DM.
+func TestShareFromTheDMIsAuditedInItsChannel(t *testing.T) {
+	src := &fakeSource{attendees: func(context.Context, string, string) ([]meeting.Attendee, error) { return people(3), nil }}
+	h, out := newTestHandler(t, src, nil)
+	req := Request{UserID: "U1", ChannelID: "DU1", Action: actionShare, Value: h.buttons.sign(lookupRef{ConfUUID: uuidA, Channel: "C0GENERAL"}, "U1")}
+	res := h.Handle(t.Context(), req)
+	if res.Outcome != outcomeOK || len(out.postedIn) != 2 || out.postedIn[0] != "C0GENERAL" || out.postedIn[1] != "DU1" {
+		t.Fatalf("result %+v, posted in %v; want the summary in C0GENERAL and the note in the DM", res, out.postedIn)
+	}
+	rows := auditRows(req, res, t0)
+	if len(rows) != 1 || rows[0].ChannelID != "C0GENERAL" || rows[0].Action != store.AuditShare {
+		t.Errorf("audit rows = %+v; want one share in C0GENERAL", rows)
+	}
+	// A forged channel in an unsigned value is refused before any post.
+	req.Value = lookupRef{ConfUUID: uuidA, Channel: "C0OTHER"}.String()
+	if res := h.Handle(t.Context(), req); res.Outcome != outcomeInvalid || len(out.postedIn) != 3 {
+		t.Errorf("forged value: outcome %q, posts %v", res.Outcome, out.postedIn)
+	}
+}

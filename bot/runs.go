@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
@@ -59,7 +60,9 @@ func (h *Handler) runsOf(ctx context.Context, req Request, cmd Command, picked m
 		}
 		reports = append(reports, rep)
 	}
-	return Result{ConfUUID: confs[0].ConfUUID, People: len(reports[0].People)}, h.reply(ctx, req, runsMessage(req.p, confs, reports, h.loc))
+	res := resultOf(reports[0])
+	res.note(store.AuditLookup, store.AudiencePrivate)
+	return res, h.reply(ctx, req, runsMessage(req.p, confs, reports, h.loc))
 }
 
 // runsMessage lists who came to how many of the runs, most faithful first,

@@ -104,7 +104,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	res := resultOf(rep)
-	res.note(store.AuditShare, store.AudienceChannel)
+	res.Audit = append(res.Audit, Audited{store.AuditShare, store.AudienceChannel, channel})
 	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.channel.Lang(), InlineLimit: h.inline, Location: h.loc}
 	// The file goes into the post's thread after the post exists, so the
 	// post itself promises nothing about it.
