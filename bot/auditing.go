@@ -47,6 +47,9 @@ func auditRows(req Request, res Result, at time.Time) []store.AuditRow {
 	if res.ConfUUID != "" {
 		confs = []string{res.ConfUUID}
 	}
+	if len(res.ConfUUIDs) > 0 {
+		confs = res.ConfUUIDs
+	}
 	rows := make([]store.AuditRow, len(res.Audit))
 	for i, a := range res.Audit {
 		rows[i] = store.AuditRow{

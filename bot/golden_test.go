@@ -16,7 +16,7 @@ import (
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/bot/subscription"
 	"github.com/attendees-bot/attendees-bot/catalog"
-	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -34,9 +34,9 @@ var goldenConfs = []meeting.Conference{
 func TestGoldenMessages(t *testing.T) {
 	for _, lang := range catalog.Languages {
 		p := catalog.For(lang)
-		reports := []*formatting.Report{
-			formatting.Analyze(toMeeting(goldenConfs[0], nil, people(3)), formatting.DefaultThresholds(), t0.Add(48*time.Hour)),
-			formatting.Analyze(toMeeting(goldenConfs[1], nil, people(2)), formatting.DefaultThresholds(), t0.Add(48*time.Hour)),
+		reports := []*attendance.Report{
+			attendance.Analyze(toMeeting(goldenConfs[0], nil, people(3)), attendance.DefaultThresholds(), t0.Add(48*time.Hour)),
+			attendance.Analyze(toMeeting(goldenConfs[1], nil, people(2)), attendance.DefaultThresholds(), t0.Add(48*time.Hour)),
 		}
 		// A fixed bot token: the buttons' signatures come from it.
 		h, _ := newTestHandler(t, &fakeSource{}, func(c *Config) { c.BotLanguage, c.SlackBotToken = lang, "xoxb-golden" })

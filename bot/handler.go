@@ -82,6 +82,7 @@ type Result struct {
 	Outcome   string
 	Ref       string // reference shown to the user for internal errors
 	ConfUUID  string
+	ConfUUIDs []string // for the audit trail: every conference a series showed
 	MeetingID string
 	People    int
 	Records   int

@@ -61,7 +61,10 @@ func (h *Handler) runsOf(ctx context.Context, req Request, cmd Command, picked m
 		reports = append(reports, rep)
 	}
 	res := resultOf(reports[0])
-	res.note(store.AuditLookup, store.AudiencePrivate)
+	for _, c := range confs {
+		res.ConfUUIDs = append(res.ConfUUIDs, c.ConfUUID)
+	}
+	res.note(store.AuditSeries, store.AudiencePrivate)
 	return res, h.reply(ctx, req, runsMessage(req.p, confs, reports, h.loc))
 }
 

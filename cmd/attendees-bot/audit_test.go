@@ -65,6 +65,11 @@ func TestAuditEndToEnd(t *testing.T) {
 	if _, err := s.slack.WaitPosts(ctx, 2); err != nil { // the share and the automatic post
 		t.Fatal(err)
 	}
+	// The post is in Slack a moment before its row is queued; its log line
+	// comes after both.
+	if err := s.logs.waitFor(ctx, `"msg":"autopost posted"`, 1); err != nil {
+		t.Fatal(err)
+	}
 	_, rs = s.command(t, slackfake.SlashCommand{Text: "audit --since 24h", UserID: "U1", ChannelID: "C0GENERAL"}, 1)
 	mustContain(t, text(rs...), "not available to you")
 	// A request's rows are queued before its log line is written.
