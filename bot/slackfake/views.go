@@ -69,6 +69,20 @@ type viewBody struct {
 	NotifyOnClose   bool             `json:"notify_on_close"`
 }
 
+// readView decodes a views.* call into req, checking its content type and
+// the view at *view; false means the call was answered with an error.
+func (s *Server) readView(w http.ResponseWriter, r *http.Request, req any, view *viewBody) bool {
+	if !s.readJSON(w, r, req) {
+		return false
+	}
+	if err := checkView(*view); err != nil {
+		s.violate("%s: %v", r.PathValue("method"), err)
+		slackErr(w, "invalid_arguments")
+		return false
+	}
+	return true
+}
+
 // readJSON decodes a JSON Web API call (views.*), checking its content type.
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	method := r.PathValue("method")
@@ -89,12 +103,7 @@ func (s *Server) viewsOpen(w http.ResponseWriter, r *http.Request) {
 		TriggerID string   `json:"trigger_id"`
 		View      viewBody `json:"view"`
 	}
-	if !s.readJSON(w, r, &req) {
-		return
-	}
-	if err := checkView(req.View); err != nil {
-		s.violate("views.open: %v", err)
-		slackErr(w, "invalid_arguments")
+	if !s.readView(w, r, &req, &req.View) {
 		return
 	}
 	s.mu.Lock()
@@ -127,12 +136,7 @@ func (s *Server) viewsUpdate(w http.ResponseWriter, r *http.Request) {
 		ExternalID string   `json:"external_id"`
 		Hash       string   `json:"hash"`
 	}
-	if !s.readJSON(w, r, &req) {
-		return
-	}
-	if err := checkView(req.View); err != nil {
-		s.violate("views.update: %v", err)
-		slackErr(w, "invalid_arguments")
+	if !s.readView(w, r, &req, &req.View) {
 		return
 	}
 	s.mu.Lock()

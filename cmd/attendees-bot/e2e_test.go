@@ -128,9 +128,11 @@ func startSystem(t testing.TB, envMod func(map[string]string), meetMod func(*mee
 	return startOn(t, fakeSlack(t), 1, envMod, meetMod)
 }
 
-func fakeSlack(t testing.TB) *slackfake.Server {
+// fakeSlack starts a fake Slack (with cfg, if given) that fails the test
+// on any violation.
+func fakeSlack(t testing.TB, cfg ...slackfake.Config) *slackfake.Server {
 	t.Helper()
-	sl, err := slackfake.Start(slackfake.Config{})
+	sl, err := slackfake.Start(append(cfg, slackfake.Config{})[0])
 	if err != nil {
 		t.Fatal(err)
 	}

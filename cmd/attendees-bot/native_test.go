@@ -17,17 +17,7 @@ var nativeUsers = []slackfake.User{{ID: "U1", Locale: "en-US"}, {ID: "U2", Local
 // startNative runs the program against a fake Slack with nativeUsers.
 func startNative(t *testing.T, envMod func(map[string]string)) *system {
 	t.Helper()
-	sl, err := slackfake.Start(slackfake.Config{Users: nativeUsers})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sl.Close()
-		if v := sl.Violations(); len(v) > 0 {
-			t.Errorf("Slack fake saw violations:\n%s", strings.Join(v, "\n"))
-		}
-	})
-	return startOn(t, sl, 1, envMod, nil)
+	return startOn(t, fakeSlack(t, slackfake.Config{Users: nativeUsers}), 1, envMod, nil)
 }
 
 // shortcut uses the global shortcut as user and returns the modal once the
