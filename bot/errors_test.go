@@ -67,7 +67,7 @@ func TestUserMessageSpeaksCLI(t *testing.T) {
 			t.Errorf("UserMessage(%v) = %q; want one line", err, got)
 		}
 	}
-	if got := UserMessage(&InputError{Msg: "I couldn't read a meeting in that. " + exampleUsage}, "attendees-bot lookup"); !strings.Contains(got, "attendees-bot lookup 987 654 3210") {
+	if got := UserMessage(&InputError{Key: "input.unreadable", Usage: true}, "attendees-bot lookup"); !strings.Contains(got, "attendees-bot lookup 987 654 3210") {
 		t.Errorf("example = %q; want the command line's own", got)
 	}
 }
@@ -85,7 +85,7 @@ func errorsMatching(match func(error) bool) []error {
 }
 
 var sampleErrors = []error{
-	&InputError{Msg: "That is too long for me to read. " + exampleUsage},
+	&InputError{Key: "input.too_long", Usage: true},
 	errors.New("x"),
 	fmt.Errorf("x: %w", meeting.ErrInvalidInput),
 	fmt.Errorf("x: %w", errNoMatch),
