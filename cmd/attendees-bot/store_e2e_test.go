@@ -112,7 +112,9 @@ func readOnly(t *testing.T, paths ...string) {
 // own (another program, a backup, sqlite3 at a terminal) until cleanup.
 func holdWriteLock(t *testing.T, path string) {
 	t.Helper()
-	db, err := sql.Open("sqlite", path)
+	// Wait for the bot's own writes (start-up, the audit trail) to finish
+	// rather than fail with SQLITE_BUSY when they happen to be under way.
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
