@@ -48,11 +48,13 @@
 // A pending row survives restarts and crashes: once its lease expires any
 // replica claims it again.
 //
-// That last property is also the honest limit. If a process crashes after
-// Slack accepted a message but before Done was recorded, the row is still
-// pending and is posted again when the lease expires: at most one duplicate
-// per crash, never a lost post. Closing that gap would need Slack to
-// deduplicate on our key, which chat.postMessage does not offer.
+// What the store cannot know is whether a message went out when a process
+// died between Slack accepting it and Done. MarkSending records, before the
+// message is handed to Slack, that it may exist from then on; a later claim
+// sees SendingSince set and the caller (package autopost) looks in the
+// channel for the message's marker before posting again. On SQLite, which
+// one process holds (see Open), a restart hands dead claims back at once; on
+// PostgreSQL another replica claims them when their lease expires.
 //
 // A Store is safe for concurrent use, and any number of processes may share
 // its database.

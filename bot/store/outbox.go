@@ -31,6 +31,10 @@ type Post struct {
 	LastError string
 	PostedTS  string    // Slack message timestamp, once posted
 	CreatedAt time.Time // when it was enqueued
+	// SendingSince is when the post was first handed to Slack (MarkSending),
+	// zero if never: the message may exist even though the post is still
+	// pending, so it is looked for before posting again.
+	SendingSince time.Time
 }
 
 // ErrLeaseLost is returned by Done, Retry, Fail and Release when the caller
@@ -38,13 +42,13 @@ type Post struct {
 // claimed it, or the post is no longer pending.
 var ErrLeaseLost = errors.New("post claim lost")
 
-const postColumns = "id, conf_uuid, channel_id, meeting_id, subject, not_before, attempts, state, last_error, posted_ts, created_at"
+const postColumns = "id, conf_uuid, channel_id, meeting_id, subject, not_before, attempts, state, last_error, posted_ts, created_at, sending_since"
 
 func scanPost(sc interface{ Scan(...any) error }) (Post, error) {
 	var p Post
-	var notBefore, created int64
-	err := sc.Scan(&p.ID, &p.ConfUUID, &p.ChannelID, &p.MeetingID, &p.Subject, &notBefore, &p.Attempts, &p.State, &p.LastError, &p.PostedTS, &created)
-	p.NotBefore, p.CreatedAt = timeOf(notBefore), timeOf(created)
+	var notBefore, created, sending int64
+	err := sc.Scan(&p.ID, &p.ConfUUID, &p.ChannelID, &p.MeetingID, &p.Subject, &notBefore, &p.Attempts, &p.State, &p.LastError, &p.PostedTS, &created, &sending)
+	p.NotBefore, p.CreatedAt, p.SendingSince = timeOf(notBefore), timeOf(created), timeOf(sending)
 	return p, err
 }
 
@@ -158,6 +162,26 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 		return out[i].ID < out[j].ID
 	})
 	return out, nil
+}
+
+// MarkSending records, before a claimed post is handed to Slack, that it
+// may exist from now on. The first mark stays: a later claim looks for the
+// message from then. It fails with ErrLeaseLost unless owner still holds
+// the claim.
+func (s *Store) MarkSending(ctx context.Context, id int64, owner string, now time.Time) error {
+	res, err := s.exec(ctx, `UPDATE posts SET sending_since = CASE WHEN sending_since = 0 THEN ? ELSE sending_since END, updated_at = ?
+		WHERE id = ? AND lease_owner = ? AND state = 'pending'`, ms(now), ms(s.now()), id, owner)
+	if err != nil {
+		return fmt.Errorf("mark post %d sending: %w", id, err)
+	}
+	ok, err := affected(res)
+	if err != nil {
+		return fmt.Errorf("mark post %d sending: %w", id, err)
+	}
+	if !ok {
+		return fmt.Errorf("mark post %d sending by %s: %w", id, owner, ErrLeaseLost)
+	}
+	return nil
 }
 
 // Done marks a claimed post posted, with the Slack message timestamp. It
