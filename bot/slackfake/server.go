@@ -45,6 +45,20 @@ type Config struct {
 	// Users answer users.info. Nil means every ID starting with U or W is
 	// a user named "user-<id>" in time zone UTC.
 	Users []User
+
+	// Scopes are the bot token's scopes; methods that need one it lacks
+	// answer missing_scope, as Slack does. Nil means DefaultScopes().
+	Scopes []string
+
+	// BeforeAnswer, when set, is called after the fake accepted a
+	// chat.postMessage (the message exists) and before the client gets the
+	// answer: a test can kill the client there.
+	BeforeAnswer func(Post)
+}
+
+// DefaultScopes are the bot scopes of deploy/slack-app-manifest.yaml.
+func DefaultScopes() []string {
+	return []string{"commands", "chat:write", "files:write", "im:write", "channels:history", "groups:history"}
 }
 
 // User is a workspace member known to users.info. Empty Name, RealName and
@@ -153,6 +167,9 @@ func Start(cfg Config) (*Server, error) {
 	}
 	if cfg.Channels == nil {
 		cfg.Channels = DefaultChannels()
+	}
+	if cfg.Scopes == nil {
+		cfg.Scopes = DefaultScopes()
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

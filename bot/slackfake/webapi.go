@@ -21,6 +21,13 @@ type Post struct {
 	TS        string // ts (message_ts for ephemeral) given back to the client
 	Ephemeral bool
 	At        time.Time
+	Metadata  *Metadata // message metadata, when the post carried some
+}
+
+// Metadata is a message's metadata (chat.postMessage metadata=…).
+type Metadata struct {
+	EventType    string         `json:"event_type"`
+	EventPayload map[string]any `json:"event_payload"`
 }
 
 type injected struct {
@@ -83,6 +90,7 @@ var apiMethods = map[string]func(*Server, http.ResponseWriter, *http.Request){
 	"chat.postEphemeral":           (*Server).postMessage,
 	"conversations.open":           (*Server).conversationsOpen,
 	"conversations.info":           (*Server).conversationsInfo,
+	"conversations.history":        (*Server).conversationsHistory,
 	"users.info":                   (*Server).usersInfo,
 	"files.getUploadURLExternal":   (*Server).getUploadURL,
 	"files.completeUploadExternal": (*Server).completeUpload,
@@ -225,6 +233,11 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		fail("user_not_in_channel", "no user")
 		return
 	}
+	meta, err := parseMetadata(r.PostFormValue("metadata"))
+	if err != nil {
+		fail("invalid_metadata", "%v", err)
+		return
+	}
 	s.mu.Lock()
 	if strings.HasPrefix(channel, "U") && !ephemeral {
 		// Posting to a user ID posts to the bot's DM with that user.
@@ -244,11 +257,14 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := Post{
 		Method: method, Channel: channel, User: user, Text: text, Blocks: blocks,
-		ThreadTS: threadTS, TS: s.tsLocked(), Ephemeral: ephemeral, At: time.Now(),
+		ThreadTS: threadTS, TS: s.tsLocked(), Ephemeral: ephemeral, At: time.Now(), Metadata: meta,
 	}
 	s.posts = append(s.posts, p)
 	s.notifyLocked()
 	s.mu.Unlock()
+	if s.cfg.BeforeAnswer != nil && !ephemeral {
+		s.cfg.BeforeAnswer(p)
+	}
 	if ephemeral {
 		writeJSON(w, map[string]any{"ok": true, "message_ts": p.TS})
 		return
