@@ -3,7 +3,9 @@ package bot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -12,23 +14,79 @@ import (
 )
 
 // autopostOut adapts a responder to what automatic posts need. Errors no
-// retry can fix (the bot is not in the channel, the channel is archived)
-// are marked permanent so the post is given up at once instead of retried
-// for hours.
-type autopostOut struct{ out responder }
+// retry can fix (the bot is not in the channel, the channel is archived,
+// the history cannot be read) are marked permanent so the post is given up
+// (or, for the history, posted unchecked) at once instead of retried for
+// hours.
+type autopostOut struct {
+	out   responder
+	slack *slackOut // nil: no metadata and no history (the console)
+}
 
 // NewAutopostPoster returns the poster automatic posts use: Slack's Web API
 // through api.
 func NewAutopostPoster(api *slack.Client) autopost.Poster {
-	return autopostOut{out: slackOut{api: api}}
+	return autopostOut{out: slackOut{api: api}, slack: &slackOut{api: api}}
 }
 
 // AutopostPoster adapts the console for the demo.
 func (c *Console) AutopostPoster() autopost.Poster { return autopostOut{out: c} }
 
-func (a autopostOut) Post(ctx context.Context, channelID string, m formatting.Message) (string, error) {
-	ts, err := a.out.Post(ctx, channelID, m)
+func (a autopostOut) Post(ctx context.Context, channelID string, m formatting.Message, key string) (string, error) {
+	if a.slack == nil {
+		ts, err := a.out.Post(ctx, channelID, m)
+		return ts, permanent(err)
+	}
+	ts, err := a.slack.post(ctx, channelID, m, slack.MsgOptionMetadata(slack.SlackMetadata{
+		EventType: autopost.MetadataEventType, EventPayload: map[string]any{metadataKey: key},
+	}))
 	return ts, permanent(err)
+}
+
+// metadataKey names the outbox key in an automatic post's metadata payload.
+const metadataKey = "conf_uuid"
+
+// historyPages bounds the search for an earlier automatic post: 5 pages of
+// 200 messages posted since its first attempt. A channel busier than that
+// is posted to unchecked.
+const historyPages = 5
+
+// Posted looks through conversations.history, with metadata, for a message
+// marked with key.
+func (a autopostOut) Posted(ctx context.Context, channelID, key string, since time.Time) (string, error) {
+	if a.slack == nil {
+		return "", nil
+	}
+	p := &slack.GetConversationHistoryParameters{
+		ChannelID: channelID, Oldest: fmt.Sprintf("%d.%06d", since.Unix(), since.Nanosecond()/1000),
+		Inclusive: true, Limit: 200, IncludeAllMetadata: true,
+	}
+	for range historyPages {
+		resp, err := a.slack.api.GetConversationHistoryContext(ctx, p)
+		if err != nil {
+			err = fmt.Errorf("conversations.history of %s: %w", channelID, scrubURLs(err))
+			if noHistory(err) {
+				return "", fmt.Errorf("%w: %w", autopost.ErrPermanent, err)
+			}
+			return "", err
+		}
+		for _, m := range resp.Messages {
+			if m.Metadata.EventType == autopost.MetadataEventType && m.Metadata.EventPayload[metadataKey] == key {
+				return m.Timestamp, nil
+			}
+		}
+		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
+			return "", nil
+		}
+		p.Cursor = resp.ResponseMetaData.NextCursor
+	}
+	return "", fmt.Errorf("%w: more than %d messages in %s since %s", autopost.ErrPermanent, historyPages*200, channelID, since.UTC().Format(time.RFC3339))
+}
+
+// noHistory reports whether err says the bot may not read the history.
+func noHistory(err error) bool {
+	var se slack.SlackErrorResponse
+	return notMember(err) || (errors.As(err, &se) && (se.Err == "missing_scope" || se.Err == "not_allowed_token_type"))
 }
 
 func (a autopostOut) UploadCSV(ctx context.Context, channelID, threadTS, filename, title string, content []byte) error {

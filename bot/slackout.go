@@ -39,9 +39,13 @@ func (s slackOut) Respond(ctx context.Context, responseURL string, r Reply) erro
 }
 
 func (s slackOut) Post(ctx context.Context, channelID string, m formatting.Message) (string, error) {
-	_, ts, err := s.api.PostMessageContext(ctx, channelID,
-		slack.MsgOptionText(m.Text, false),
-		slack.MsgOptionBlocks(m.Blocks...))
+	return s.post(ctx, channelID, m)
+}
+
+// post is Post with more options (automatic posts add their metadata).
+func (s slackOut) post(ctx context.Context, channelID string, m formatting.Message, more ...slack.MsgOption) (string, error) {
+	opts := append([]slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}, more...)
+	_, ts, err := s.api.PostMessageContext(ctx, channelID, opts...)
 	if err != nil {
 		return "", fmt.Errorf("post to %s: %w", channelID, scrubURLs(err))
 	}

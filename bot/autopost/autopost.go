@@ -24,8 +24,15 @@ type Reporter interface {
 
 // Poster puts messages and files in Slack channels.
 type Poster interface {
-	// Post posts m in channelID and returns the message timestamp.
-	Post(ctx context.Context, channelID string, m formatting.Message) (ts string, err error)
+	// Post posts m in channelID, marked with key (the conference UUID) in
+	// its metadata (event type MetadataEventType), and returns the message
+	// timestamp.
+	Post(ctx context.Context, channelID string, m formatting.Message, key string) (ts string, err error)
+	// Posted looks in channelID's messages since the time given for one
+	// that Post marked with key and returns its timestamp, "" if there is
+	// none. An error wrapping ErrPermanent means it cannot tell (no access
+	// to the history).
+	Posted(ctx context.Context, channelID, key string, since time.Time) (ts string, err error)
 	// UploadCSV attaches a file in the thread of threadTS.
 	UploadCSV(ctx context.Context, channelID, threadTS, filename, title string, content []byte) error
 }
@@ -43,10 +50,16 @@ const (
 	OutcomeRetry     = "retry"      // the meeting API or Slack failed, tried again later
 	OutcomeFailed    = "failed"     // given up after MaxAttempts
 	OutcomeLost      = "lost"       // the claim was lost meanwhile: the post may appear twice
+	OutcomeFound     = "found"      // already in the channel (posted before a crash): recorded, not posted again
 )
 
+// MetadataEventType is the metadata event type of automatic posts; the
+// payload's conf_uuid is the outbox key. A claim whose earlier owner may
+// have posted looks for it (Poster.Posted) instead of posting twice.
+const MetadataEventType = "attendees_autopost"
+
 // Outcomes lists every Outcome* value, so counters can start at 0 for each.
-var Outcomes = []string{OutcomePosted, OutcomeNoRecords, OutcomeDeferred, OutcomeRetry, OutcomeFailed, OutcomeLost}
+var Outcomes = []string{OutcomePosted, OutcomeNoRecords, OutcomeDeferred, OutcomeRetry, OutcomeFailed, OutcomeLost, OutcomeFound}
 
 // Config tunes a Service. Zero values get the defaults noted.
 type Config struct {

@@ -22,12 +22,17 @@
 // marked failed and logged at error level. An empty record list is retried
 // EmptyRetries times, Settle apart, before "No attendee records" is posted.
 //
-// The limit, plainly: if the process dies after Slack accepted the message
-// but before the store recorded it (a window of one database write), the
-// post is still pending and another replica, or this one after a restart,
-// posts it again once the claim's lease (ClaimLease) expires. A crash can
-// therefore cause one duplicate; it never loses a post. A failed CSV upload
-// is logged and not retried, since retrying would repeat the message.
+// A crash between Slack accepting the message and the store recording it
+// leaves the post pending, marked as handed to Slack (store.MarkSending).
+// Every post carries its outbox key in its message metadata
+// (MetadataEventType, payload conf_uuid), so whoever claims it next (another
+// replica once the lease expires, or this one after a restart) first looks
+// for that marker in the channel's history since the first attempt
+// (Poster.Posted); found, the post is recorded with that message and counted
+// OutcomeFound, not posted again. Only when the history cannot be read (no
+// history scope, or over 1,000 messages since) is it posted again unchecked,
+// logged: at most one duplicate, never a lost post. A failed CSV upload is
+// logged and not retried, since retrying would repeat the message.
 //
 // A Poster error wrapping ErrPermanent (not in the channel, channel
 // archived) gives the post up at once.

@@ -131,6 +131,7 @@ type sentPost struct {
 	Channel string
 	Text    string
 	TS      string
+	Key     string // the metadata marker
 }
 
 type sentFile struct {
@@ -147,11 +148,14 @@ type fakePoster struct {
 	posts  []sentPost
 	files  []sentFile
 	posted chan sentPost // optional: receives every post
+	// historyErr is returned by Posted when set; lookups counts its calls.
+	historyErr error
+	lookups    int
 }
 
 var errSlackDown = errors.New("slack: service_unavailable")
 
-func (p *fakePoster) Post(ctx context.Context, channelID string, m formatting.Message) (string, error) {
+func (p *fakePoster) Post(ctx context.Context, channelID string, m formatting.Message, key string) (string, error) {
 	if p.during != nil {
 		p.during() // e.g. a shutdown arriving while Slack handles the post
 	}
@@ -174,12 +178,28 @@ func (p *fakePoster) Post(ctx context.Context, channelID string, m formatting.Me
 		p.fail--
 		return "", errSlackDown
 	}
-	sp := sentPost{Channel: channelID, Text: m.Text, TS: fmt.Sprintf("1700000000.%06d", len(p.posts)+1)}
+	sp := sentPost{Channel: channelID, Text: m.Text, TS: fmt.Sprintf("1700000000.%06d", len(p.posts)+1), Key: key}
 	p.posts = append(p.posts, sp)
 	if p.posted != nil {
 		p.posted <- sp
 	}
 	return sp.TS, nil
+}
+
+// Posted finds a post by its marker, as conversations.history would.
+func (p *fakePoster) Posted(_ context.Context, channelID, key string, _ time.Time) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lookups++
+	if p.historyErr != nil {
+		return "", p.historyErr
+	}
+	for _, sp := range p.posts {
+		if sp.Channel == channelID && sp.Key == key {
+			return sp.TS, nil
+		}
+	}
+	return "", nil
 }
 
 func (p *fakePoster) UploadCSV(_ context.Context, channelID, threadTS, filename, _ string, content []byte) error {

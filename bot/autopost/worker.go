@@ -66,6 +66,11 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	defer cancelRecord()
 	log := s.log.With(slog.Int64("post", p.ID), slog.String("conf_uuid", p.ConfUUID), slog.String("channel", p.ChannelID))
 
+	if !p.SendingSince.IsZero() {
+		if done, err := s.alreadyPosted(ctx, record, log, p); done || err != nil {
+			return err
+		}
+	}
 	conf := meeting.Conference{ConfUUID: p.ConfUUID, ConferenceID: p.MeetingID, Subject: p.Subject}
 	rep, err := s.reporter.Report(work, conf, "")
 	switch {
@@ -97,7 +102,12 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	// accepted it would look failed and be posted again.
 	send, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancelSend()
-	ts, err := s.poster.Post(send, p.ChannelID, msg)
+	// Recorded before Slack sees it: if this process dies before Done, the
+	// next claim knows to look in the channel first.
+	if err := s.store.MarkSending(record, p.ID, s.cfg.Owner, s.now()); err != nil {
+		return lost(record, log, err)
+	}
+	ts, err := s.poster.Post(send, p.ChannelID, msg, p.ConfUUID)
 	if err != nil {
 		return s.failed(record, log, p, "slack", err)
 	}
@@ -125,6 +135,38 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	s.onOutcome(outcome)
 	log.LogAttrs(record, slog.LevelInfo, "autopost posted", slog.String("outcome", outcome), slog.String("ts", ts), slog.Int("people", len(rep.People)))
 	return nil
+}
+
+// historyMargin widens the history search for clocks that disagree
+// (replicas, Slack).
+const historyMargin = time.Minute
+
+// alreadyPosted handles a claim whose post was handed to Slack before
+// without an outcome recorded (its owner died, or Slack's answer never
+// came): the message may exist. It looks in the channel for the post's
+// marker; found, the post is recorded as done without posting again. It
+// reports whether it settled the post. When the history cannot be read
+// (no scope, no access) the post goes out again, logged: at most one
+// duplicate, never a lost post.
+func (s *Service) alreadyPosted(ctx, record context.Context, log *slog.Logger, p store.Post) (bool, error) {
+	look, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
+	ts, err := s.poster.Posted(look, p.ChannelID, p.ConfUUID, p.SendingSince.Add(-historyMargin))
+	switch {
+	case errors.Is(err, ErrPermanent):
+		log.LogAttrs(record, slog.LevelWarn, "autopost cannot read the channel's history to check for an earlier post; posting, which may repeat it", slog.Any("err", err))
+		return false, nil
+	case err != nil:
+		return true, s.failed(record, log, p, "slack history", err)
+	case ts == "":
+		return false, nil
+	}
+	if err := s.done(record, p.ID, ts); err != nil {
+		return true, lost(record, log, err)
+	}
+	s.onOutcome(OutcomeFound)
+	log.LogAttrs(record, slog.LevelInfo, "autopost was already in the channel (posted before the last owner stopped); recorded, not posted again", slog.String("ts", ts))
+	return true, nil
 }
 
 // audited records a posted message in the audit trail. The key names the
