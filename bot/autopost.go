@@ -65,7 +65,7 @@ func (a autopostOut) Posted(ctx context.Context, channelID, key string, since ti
 		resp, err := a.slack.api.GetConversationHistoryContext(ctx, p)
 		if err != nil {
 			err = fmt.Errorf("conversations.history of %s: %w", channelID, scrubURLs(err))
-			if noHistory(err) {
+			if historyUnreadable(err) {
 				return "", fmt.Errorf("%w: %w", autopost.ErrPermanent, err)
 			}
 			return "", err
@@ -83,8 +83,8 @@ func (a autopostOut) Posted(ctx context.Context, channelID, key string, since ti
 	return "", fmt.Errorf("%w: more than %d messages in %s since %s", autopost.ErrPermanent, historyPages*200, channelID, since.UTC().Format(time.RFC3339))
 }
 
-// noHistory reports whether err says the bot may not read the history.
-func noHistory(err error) bool {
+// historyUnreadable reports whether err says the bot may not read the history.
+func historyUnreadable(err error) bool {
 	var se slack.SlackErrorResponse
 	return notMember(err) || (errors.As(err, &se) && (se.Err == "missing_scope" || se.Err == "not_allowed_token_type"))
 }

@@ -10,29 +10,34 @@ import (
 	"testing"
 
 	"github.com/slack-go/slack"
+
+	"github.com/attendees-bot/attendees-bot/bot/slackfake"
 )
 
-// scopeFor maps the slack.Client methods the code may call to the bot scope
-// each needs ("" for none). A call to a method missing here fails the test:
+// scopeFor maps the slack.Client methods the code may call to the bot scopes
+// each needs (none for nil). A call to a method missing here fails the test:
 // add it with its scope (see api.slack.com/methods) and update the manifest.
-var scopeFor = map[string]string{
-	"PostMessage": "chat:write", "PostMessageContext": "chat:write",
-	"SendMessage": "chat:write", "SendMessageContext": "chat:write",
-	"PostEphemeral": "chat:write", "PostEphemeralContext": "chat:write",
-	"UpdateMessage": "chat:write", "UpdateMessageContext": "chat:write",
-	"OpenConversation": "im:write", "OpenConversationContext": "im:write",
-	"UploadFile": "files:write", "UploadFileContext": "files:write",
-	"GetUploadURLExternal": "files:write", "GetUploadURLExternalContext": "files:write",
-	"CompleteUploadExternal": "files:write", "CompleteUploadExternalContext": "files:write",
-	"GetUserInfo": "users:read", "GetUserInfoContext": "users:read",
-	"GetUsersInfo": "users:read", "GetUsersInfoContext": "users:read",
-	"GetConversationInfo": "channels:read", "GetConversationInfoContext": "channels:read",
-	"AuthTest": "", "AuthTestContext": "",
-	"OpenView": "", "OpenViewContext": "", "UpdateView": "", "UpdateViewContext": "",
-	"PushView": "", "PushViewContext": "", "PublishView": "", "PublishViewContext": "",
+var scopeFor = map[string][]string{
+	"PostMessage": {"chat:write"}, "PostMessageContext": {"chat:write"},
+	"SendMessage": {"chat:write"}, "SendMessageContext": {"chat:write"},
+	"PostEphemeral": {"chat:write"}, "PostEphemeralContext": {"chat:write"},
+	"UpdateMessage": {"chat:write"}, "UpdateMessageContext": {"chat:write"},
+	"OpenConversation": {"im:write"}, "OpenConversationContext": {"im:write"},
+	"UploadFile": {"files:write"}, "UploadFileContext": {"files:write"},
+	"GetUploadURLExternal": {"files:write"}, "GetUploadURLExternalContext": {"files:write"},
+	"CompleteUploadExternal": {"files:write"}, "CompleteUploadExternalContext": {"files:write"},
+	"GetUserInfo": {"users:read"}, "GetUserInfoContext": {"users:read"},
+	"GetUsersInfo": {"users:read"}, "GetUsersInfoContext": {"users:read"},
+	"GetConversationInfo": {"channels:read"}, "GetConversationInfoContext": {"channels:read"},
+	// Automatic posts go to public and private channels, and the history of
+	// each kind needs its own scope.
+	"GetConversationHistory": {"channels:history", "groups:history"}, "GetConversationHistoryContext": {"channels:history", "groups:history"},
+	"AuthTest": nil, "AuthTestContext": nil,
+	"OpenView": nil, "OpenViewContext": nil, "UpdateView": nil, "UpdateViewContext": nil,
+	"PushView": nil, "PushViewContext": nil, "PublishView": nil, "PublishViewContext": nil,
 	// Names shared with other types in the code (logging, the meeting
 	// client's Search); search.* needs a user token, which the bot has not.
-	"Debug": "", "Debugf": "", "Debugln": "", "Search": "", "SearchContext": "",
+	"Debug": nil, "Debugf": nil, "Debugln": nil, "Search": nil, "SearchContext": nil,
 }
 
 // slackCalls returns the names of slack.Client methods called by the
@@ -159,17 +164,22 @@ func TestSlackManifest(t *testing.T) {
 	// Bot scopes: exactly what the code needs.
 	want := map[string]bool{"commands": true}
 	for _, name := range slackCalls(t) {
-		scope, ok := scopeFor[name]
+		scopes, ok := scopeFor[name]
 		if !ok {
 			t.Errorf("the code calls slack.Client.%s: add it to scopeFor with its scope", name)
 			continue
 		}
-		if scope != "" {
+		for _, scope := range scopes {
 			want[scope] = true
 		}
 	}
 	if got := slices.Sorted(slices.Values(m.OAuthConfig.Scopes.Bot)); !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
 		t.Errorf("bot scopes %v; the code needs exactly %v", got, slices.Sorted(maps.Keys(want)))
+	}
+	// The fake Slack grants the manifest's scopes, so tests see the
+	// missing_scope a real install would give.
+	if got := slices.Sorted(slices.Values(slackfake.DefaultScopes())); !slices.Equal(got, slices.Sorted(slices.Values(m.OAuthConfig.Scopes.Bot))) {
+		t.Errorf("slackfake.DefaultScopes() = %v; want the manifest's %v", got, m.OAuthConfig.Scopes.Bot)
 	}
 	if len(m.OAuthConfig.Scopes.User) > 0 {
 		t.Errorf("user scopes %v; want none", m.OAuthConfig.Scopes.User)

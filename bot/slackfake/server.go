@@ -58,7 +58,7 @@ type Config struct {
 
 // DefaultScopes are the bot scopes of deploy/slack-app-manifest.yaml.
 func DefaultScopes() []string {
-	return []string{"commands", "chat:write", "files:write", "im:write", "channels:history", "groups:history"}
+	return []string{"commands", "chat:write", "files:write", "im:write", "users:read", "channels:history", "groups:history"}
 }
 
 // User is a workspace member known to users.info. Empty Name, RealName and
