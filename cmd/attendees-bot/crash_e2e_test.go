@@ -23,7 +23,7 @@ func TestRunCrashAfterSlackAcceptedPostsOnce(t *testing.T) {
 		exited = make(chan struct{})
 		killed bool
 	)
-	sl, err := slackfake.Start(slackfake.Config{BeforeAnswer: func(p slackfake.Post) {
+	sl := fakeSlack(t, slackfake.Config{BeforeAnswer: func(p slackfake.Post) {
 		mu.Lock()
 		defer mu.Unlock()
 		if killed || p.Metadata == nil || child == nil {
@@ -33,15 +33,6 @@ func TestRunCrashAfterSlackAcceptedPostsOnce(t *testing.T) {
 		_ = child.Process.Kill() // SIGKILL: no deferred function, no drain
 		<-exited
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sl.Close()
-		if v := sl.Violations(); len(v) > 0 {
-			t.Errorf("Slack fake saw violations:\n%s", strings.Join(v, "\n"))
-		}
-	})
 	storeURL := filepath.Join(t.TempDir(), "attendees.db")
 	setup := func(e map[string]string) {
 		autopostEnv(storeURL)(e)
