@@ -101,7 +101,7 @@ func TestDockerignore(t *testing.T) {
 		}
 	}
 	for _, secret := range []string{
-		"deploy/kubernetes/secrets.env", "deploy/compose.env", "attendees.db", "bot/attendees.db-wal",
+		"deploy/kubernetes/secrets.env", "deploy/compose.env", "attendees.db", "bot/attendees.db-wal", "attendees.db.lock",
 		"bot/store/secrets.env", ".git/config", "deploy/Dockerfile",
 	} {
 		if !dockerIgnored(t, secret) {
