@@ -95,7 +95,7 @@ func Summary(r *attendance.Report, o MessageOptions) Message {
 	}
 	title, filter := b.title(), ""
 	if r.Search != "" {
-		filter = " — " + b.l.filtered + plainText(r.Search, 40, 100)
+		filter = " — " + b.l.filtered(plainText(r.Search, 40, 100))
 	}
 	head := plainText(title, maxHeader-1-utf16Len(filter), maxHeader-utf16Len(filter))
 	if head == "" {
@@ -123,7 +123,7 @@ func (b *msgBuilder) title() string {
 	case strings.TrimSpace(m.Subject) != "":
 		return m.Subject
 	case strings.TrimSpace(m.MeetingID) != "":
-		return b.l.meeting + strings.TrimSpace(m.MeetingID)
+		return b.l.meeting(strings.TrimSpace(m.MeetingID))
 	case strings.TrimSpace(m.ConfUUID) != "":
 		return strings.TrimSpace(m.ConfUUID)
 	}

@@ -2,6 +2,7 @@ package formatting
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -12,11 +13,11 @@ func humanDuration(d time.Duration, l *labels) string {
 	s := int64(max(d, 0) / time.Second)
 	switch {
 	case s < 60:
-		return fmt.Sprintf("%d%s", s, l.sec)
+		return l.seconds(strconv.FormatInt(s, 10))
 	case s < 3600:
-		return fmt.Sprintf("%d%s%s%02d%s", s/60, l.min, l.unitSpace, s%60, l.sec)
+		return l.minutes(strconv.FormatInt(s/60, 10), fmt.Sprintf("%02d", s%60))
 	}
-	return fmt.Sprintf("%d%s%s%02d%s", s/3600, l.hour, l.unitSpace, s/60%60, l.min)
+	return l.hours(strconv.FormatInt(s/3600, 10), fmt.Sprintf("%02d", s/60%60))
 }
 
 // hms writes d as h:mm:ss, rounded down, hours unbounded.

@@ -1,14 +1,10 @@
 package formatting
 
-import (
-	"strconv"
-	"strings"
-)
+import "github.com/attendees-bot/attendees-bot/catalog"
 
 // labels holds every visible word of the message in one language.
 type labels struct {
 	attendance  string // fallback text prefix
-	meeting     string // header when there is no subject: meeting + ID
 	people      string
 	sessions    string
 	span        string
@@ -37,13 +33,14 @@ type labels struct {
 	noName      string
 	none        string
 	timeUnknown string // a person whose records' times are all unreadable
-	filtered    string // before the search in the title of a filtered summary
 	sep         string // between items of a list
 	colon       string // after a label, before a list
 
-	hour, min, sec string // duration units
-	unitSpace      string // between "1h" and "05m"
-
+	meeting    func(id string) string     // header when there is no subject
+	filtered   func(search string) string // after the title of a filtered summary
+	seconds    func(s string) string      // durations: 42s, 5m 03s, 1h 05m
+	minutes    func(m, s string) string
+	hours      func(h, m string) string
 	joins      func(n int) string
 	more       func(n int) string
 	peakAt     func(n int, at string) string
@@ -51,107 +48,42 @@ type labels struct {
 	unreadable func(n int) string // records left out of the times
 }
 
-var labelsEN = labels{
-	attendance:  "Attendance",
-	meeting:     "Meeting ",
-	people:      "People",
-	sessions:    "Sessions",
-	span:        "Span",
-	avgMedian:   "Average / median",
-	peak:        "Peak",
-	attendLevel: "Attendance",
-	present:     "present",
-	partial:     "partial",
-	brief:       "brief",
-	scheduled:   "scheduled",
-	observed:    "first join → last leave",
-	late:        "late",
-	early:       "left early",
-	stillIn:     "still in",
-	endUnknown:  "end unknown",
-	uninvited:   "Uninvited",
-	notInvited:  "not invited",
-	invited:     "Invited",
-	noShows:     "No-shows",
-	devices:     "Devices",
-	media:       "Media",
-	depts:       "Departments",
-	other:       "other",
-	noDept:      "no department",
-	unknown:     "unknown",
-	noName:      "(no name)",
-	none:        "none",
-	timeUnknown: "time unknown",
-	filtered:    "filtered: ",
-	sep:         ", ",
-	colon:       ": ",
-	hour:        "h", min: "m", sec: "s", unitSpace: " ",
-	joins:      func(n int) string { return strconv.Itoa(n) + " joins" },
-	more:       func(n int) string { return "+" + strconv.Itoa(n) + " more in the attached file" },
-	peakAt:     func(n int, at string) string { return strconv.Itoa(n) + " at " + at },
-	peopleText: func(n int) string { return pluralEN(n, "person", "people") },
-	unreadable: func(n int) string {
-		if n == 1 {
-			return "1 record with unreadable times was left out"
-		}
-		return strconv.Itoa(n) + " records with unreadable times were left out"
-	},
-}
-
-var labelsZH = labels{
-	attendance:  "参会情况",
-	meeting:     "会议 ",
-	people:      "人数",
-	sessions:    "入会次数",
-	span:        "会议时段",
-	avgMedian:   "平均 / 中位时长",
-	peak:        "同时在会峰值",
-	attendLevel: "出席程度",
-	present:     "全程",
-	partial:     "部分",
-	brief:       "短暂",
-	scheduled:   "预定时间",
-	observed:    "首次入会 → 最后离会",
-	late:        "迟到",
-	early:       "早退",
-	stillIn:     "仍在会中",
-	endUnknown:  "离会时间未知",
-	uninvited:   "未受邀",
-	notInvited:  "未受邀",
-	invited:     "受邀",
-	noShows:     "未参会",
-	devices:     "设备",
-	media:       "媒体",
-	depts:       "部门",
-	other:       "其他",
-	noDept:      "无部门",
-	unknown:     "未知",
-	noName:      "(无名称)",
-	none:        "无",
-	timeUnknown: "时间未知",
-	filtered:    "筛选:",
-	sep:         "、",
-	colon:       ":",
-	hour:        "小时", min: "分", sec: "秒", unitSpace: "",
-	joins:      func(n int) string { return "入会 " + strconv.Itoa(n) + " 次" },
-	more:       func(n int) string { return "另有 " + strconv.Itoa(n) + " 人,见附件" },
-	peakAt:     func(n int, at string) string { return strconv.Itoa(n) + " 人(" + at + ")" },
-	peopleText: func(n int) string { return strconv.Itoa(n) + " 人" },
-	unreadable: func(n int) string { return strconv.Itoa(n) + " 条记录时间无法识别,未计入" },
-}
-
-func pluralEN(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
+// labelsByLang are the summary's words in each catalog language, read
+// from the catalog once.
+var labelsByLang = func() map[string]*labels {
+	m := make(map[string]*labels, len(catalog.Languages))
+	for _, lang := range catalog.Languages {
+		m[lang] = newLabels(catalog.For(lang))
 	}
-	return strconv.Itoa(n) + " " + many
+	return m
+}()
+
+func newLabels(p *catalog.Printer) *labels {
+	return &labels{
+		attendance: p.T("summary.attendance"), people: p.T("summary.people"), sessions: p.T("summary.sessions"),
+		span: p.T("summary.span"), avgMedian: p.T("summary.avg_median"), peak: p.T("summary.peak"),
+		attendLevel: p.T("summary.attend_level"), present: p.T("summary.present"), partial: p.T("summary.partial"),
+		brief: p.T("summary.brief"), scheduled: p.T("summary.scheduled"), observed: p.T("summary.observed"),
+		late: p.T("summary.late"), early: p.T("summary.early"), stillIn: p.T("summary.still_in"),
+		endUnknown: p.T("summary.end_unknown"), uninvited: p.T("summary.uninvited"), notInvited: p.T("summary.not_invited"),
+		invited: p.T("summary.invited"), noShows: p.T("summary.no_shows"), devices: p.T("summary.devices"),
+		media: p.T("summary.media"), depts: p.T("summary.depts"), other: p.T("summary.others"),
+		noDept: p.T("summary.no_dept"), unknown: p.T("summary.unknown"), noName: p.T("summary.no_name"),
+		none: p.T("summary.none"), timeUnknown: p.T("summary.time_unknown"),
+		sep: p.T("summary.sep"), colon: p.T("summary.colon"),
+		meeting:    func(id string) string { return p.T("summary.meeting", catalog.Args{"ID": id}) },
+		filtered:   func(q string) string { return p.T("summary.filtered", catalog.Args{"Search": q}) },
+		seconds:    func(sec string) string { return p.T("summary.seconds", catalog.Args{"S": sec}) },
+		minutes:    func(m, sec string) string { return p.T("summary.minutes", catalog.Args{"M": m, "S": sec}) },
+		hours:      func(h, m string) string { return p.T("summary.hours", catalog.Args{"H": h, "M": m}) },
+		joins:      func(n int) string { return p.N("summary.joins", n) },
+		more:       func(n int) string { return p.N("summary.more", n) },
+		peakAt:     func(n int, at string) string { return p.T("summary.peak_at", catalog.Args{"N": n, "At": at}) },
+		peopleText: func(n int) string { return p.N("summary.people_count", n) },
+		unreadable: func(n int) string { return p.N("summary.unreadable", n) },
+	}
 }
 
-// labelsFor returns the labels of lang: zh-CN for any "zh…" tag, en-US
-// otherwise.
-func labelsFor(lang string) *labels {
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(lang)), "zh") {
-		return &labelsZH
-	}
-	return &labelsEN
-}
+// labelsFor returns the labels of lang: the catalog language nearest to
+// it (zh-CN for any Chinese tag), en-US otherwise.
+func labelsFor(lang string) *labels { return labelsByLang[catalog.Match(lang, catalog.Default)] }
