@@ -139,7 +139,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		text = req.p.T("share.done_in", catalog.Args{"Channel": channel})
 	}
 	if long {
-		up := h.csvUpload(rep, formatting.Shared, channel, ts)
+		up := h.csvUpload(rep, formatting.Shared, h.channel.Lang(), channel, ts)
 		up.Comment = h.channel.T("share.file_comment")
 		if err := h.out.Upload(ctx, up); err != nil {
 			h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload to channel failed", slog.String("channel", channel), slog.Any("err", err))
@@ -155,7 +155,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 // did not) and whether it was sent. A file cannot be ephemeral, so the DM
 // is the private place for it.
 func (h *Handler) csvToDM(ctx context.Context, req Request, rep *attendance.Report, aud formatting.Audience, res *Result) (string, bool) {
-	if failure, ok := h.fileToDM(ctx, req, h.csvUpload(rep, aud, "", ""), req.p.T("file.csv")); !ok {
+	if failure, ok := h.fileToDM(ctx, req, h.csvUpload(rep, aud, req.p.Lang(), "", ""), req.p.T("file.csv")); !ok {
 		return req.p.Join(failure, req.p.T("file.try_csv")), false
 	}
 	res.note(store.AuditCSV, store.AudienceDM)
@@ -178,8 +178,9 @@ func (h *Handler) fileToDM(ctx context.Context, req Request, up Upload, what str
 	return "", true
 }
 
-func (h *Handler) csvUpload(rep *attendance.Report, aud formatting.Audience, channel, ts string) Upload {
-	f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: aud, Location: h.loc})
+// csvUpload is the CSV of rep for aud, titled in lang.
+func (h *Handler) csvUpload(rep *attendance.Report, aud formatting.Audience, lang, channel, ts string) Upload {
+	f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: aud, Location: h.loc, Lang: lang})
 	return Upload{ChannelID: channel, ThreadTS: ts, Filename: f.Name, Title: f.Title, Content: f.Content}
 }
 

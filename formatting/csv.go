@@ -14,6 +14,7 @@ import (
 type CSVOptions struct {
 	Audience Audience       // Shared masks numbers, number-like names and number keys
 	Location *time.Location // zone of the ISO 8601 times; nil = UTC
+	Lang     string         // language of CSVFile's title: "en-US" (default) or "zh-CN"
 }
 
 // CSVHeader is the header row of WriteCSV. It is English snake_case in every

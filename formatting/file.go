@@ -12,7 +12,7 @@ import (
 // bytes.
 type File struct {
 	Name    string // attendees-<meeting ID or confUUID>.csv, letters, digits and dashes only
-	Title   string // "Attendees: <subject>", at most 200 characters
+	Title   string // "Attendees: <subject>" in CSVOptions.Lang, at most 200 characters
 	Content []byte
 }
 
@@ -25,12 +25,10 @@ func CSVFile(r *attendance.Report, o CSVOptions) File {
 	if id == "" {
 		id = r.Meeting.ConfUUID
 	}
-	title := "Attendees"
-	if r.Meeting.Subject != "" {
-		title = "Attendees: " + r.Meeting.Subject
-	}
+	l := labelsFor(o.Lang)
+	title := l.fileTitle(r.Meeting.Subject)
 	if r.Search != "" {
-		title += " (filtered: " + r.Search + ")"
+		title += " (" + l.filtered(r.Search) + ")"
 	}
 	if utf8.RuneCountInString(title) > 200 {
 		title = string([]rune(title)[:199]) + "…"

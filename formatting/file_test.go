@@ -10,17 +10,19 @@ func TestCSVFile(t *testing.T) {
 	tests := []struct {
 		name              string
 		m                 Meeting
+		lang              string
 		wantName, wantTtl string
 	}{
-		{"meeting id", Meeting{MeetingID: "9601234501", ConfUUID: "x", Subject: "Weekly"}, "attendees-9601234501.csv", "Attendees: Weekly"},
-		{"uuid only", Meeting{ConfUUID: "5d0c8f3a-2b1e"}, "attendees-5d0c8f3a-2b1e.csv", "Attendees"},
-		{"hostile id", Meeting{MeetingID: "../../etc/passwd"}, "attendees-etcpasswd.csv", "Attendees"},
-		{"nothing safe", Meeting{MeetingID: "会议"}, "attendees-meeting.csv", "Attendees"},
-		{"long subject", Meeting{MeetingID: "1", Subject: strings.Repeat("é", 300)}, "attendees-1.csv", "Attendees: " + strings.Repeat("é", 188) + "…"},
+		{"meeting id", Meeting{MeetingID: "9601234501", ConfUUID: "x", Subject: "Weekly"}, "", "attendees-9601234501.csv", "Attendees: Weekly"},
+		{"uuid only", Meeting{ConfUUID: "5d0c8f3a-2b1e"}, "", "attendees-5d0c8f3a-2b1e.csv", "Attendees"},
+		{"hostile id", Meeting{MeetingID: "../../etc/passwd"}, "", "attendees-etcpasswd.csv", "Attendees"},
+		{"nothing safe", Meeting{MeetingID: "会议"}, "", "attendees-meeting.csv", "Attendees"},
+		{"in Chinese", Meeting{MeetingID: "9601234501", Subject: "周会"}, "zh-CN", "attendees-9601234501.csv", "参会名单:周会"},
+		{"long subject", Meeting{MeetingID: "1", Subject: strings.Repeat("é", 300)}, "", "attendees-1.csv", "Attendees: " + strings.Repeat("é", 188) + "…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := CSVFile(analyze(tt.m, t0), CSVOptions{})
+			f := CSVFile(analyze(tt.m, t0), CSVOptions{Lang: tt.lang})
 			if f.Name != tt.wantName || f.Title != tt.wantTtl {
 				t.Errorf("CSVFile = %q, %q; want %q, %q", f.Name, f.Title, tt.wantName, tt.wantTtl)
 			}

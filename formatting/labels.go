@@ -36,9 +36,10 @@ type labels struct {
 	sep         string // between items of a list
 	colon       string // after a label, before a list
 
-	meeting    func(id string) string     // header when there is no subject
-	filtered   func(search string) string // after the title of a filtered summary
-	seconds    func(s string) string      // durations: 42s, 5m 03s, 1h 05m
+	meeting    func(id string) string      // header when there is no subject
+	fileTitle  func(subject string) string // a CSV file's title
+	filtered   func(search string) string  // after the title of a filtered summary
+	seconds    func(s string) string       // durations: 42s, 5m 03s, 1h 05m
 	minutes    func(m, s string) string
 	hours      func(h, m string) string
 	joins      func(n int) string
@@ -71,7 +72,13 @@ func newLabels(p *catalog.Printer) *labels {
 		noDept: p.T("summary.no_dept"), unknown: p.T("summary.unknown"), noName: p.T("summary.no_name"),
 		none: p.T("summary.none"), timeUnknown: p.T("summary.time_unknown"),
 		sep: p.T("summary.sep"), colon: p.T("summary.colon"),
-		meeting:    func(id string) string { return p.T("summary.meeting", catalog.Args{"ID": id}) },
+		meeting: func(id string) string { return p.T("summary.meeting", catalog.Args{"ID": id}) },
+		fileTitle: func(subject string) string {
+			if subject == "" {
+				return p.T("summary.file")
+			}
+			return p.T("summary.file_of", catalog.Args{"Subject": subject})
+		},
 		filtered:   func(q string) string { return p.T("summary.filtered", catalog.Args{"Search": q}) },
 		seconds:    func(sec string) string { return p.T("summary.seconds", catalog.Args{"S": sec}) },
 		minutes:    func(m, sec string) string { return p.T("summary.minutes", catalog.Args{"M": m, "S": sec}) },

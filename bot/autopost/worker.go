@@ -114,7 +114,7 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	s.audited(p, ts, rep)
 	// From here the message exists: never retry the post itself.
 	if long {
-		f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location})
+		f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location, Lang: s.cfg.Lang})
 		if err := s.poster.UploadCSV(send, p.ChannelID, ts, f.Name, f.Title, f.Content); err != nil {
 			log.LogAttrs(record, slog.LevelWarn, "autopost CSV upload failed; the summary is posted without it", slog.Any("err", err))
 		}
