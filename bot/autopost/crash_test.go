@@ -17,7 +17,6 @@ import (
 // once, finding the message its predecessor got into the channel by the
 // marker in its metadata rather than posting it again.
 func TestClaimAfterACrash(t *testing.T) {
-	errHistoryDown := errors.New("slack: service_unavailable")
 	tests := []struct {
 		name       string
 		marked     bool  // the dead owner marked the post as sending
@@ -34,62 +33,66 @@ func TestClaimAfterACrash(t *testing.T) {
 		{"history down: try again later", true, true, errHistoryDown, 1, 2, OutcomeFound},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, storetest.SQLiteURL(t), Config{})
-			e.reporter.set(uuid1, "Alice")
-			enqueueNow(t, e, uuid1, "C")
-			ctx := t.Context()
-			ps, err := e.store.Claim(ctx, "dead", e.clock.Now(), 10*time.Minute, 1)
-			if err != nil || len(ps) != 1 {
-				t.Fatalf("Claim = %v, %v", ps, err)
-			}
-			if tt.marked {
-				if err := e.store.MarkSending(ctx, ps[0].ID, "dead", e.clock.Now()); err != nil {
-					t.Fatal(err)
+		eachBackend(t, func(t *testing.T, url string) {
+			t.Run(tt.name, func(t *testing.T) {
+				e := newEnv(t, url, Config{})
+				e.reporter.set(uuid1, "Alice")
+				enqueueNow(t, e, uuid1, "C")
+				ctx := t.Context()
+				ps, err := e.store.Claim(ctx, "dead", e.clock.Now(), 10*time.Minute, 1)
+				if err != nil || len(ps) != 1 {
+					t.Fatalf("Claim = %v, %v", ps, err)
 				}
-			}
-			var deadTS string
-			if tt.posted {
-				if deadTS, err = e.poster.Post(ctx, "C", formatting.Message{Text: "Sync"}, uuid1); err != nil {
-					t.Fatal(err)
+				if tt.marked {
+					if err := e.store.MarkSending(ctx, ps[0].ID, "dead", e.clock.Now()); err != nil {
+						t.Fatal(err)
+					}
 				}
-			}
-			// The process is gone; its claim runs out.
-			e.clock.Advance(11 * time.Minute)
-			e.poster.historyErr = tt.historyErr
-			e.work(t)
-			if errors.Is(tt.historyErr, errHistoryDown) {
-				if e.outcomes.get(OutcomeRetry) != 1 || len(e.poster.Posts()) != 1 {
-					t.Fatalf("history down: outcomes %v, posts %d; want a retry and no post", e.outcomes.n, len(e.poster.Posts()))
+				var deadTS string
+				if tt.posted {
+					if deadTS, err = e.poster.Post(ctx, "C", formatting.Message{Text: "Sync"}, uuid1); err != nil {
+						t.Fatal(err)
+					}
 				}
-				e.poster.historyErr = nil
-				e.clock.Advance(Backoff(0))
+				// The process is gone; its claim runs out.
+				e.clock.Advance(11 * time.Minute)
+				e.poster.historyErr = tt.historyErr
 				e.work(t)
-			}
-			if got := len(e.poster.Posts()); got != tt.wantPosts {
-				t.Errorf("posts = %d; want %d", got, tt.wantPosts)
-			}
-			if e.poster.lookups != tt.wantLookup {
-				t.Errorf("history lookups = %d; want %d", e.poster.lookups, tt.wantLookup)
-			}
-			if e.outcomes.get(tt.wantOut) != 1 {
-				t.Errorf("outcomes = %v; want one %s", e.outcomes.n, tt.wantOut)
-			}
-			p, _, err := e.store.Get(ctx, uuid1, "C")
-			if err != nil || p.State != store.StatePosted {
-				t.Fatalf("post = %+v, %v; want posted", p, err)
-			}
-			if tt.wantOut == OutcomeFound && p.PostedTS != deadTS {
-				t.Errorf("recorded ts %s; want the message the dead owner posted, %s", p.PostedTS, deadTS)
-			}
-			for _, sp := range e.poster.Posts() {
-				if sp.Key != uuid1 {
-					t.Errorf("post without its marker: %+v", sp)
+				if errors.Is(tt.historyErr, errHistoryDown) {
+					if e.outcomes.get(OutcomeRetry) != 1 || len(e.poster.Posts()) != 1 {
+						t.Fatalf("history down: outcomes %v, posts %d; want a retry and no post", e.outcomes.n, len(e.poster.Posts()))
+					}
+					e.poster.historyErr = nil
+					e.clock.Advance(Backoff(0))
+					e.work(t)
 				}
-			}
+				if got := len(e.poster.Posts()); got != tt.wantPosts {
+					t.Errorf("posts = %d; want %d", got, tt.wantPosts)
+				}
+				if e.poster.lookups != tt.wantLookup {
+					t.Errorf("history lookups = %d; want %d", e.poster.lookups, tt.wantLookup)
+				}
+				if e.outcomes.get(tt.wantOut) != 1 {
+					t.Errorf("outcomes = %v; want one %s", e.outcomes.n, tt.wantOut)
+				}
+				p, _, err := e.store.Get(ctx, uuid1, "C")
+				if err != nil || p.State != store.StatePosted {
+					t.Fatalf("post = %+v, %v; want posted", p, err)
+				}
+				if tt.wantOut == OutcomeFound && p.PostedTS != deadTS {
+					t.Errorf("recorded ts %s; want the message the dead owner posted, %s", p.PostedTS, deadTS)
+				}
+				for _, sp := range e.poster.Posts() {
+					if sp.Key != uuid1 {
+						t.Errorf("post without its marker: %+v", sp)
+					}
+				}
+			})
 		})
 	}
 }
+
+var errHistoryDown = errors.New("slack: service_unavailable")
 
 // TestMarkSendingKeepsTheFirstTime: a retried post looks in the history
 // from its first attempt, when a message may first have appeared.
