@@ -49,7 +49,9 @@ func lockSQLite(dbPath string) (l *fileLock, first bool, err error) {
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, false, fmt.Errorf("open sqlite store: lock file: %w", err)
+		// Typically a read-only root filesystem: the file's directory must
+		// be writable (WAL files live there too).
+		return nil, false, fmt.Errorf("open sqlite store: %w (its directory must be writable: mount a volume there, or use PostgreSQL)", err)
 	}
 	if err := flockExclusive(f); err != nil {
 		holder, _ := os.ReadFile(path)

@@ -143,3 +143,12 @@ func TestCheckNeedsAWrite(t *testing.T) {
 		t.Errorf("Check of a read-only store = %v; want it to fail", err)
 	}
 }
+
+// A store in a directory that cannot be written (a read-only root
+// filesystem) says what to do instead of "unable to open database file".
+func TestSQLiteInAReadOnlyPlace(t *testing.T) {
+	_, err := Open(t.Context(), "/proc/attendees.db")
+	if err == nil || !strings.Contains(err.Error(), "directory must be writable") {
+		t.Errorf("Open in a read-only directory = %v; want it to say the directory must be writable", err)
+	}
+}
