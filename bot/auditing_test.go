@@ -58,7 +58,7 @@ func (f *fakeTrail) summary() string {
 func TestHandleRecordsWhatWasShown(t *testing.T) {
 	// Buttons carry a reference, signed for the presser once the handler
 	// (and its key) exists.
-	signed := lookupRef{ConfUUID: uuidA, Search: "Person 01"}
+	signed := lookupRef{ConfUUID: uuidA, Search: "Person 02"}
 	plain := lookupRef{ConfUUID: uuidA}
 	button := func(action string, ref lookupRef) Request {
 		r := slash("")
@@ -78,7 +78,7 @@ func TestHandleRecordsWhatWasShown(t *testing.T) {
 		{"long lookup sends the CSV", slash(uuidA), 30, nil, "lookup/private ok, csv/dm ok", true},
 		{"lookup whose CSV failed", slash(uuidA + " csv"), 3, func(_ *Config, o *fakeOut) { o.upErr = slack.SlackErrorResponse{Err: "ratelimited"} }, "lookup/private ok", true},
 		{"lookup of a missing meeting", slash("ffffffffffffffffffffffffffffffff"), 3, nil, "lookup/private not_found", false},
-		{"a search is never stored", slash(uuidA + ` search:"Person 01"`), 3, nil, "lookup/private ok", true},
+		{"a search is never stored", slash(uuidA + ` search:"Person 02"`), 3, nil, "lookup/private ok", true},
 		{"open button", button(actionOpen, ref), 3, nil, "lookup/private ok", true},
 		{"CSV button", button(actionCSV, ref), 3, nil, "csv/dm ok", true},
 		{"CSV button, DM fails", button(actionCSV, ref), 3, func(_ *Config, o *fakeOut) { o.dmErr = slack.SlackErrorResponse{Err: "cannot_dm_bot"} }, "", false},

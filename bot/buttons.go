@@ -30,28 +30,24 @@ func newButtonKey(botToken meeting.Secret) buttonKey {
 		return k
 	}
 	m := hmac.New(sha256.New, []byte(botToken.Reveal()))
-	m.Write([]byte("attendees-bot button values v1"))
+	m.Write([]byte("attendees-bot button values v2"))
 	return m.Sum(nil)
 }
 
-// mac is the signature of ref for userID, 128 bits in base64url.
-func (k buttonKey) mac(ref lookupRef, userID string) string {
+// mac is the signature of a button value's fields (all but "s"): their
+// URL encoding, which sorts the keys and escapes the values, so no field
+// can be shifted into another.
+func (k buttonKey) mac(fields url.Values) string {
 	m := hmac.New(sha256.New, k)
-	// Newlines cannot occur in a UUID or a user ID and the search comes
-	// last, so the fields cannot be shifted into one another.
-	m.Write([]byte(strings.ToLower(ref.ConfUUID) + "\n" + userID + "\n" + ref.Channel + "\n" + ref.Search))
+	m.Write([]byte(fields.Encode()))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
 
 // sign returns the button value for ref, made for userID.
 func (k buttonKey) sign(ref lookupRef, userID string) string {
-	v := url.Values{"c": {ref.ConfUUID}, "u": {userID}, "s": {k.mac(ref, userID)}}
-	if ref.Search != "" {
-		v.Set("q", ref.Search)
-	}
-	if ref.Channel != "" {
-		v.Set("ch", ref.Channel)
-	}
+	v := ref.values()
+	v.Set("u", userID)
+	v.Set("s", k.mac(v))
 	return v.Encode()
 }
 
@@ -66,18 +62,34 @@ func (k buttonKey) verify(value, userID string) (lookupRef, error) {
 		return lookupRef{}, errStaleButton
 	}
 	for key, vals := range v {
-		if len(vals) != 1 || (key != "c" && key != "q" && key != "u" && key != "s" && key != "ch") {
+		switch key {
+		case "c", "q", "ch", "m", "t", "a", "b", "u", "s":
+		default:
+			return lookupRef{}, errStaleButton
+		}
+		if len(vals) != 1 {
 			return lookupRef{}, errStaleButton
 		}
 	}
-	ref := lookupRef{ConfUUID: v.Get("c"), Search: v.Get("q"), Channel: v.Get("ch")}
-	if meeting.ValidateConfUUID(ref.ConfUUID) != nil || (ref.Channel != "" && !validChannelID(ref.Channel)) || !hmac.Equal([]byte(v.Get("s")), []byte(k.mac(ref, v.Get("u")))) {
+	sig := v.Get("s")
+	v.Del("s")
+	if !hmac.Equal([]byte(sig), []byte(k.mac(v))) {
 		return lookupRef{}, errStaleButton
+	}
+	ref, err := refOf(v, true)
+	if err != nil {
+		return lookupRef{}, err
 	}
 	if v.Get("u") != userID {
 		return lookupRef{}, inputError("input.not_yours")
 	}
 	return ref, nil
+}
+
+// signed reports whether a button value carries a signature.
+func signed(value string) bool {
+	v, err := url.ParseQuery(value)
+	return err == nil && v.Has("s")
 }
 
 // key is ref in a normal form, for telling two presses of the same share

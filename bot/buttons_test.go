@@ -5,8 +5,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/attendees-bot/attendees-bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -119,5 +122,39 @@ func TestMentionOnlyWritesUserIDs(t *testing.T) {
 	}
 	if got := mention(p, "U1><!channel><@U2"); strings.ContainsAny(got, "<>!") {
 		t.Errorf("mention of a hostile ID = %q; want no mrkdwn", got)
+	}
+}
+
+// A filtered lookup fetches no conference detail, so its buttons carry the
+// conference's subject, ID and times, signed like the rest, within Slack's
+// 2,000 characters whatever the subject and search.
+func TestButtonValueCarriesTheConference(t *testing.T) {
+	k := newButtonKey("xoxb-test-token")
+	start := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	m := attendance.Meeting{ConfUUID: uuidA, MeetingID: "9601234501", Subject: strings.Repeat("周会🎉", 100), Start: start, End: start.Add(time.Hour)}
+	ref := lookupRef{ConfUUID: uuidA, Search: strings.Repeat("🎉", maxSearch), Channel: "C0123ABCD"}.withConference(m)
+	value := k.sign(ref, "U0123456789ABCDEF")
+	if len(value) > 2000 {
+		t.Errorf("button value of %d characters; Slack takes 2,000", len(value))
+	}
+	got, err := k.verify(value, "U0123456789ABCDEF")
+	if err != nil || got != ref || !utf8.ValidString(got.Subject) || !strings.HasPrefix(m.Subject, got.Subject) || got.conference().Start != start {
+		t.Fatalf("verify = %+v, %v; want %+v", got, err, ref)
+	}
+	for _, tamper := range []string{"t=%E5%91%A8", "a=1", "m=1", "b=x"} {
+		v := mustQuery(t, value)
+		kv := strings.SplitN(tamper, "=", 2)
+		val, _ := url.QueryUnescape(kv[1])
+		v.Set(kv[0], val)
+		if _, err := k.verify(v.Encode(), "U0123456789ABCDEF"); err == nil {
+			t.Errorf("a value with %s changed was accepted", kv[0])
+		}
+	}
+	if r := (lookupRef{ConfUUID: uuidA}).withConference(m); r.Subject != "" || !r.Start.IsZero() {
+		t.Errorf("an unfiltered reference carries %+v; the detail tells it", r)
+	}
+	// An unsigned value (an Open button) cannot bring a subject with it.
+	if r, err := parseRef(ref.String()); err != nil || r.Subject != "" || !r.Start.IsZero() || r.Search != ref.Search {
+		t.Errorf("parseRef of an unsigned value = %+v, %v; want the conference and filter only", r, err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/attendees-bot/attendees-bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -47,7 +48,11 @@ var errorTable = []struct {
 		}
 		return (&InputError{Key: "error.invalid", Usage: true}).Message(p, cmd)
 	}},
-	{is(errNoMatch), outcomeNotFound, message("error.no_match")},
+	{isNotFound, outcomeNotFound, func(err error, p *catalog.Printer, cmd string) string {
+		var nf *notFound
+		errors.As(err, &nf)
+		return p.T(nf.key, nf.with(catalog.Args{"Cmd": cmd}, formatting.Escape))
+	}},
 	{is(meeting.ErrNotFound), outcomeNotFound, message("error.not_found")},
 	{is(meeting.ErrForbidden), outcomeForbidden, message("error.forbidden")},
 	{is(meeting.ErrUnauthorized), outcomeForbidden, message("error.unauthorized")},
@@ -65,6 +70,11 @@ var errorTable = []struct {
 }
 
 func is(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
+
+func isNotFound(err error) bool {
+	var nf *notFound
+	return errors.As(err, &nf)
+}
 
 func message(key string) func(error, *catalog.Printer, string) string {
 	return func(_ error, p *catalog.Printer, cmd string) string { return p.T(key, catalog.Args{"Cmd": cmd}) }
@@ -153,6 +163,16 @@ func UserMessage(err error, command string) string {
 			text = p.T(row.key)
 		}
 	}
+	if nf := (*notFound)(nil); errors.As(err, &nf) {
+		key := nf.key
+		switch key { // where the Slack sentence points at Slack
+		case "error.no_match_words":
+			key = "cli.no_match_words"
+		case "error.no_match_newest":
+			key = "cli.no_match_newest"
+		}
+		text = p.T(key, nf.with(nil, func(s string) string { return s }))
+	}
 	var ie *InputError
 	if errors.As(err, &ie) && ie.Usage {
 		text = p.Join(p.T(ie.Key, ie.Args), p.T("cli.usage", catalog.Args{"Cmd": command}))
@@ -165,7 +185,6 @@ var cliMessages = []struct {
 	err error
 	key string
 }{
-	{errNoMatch, "cli.no_match"},
 	{meeting.ErrUnauthorized, "cli.unauthorized"},
 	{meeting.ErrTooLarge, "cli.too_large_answer"},
 	{meeting.ErrTooManyRecords, "cli.too_large"},

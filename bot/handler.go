@@ -10,6 +10,7 @@ import (
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -354,7 +355,7 @@ func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
 		if err != nil {
 			return Result{}, fmt.Errorf("recent meetings: %w", err)
 		}
-		msg := choicesMessage(req.p, req.p.T("choices.recent"), req.p.T("choices.recent_empty"), confs, cmd.Search, h.loc)
+		msg := choicesMessage(req.p, req.p.T("choices.recent"), req.p.T("choices.recent_empty"), confs, h.openValue(req, cmd.Search), h.loc)
 		return Result{}, h.reply(ctx, req, msg)
 	}
 	return h.find(ctx, req, cmd, lookupRef{})
@@ -375,17 +376,38 @@ func (h *Handler) find(ctx context.Context, req Request, cmd Command, ref lookup
 			title = req.p.T("choices.too_many", catalog.Args{"N": maxChoices, "Target": target})
 			others = others[:maxChoices]
 		}
-		return Result{}, h.reply(ctx, req, choicesMessage(req.p, title, "", others, cmd.Search, h.loc))
+		return Result{}, h.reply(ctx, req, choicesMessage(req.p, title, "", others, h.openValue(req, cmd.Search), h.loc))
 	}
 	ref.ConfUUID, ref.Search = conf.ConfUUID, cmd.Search
 	return h.lookup(ctx, req, conf, others, ref, cmd.CSV)
 }
 
-// open answers a tap on one of several offered conferences.
+// open answers a tap on one of several offered conferences. A filtered
+// list's buttons are signed and know the conference (see openValue).
 func (h *Handler) open(ctx context.Context, req Request) (Result, error) {
-	ref, err := parseRef(req.Value)
+	var ref lookupRef
+	var err error
+	if signed(req.Value) {
+		ref, err = h.buttons.verify(req.Value, req.UserID)
+	} else {
+		ref, err = parseRef(req.Value)
+	}
 	if err != nil {
 		return Result{}, err
 	}
-	return h.lookup(ctx, req, meeting.Conference{ConfUUID: ref.ConfUUID}, nil, ref, false)
+	return h.lookup(ctx, req, ref.conference(), nil, ref, false)
+}
+
+// openValue makes the values of the buttons that open one of several
+// conferences for req's user: signed, with what the list knows of each
+// conference, when they open a filtered lookup.
+func (h *Handler) openValue(req Request, search string) func(meeting.Conference) string {
+	return func(c meeting.Conference) string {
+		ref := lookupRef{ConfUUID: c.ConfUUID, Search: search}
+		if search == "" {
+			return ref.String()
+		}
+		ref = ref.withConference(attendance.Meeting{MeetingID: c.ConferenceID, Subject: c.Subject, Start: c.Start, End: c.End})
+		return h.buttons.sign(ref, req.UserID)
+	}
 }

@@ -239,7 +239,7 @@ func TestHandleErrors(t *testing.T) {
 		{"limited", uuidA, fail(fmt.Errorf("x: %w", meeting.ErrRateLimited)), outcomeUnavailable, "busy", 2},
 		{"too large", uuidA, fail(fmt.Errorf("x: %w", meeting.ErrTooLarge)), outcomeTooLarge, "more data for that meeting than the bot will read", 2},
 		{"internal", uuidA, fail(errors.New("boom")), outcomeInternal, "reference `", 2},
-		{"subject none", "weekly sync", &fakeSource{history: func(context.Context, meeting.HistoryQuery) ([]meeting.Conference, error) { return nil, nil }}, outcomeNotFound, "No meeting in the last 30 days", 1},
+		{"subject none", "weekly sync", &fakeSource{history: func(context.Context, meeting.HistoryQuery) ([]meeting.Conference, error) { return nil, nil }}, outcomeNotFound, "no meeting of the last 30 days with every word of “weekly sync” in its subject", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -365,10 +365,12 @@ func TestHandleMeetingIDWithInstances(t *testing.T) {
 func TestHandleSubjectChoices(t *testing.T) {
 	confs := []meeting.Conference{
 		{ConfUUID: uuidA, Subject: "<!channel> sync", Start: t0},
-		{ConfUUID: uuidB, Subject: "sync 2", Start: t0},
+		{ConfUUID: "00000000000000000000000000000001", Subject: "planning", Start: t0},
+		{ConfUUID: uuidB, Subject: "SYNC 2", Start: t0},
 	}
 	src := &fakeSource{history: func(_ context.Context, q meeting.HistoryQuery) ([]meeting.Conference, error) {
-		if q.SearchKey != "sync" || q.Start.IsZero() || q.End.IsZero() {
+		// The server's searchKey is not trusted: the bot matches subjects.
+		if q.SearchKey != "" || q.Start.IsZero() || q.End.IsZero() || q.Max < 1000 {
 			t.Errorf("history query = %+v", q)
 		}
 		return confs, nil

@@ -132,12 +132,12 @@ func (h *Handler) publishHome(ctx context.Context, req Request, recent []meeting
 		if i == homeRecentMax {
 			break
 		}
-		blocks = append(blocks, conferenceLine(p, c, "", h.loc))
+		blocks = append(blocks, conferenceLine(p, c, lookupRef{ConfUUID: c.ConfUUID}.String(), h.loc))
 	}
 	if mine := h.history.of(req.UserID); len(mine) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock(), section("*"+p.T("home.mine")+"*"))
 		for _, c := range mine {
-			blocks = append(blocks, conferenceLine(p, c, "", h.loc))
+			blocks = append(blocks, conferenceLine(p, c, lookupRef{ConfUUID: c.ConfUUID}.String(), h.loc))
 		}
 	}
 	blocks = append(blocks, slack.NewDividerBlock(),

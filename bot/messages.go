@@ -25,8 +25,9 @@ func helpMessage(p *catalog.Printer, command string) formatting.Message {
 	return textMessage(p.T("help.text", catalog.Args{"Cmd": command}))
 }
 
-// choicesMessage lists conferences, one tappable line each, newest first.
-func choicesMessage(p *catalog.Printer, title, empty string, confs []meeting.Conference, search string, loc *time.Location) formatting.Message {
+// choicesMessage lists conferences, one tappable line each, newest first;
+// value makes each line's button value.
+func choicesMessage(p *catalog.Printer, title, empty string, confs []meeting.Conference, value func(meeting.Conference) string, loc *time.Location) formatting.Message {
 	if len(confs) == 0 {
 		return textMessage(empty)
 	}
@@ -35,7 +36,7 @@ func choicesMessage(p *catalog.Printer, title, empty string, confs []meeting.Con
 		if i == maxChoices {
 			break
 		}
-		blocks = append(blocks, conferenceLine(p, c, search, loc))
+		blocks = append(blocks, conferenceLine(p, c, value(c), loc))
 	}
 	return formatting.Message{Text: title, Blocks: blocks}
 }
@@ -60,15 +61,17 @@ func conferenceText(p *catalog.Printer, c meeting.Conference, loc *time.Location
 	return strings.Join(parts, " · ")
 }
 
-// conferenceLine is one conference with a "Show" button beside it.
-func conferenceLine(p *catalog.Printer, c meeting.Conference, search string, loc *time.Location) slack.Block {
-	btn := slack.NewButtonBlockElement(actionOpen, lookupRef{ConfUUID: c.ConfUUID, Search: search}.String(), plain(p.T("button.show")))
+// conferenceLine is one conference with a "Show" button beside it; value
+// is the button's value (Handler.openValue, or lookupRef.String).
+func conferenceLine(p *catalog.Printer, c meeting.Conference, value string, loc *time.Location) slack.Block {
+	btn := slack.NewButtonBlockElement(actionOpen, value, plain(p.T("button.show")))
 	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, conferenceText(p, c, loc), false, false),
 		nil, slack.NewAccessory(btn))
 }
 
-// instancesBlocks offers the other instances of a meeting ID.
-func instancesBlocks(p *catalog.Printer, others []meeting.Conference, search string, loc *time.Location) []slack.Block {
+// instancesBlocks offers the other instances of a meeting ID; value makes
+// each button's value.
+func instancesBlocks(p *catalog.Printer, others []meeting.Conference, value func(meeting.Conference) string, loc *time.Location) []slack.Block {
 	if len(others) == 0 {
 		return nil
 	}
@@ -79,7 +82,7 @@ func instancesBlocks(p *catalog.Printer, others []meeting.Conference, search str
 	}
 	blocks := []slack.Block{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false))}
 	for _, c := range others[:n] {
-		blocks = append(blocks, conferenceLine(p, c, search, loc))
+		blocks = append(blocks, conferenceLine(p, c, value(c), loc))
 	}
 	return blocks
 }

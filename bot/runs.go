@@ -120,7 +120,7 @@ func runsMessage(p *catalog.Printer, confs []meeting.Conference, reports []*atte
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, p.T("runs.each"), false, false)),
 	}
 	for _, c := range confs {
-		blocks = append(blocks, conferenceLine(p, c, "", loc))
+		blocks = append(blocks, conferenceLine(p, c, lookupRef{ConfUUID: c.ConfUUID}.String(), loc))
 	}
 	return formatting.Message{Text: text, Blocks: blocks}
 }

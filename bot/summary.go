@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/catalog"
@@ -26,6 +29,9 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 	h.history.add(req.UserID, rep.Meeting, h.now())
 	res := resultOf(rep)
 	res.note(store.AuditLookup, store.AudiencePrivate)
+	if sentence, none := NobodyMatches(rep, req.p); none {
+		return res, h.reply(ctx, req, textMessage(sentence))
+	}
 	opts := formatting.MessageOptions{Audience: formatting.Private, Lang: req.p.Lang(), InlineLimit: h.inline, Location: h.loc}
 	msg := formatting.Summary(rep, opts)
 	if wantCSV || msg.More > 0 {
@@ -34,7 +40,8 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 		msg = formatting.Summary(rep, opts)
 	}
 	ref.ConfUUID = conf.ConfUUID
-	msg.Blocks = append(msg.Blocks, instancesBlocks(req.p, others, ref.Search, h.loc)...)
+	ref = ref.withConference(rep.Meeting)
+	msg.Blocks = append(msg.Blocks, instancesBlocks(req.p, others, h.openValue(req, ref.Search), h.loc)...)
 	msg.Blocks = append(msg.Blocks, lookupActions(req.p, h.buttons.sign(ref, req.UserID), h.canShare(req, ref)))
 	return res, h.reply(ctx, req, msg)
 }
@@ -57,7 +64,26 @@ func (h *Handler) buttonReport(ctx context.Context, req Request) (*attendance.Re
 }
 
 func (h *Handler) reportOf(ctx context.Context, ref lookupRef) (*attendance.Report, error) {
-	return h.looker.Report(ctx, meeting.Conference{ConfUUID: ref.ConfUUID}, ref.Search)
+	return h.looker.Report(ctx, ref.conference(), ref.Search)
+}
+
+// NobodyMatches is the sentence (mrkdwn, in p's language) for a filtered
+// report without anybody in it, and whether it is one: there is nothing
+// to show, share or download.
+func NobodyMatches(rep *attendance.Report, p *catalog.Printer) (string, bool) {
+	if rep.Search == "" || len(rep.People) > 0 {
+		return "", false
+	}
+	m := &rep.Meeting
+	name := strings.TrimSpace(m.Subject)
+	switch {
+	case name != "":
+	case m.MeetingID != "":
+		name = groupDigits(m.MeetingID)
+	default:
+		name = m.ConfUUID
+	}
+	return p.T("lookup.nobody", catalog.Args{"Meeting": formatting.Escape(name), "Search": formatting.Escape(rep.Search)}), true
 }
 
 // csv answers the CSV button: the file goes to the requester's DM.
@@ -67,6 +93,9 @@ func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	res := resultOf(rep)
+	if sentence, none := NobodyMatches(rep, req.p); none {
+		return res, h.reply(ctx, req, textMessage(sentence))
+	}
 	note, sent := h.csvToDM(ctx, req, rep, formatting.Private, &res)
 	if !sent {
 		res.Outcome = outcomeSlack
@@ -104,6 +133,9 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	res := resultOf(rep)
+	if sentence, none := NobodyMatches(rep, req.p); none {
+		return res, h.reply(ctx, req, textMessage(sentence))
+	}
 	res.Audit = append(res.Audit, Audited{store.AuditShare, store.AudienceChannel, channel})
 	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.channel.Lang(), InlineLimit: h.inline, Location: h.loc}
 	// The file goes into the post's thread after the post exists, so the
@@ -190,34 +222,89 @@ func resultOf(rep *attendance.Report) Result {
 
 // lookupRef is what a button remembers: a conference, the people filter
 // and, for a summary in the DM about a message in a channel, that channel.
+// A filtered lookup does not fetch the conference's detail (it comes with
+// the invite list), so its signed buttons also carry what the detail would
+// tell: the meeting ID, subject and times.
 type lookupRef struct {
 	ConfUUID string
 	Search   string
 	Channel  string
+
+	MeetingID, Subject string
+	Start, End         time.Time
 }
 
-func (r lookupRef) String() string {
-	v := url.Values{"c": {r.ConfUUID}}
+// maxRefSubject bounds the subject a button carries, in bytes: with the
+// longest search a value stays within Slack's 2,000 characters.
+const maxRefSubject = 150
+
+// withConference is ref knowing, for a filtered lookup, what the lookup
+// learnt of the conference m.
+func (r lookupRef) withConference(m attendance.Meeting) lookupRef {
 	if r.Search != "" {
-		v.Set("q", r.Search)
+		r.MeetingID, r.Start, r.End = m.MeetingID, m.Start, m.End
+		r.Subject = strings.ToValidUTF8(m.Subject[:min(len(m.Subject), maxRefSubject)], "")
 	}
-	if r.Channel != "" {
-		v.Set("ch", r.Channel)
-	}
-	return v.Encode()
+	return r
 }
 
-// parseRef reads a button's value. Values come back from Slack, so every
-// part is checked.
+// conference is the conference r refers to, as far as r knows it.
+func (r lookupRef) conference() meeting.Conference {
+	return meeting.Conference{ConfUUID: r.ConfUUID, ConferenceID: r.MeetingID, Subject: r.Subject, Start: r.Start, End: r.End}
+}
+
+// values are r's fields in a button value: c, q, ch, m, t, and a and b
+// (the times in Unix seconds).
+func (r lookupRef) values() url.Values {
+	v := url.Values{"c": {r.ConfUUID}}
+	for key, s := range map[string]string{"q": r.Search, "ch": r.Channel, "m": r.MeetingID, "t": r.Subject} {
+		if s != "" {
+			v.Set(key, s)
+		}
+	}
+	for key, t := range map[string]time.Time{"a": r.Start, "b": r.End} {
+		if !t.IsZero() {
+			v.Set(key, strconv.FormatInt(t.Unix(), 10))
+		}
+	}
+	return v
+}
+
+func (r lookupRef) String() string { return r.values().Encode() }
+
+// parseRef reads an unsigned button value (an Open button, a picked
+// meeting): the conference, filter and channel only. Values come back from
+// Slack, so every part is checked.
 func parseRef(s string) (lookupRef, error) {
-	stale := inputError("input.stale_button")
 	v, err := url.ParseQuery(s)
 	if err != nil {
-		return lookupRef{}, stale
+		return lookupRef{}, errStaleButton
 	}
+	return refOf(v, false)
+}
+
+// refOf reads the fields of a button value, checking each; the
+// conference's details only when the value is signed (withDetail).
+func refOf(v url.Values, withDetail bool) (lookupRef, error) {
 	r := lookupRef{ConfUUID: v.Get("c"), Search: v.Get("q"), Channel: v.Get("ch")}
 	if meeting.ValidateConfUUID(r.ConfUUID) != nil || len(r.Search) > 4*maxSearch || (r.Channel != "" && !validChannelID(r.Channel)) {
-		return lookupRef{}, stale
+		return lookupRef{}, errStaleButton
+	}
+	if !withDetail {
+		return r, nil
+	}
+	r.MeetingID, r.Subject = v.Get("m"), v.Get("t")
+	for key, t := range map[string]*time.Time{"a": &r.Start, "b": &r.End} {
+		if s := v.Get(key); s != "" {
+			sec, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || sec < 0 || sec > 1<<40 {
+				return lookupRef{}, errStaleButton
+			}
+			*t = time.Unix(sec, 0).UTC()
+		}
+	}
+	if len(r.Subject) > maxRefSubject || len(r.MeetingID) > 20 || r.MeetingID != "" && !isDigits(r.MeetingID) {
+		return lookupRef{}, errStaleButton
 	}
 	return r, nil
 }

@@ -199,7 +199,7 @@ func TestLookupSpeaksCommandLine(t *testing.T) {
 		t.Errorf("lookup 960 123 4504 --format csv --search=zzzz-nobody = %.200q; want the CSV header and no rows", stdout.String())
 	}
 	stdout.Reset()
-	if err := run(t.Context(), []string{"lookup", "--", "--format"}, getenv(cliEnv(m)), nil, &stdout, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "No meeting in the last 30 days") {
+	if err := run(t.Context(), []string{"lookup", "--", "--format"}, getenv(cliEnv(m)), nil, &stdout, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "no meeting of the last 30 days with every word of “--format”") {
 		t.Errorf("after --, --format is a word: %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/attendees-bot/attendees-bot/bot"
+	"github.com/attendees-bot/attendees-bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
 )
 
@@ -87,6 +88,10 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
+	}
+	if sentence, none := bot.NobodyMatches(rep, catalog.For(catalog.English)); none {
+		_, err := io.WriteString(stdout, formatting.RenderText(formatting.Message{Text: sentence}))
+		return err
 	}
 	return writeText(stdout, rep, others, cfg.Location)
 }

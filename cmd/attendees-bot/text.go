@@ -23,6 +23,9 @@ func writeText(w io.Writer, rep *attendance.Report, others []meeting.Conference,
 	if strings.TrimSpace(title) == "" {
 		title = "(no subject)"
 	}
+	if rep.Search != "" {
+		title += " — filtered: " + printable(rep.Search)
+	}
 	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(displayWidth(title), 3), 80)))
 
 	var summary table
@@ -35,6 +38,9 @@ func writeText(w io.Writer, rep *attendance.Report, others []meeting.Conference,
 		span := rep.Start.In(loc).Format("2006-01-02 15:04") + " – " + rep.End.In(loc).Format("15:04 MST") + " (" + clock(rep.Span)
 		if rep.Scheduled {
 			span += ", scheduled"
+			if !m.Start.Equal(rep.Start) || !m.End.Equal(rep.End) { // the meeting overran
+				span += " " + m.Start.In(loc).Format("15:04") + " – " + m.End.In(loc).Format("15:04")
+			}
 		}
 		if rep.Ongoing {
 			span += ", still running"
@@ -42,6 +48,9 @@ func writeText(w io.Writer, rep *attendance.Report, others []meeting.Conference,
 		row("Span", span+")")
 	}
 	row("People", fmt.Sprintf("%d (%d records)", len(rep.People), rep.Sessions))
+	if rep.Unreadable > 0 {
+		row("Unreadable", fmt.Sprintf("%d records with unreadable times were left out", rep.Unreadable))
+	}
 	if len(rep.People) > 0 {
 		row("Average", clock(rep.Average)+", median "+clock(rep.Median))
 		if !rep.PeakAt.IsZero() {
@@ -62,11 +71,11 @@ func writeText(w io.Writer, rep *attendance.Report, others []meeting.Conference,
 		}
 	}
 	for _, c := range []struct {
-		label  string
-		counts []attendance.Count
-	}{{"Devices", rep.Devices}, {"Media", rep.Media}, {"Departments", rep.Depts}} {
+		label, none string
+		counts      []attendance.Count
+	}{{"Devices", "unknown", rep.Devices}, {"Media", "unknown", rep.Media}, {"Departments", "no department", rep.Depts}} {
 		if len(c.counts) > 0 {
-			row(c.label, counts(c.counts))
+			row(c.label, counts(c.counts, c.none))
 		}
 	}
 	summary.write(ew)
@@ -76,7 +85,11 @@ func writeText(w io.Writer, rep *attendance.Report, others []meeting.Conference,
 		people := table{{"NAME", "TIME", "JOINS", "DEPARTMENT", "NOTES"}}
 		for i := range rep.People {
 			p := &rep.People[i]
-			people.add(cell(firstNonEmpty(p.Name, p.Number, "(no name)")), clock(p.InMeeting), strconv.Itoa(p.Joins), cell(p.Dept), notes(p))
+			in := clock(p.InMeeting)
+			if !p.Timed() {
+				in = "unknown"
+			}
+			people.add(cell(firstNonEmpty(p.Name, p.Number, "(no name)")), in, strconv.Itoa(p.Joins), cell(p.Dept), notes(p))
 		}
 		people.write(ew)
 	}
@@ -103,10 +116,11 @@ func notes(p *attendance.Person) string {
 	return strings.Join(n, ", ")
 }
 
-func counts(cs []attendance.Count) string {
+// counts is a breakdown; none names the people without a value.
+func counts(cs []attendance.Count, none string) string {
 	parts := make([]string, len(cs))
 	for i, c := range cs {
-		parts[i] = printable(firstNonEmpty(c.Name, "other")) + " " + strconv.Itoa(c.N)
+		parts[i] = printable(firstNonEmpty(c.Name, none)) + " " + strconv.Itoa(c.N)
 	}
 	return strings.Join(parts, ", ")
 }
