@@ -12,7 +12,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/audit"
 	"github.com/attendees-bot/attendees-bot/bot/store"
-	"github.com/attendees-bot/attendees-bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
 )
 

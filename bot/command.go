@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/attendees-bot/attendees-bot/bot/subscription"
-	"github.com/attendees-bot/attendees-bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
-	"github.com/attendees-bot/attendees-bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 

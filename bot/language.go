@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/attendees-bot/attendees-bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // localeSource tells a Slack user's locale (users.info with include_locale).

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/attendees-bot/attendees-bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )

@@ -1,6 +1,6 @@
 package formatting
 
-import "github.com/attendees-bot/attendees-bot/catalog"
+import "github.com/attendees-bot/attendees-bot/formatting/catalog"
 
 // labels holds every visible word of the message in one language.
 type labels struct {

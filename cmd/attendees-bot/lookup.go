@@ -11,7 +11,7 @@ import (
 	"unicode"
 
 	"github.com/attendees-bot/attendees-bot/bot"
-	"github.com/attendees-bot/attendees-bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
 )
 

@@ -162,7 +162,7 @@ func TestPlural(t *testing.T) {
 }
 
 // sourceDirs are the packages whose sentences come from the catalog.
-var sourceDirs = []string{"../bot", "../bot/autopost", "../formatting"}
+var sourceDirs = []string{"../../bot", "../../bot/autopost", "..", "../../cmd/attendees-bot"}
 
 // keyArgs are the functions whose first argument is a message ID, and
 // keyFields the struct type and field holding one.
