@@ -12,8 +12,8 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/audit"
 	"github.com/attendees-bot/attendees-bot/bot/store"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // auditTrail records what the bot showed and reads it back; *audit.Trail

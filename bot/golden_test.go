@@ -15,8 +15,8 @@ import (
 	"github.com/attendees-bot/attendees-bot/bot/slackfake"
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/bot/subscription"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 

@@ -11,9 +11,9 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 

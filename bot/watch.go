@@ -12,8 +12,8 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/bot/subscription"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // watch manages the channel's automatic-post subscriptions. Changes are
