@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-var dateToken = regexp.MustCompile(`<!date\^[0-9]+\^\{date_short_pretty\} \{time\}\|[^<>|^&]*>|<!date\^[0-9]+\^\{time\}\|[^<>|^&]*>`)
+var dateToken = regexp.MustCompile(`<!date\^[0-9]+\^(\{date_short_pretty\} \{time\}|\{time\}|\{date_short\})\|[^<>|^&]*>`)
 
 // checkMessage asserts every Slack limit and that no control sequence other
 // than our date tokens (and the trusted FileNote) is in any text, and returns

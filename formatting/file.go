@@ -30,10 +30,15 @@ func CSVFile(r *attendance.Report, o CSVOptions) File {
 	if r.Search != "" {
 		title += " (" + l.filtered(r.Search) + ")"
 	}
-	if utf8.RuneCountInString(title) > 200 {
-		title = string([]rune(title)[:199]) + "…"
+	return File{Name: "attendees-" + fileSafe(id) + ".csv", Title: cutRunes(title, 200), Content: buf.Bytes()}
+}
+
+// cutRunes cuts s to at most n runes, marking a cut with "…".
+func cutRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return File{Name: "attendees-" + fileSafe(id) + ".csv", Title: title, Content: buf.Bytes()}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // fileSafe keeps letters, digits and dashes of s (at most 64).

@@ -47,6 +47,19 @@ type labels struct {
 	peakAt     func(n int, at string) string
 	peopleText func(n int) string
 	unreadable func(n int) string // records left out of the times
+
+	// A series of runs (SeriesSummary, SeriesLine).
+	lastRuns   func(n int) string                        // in the header
+	runs       string                                    // label of the runs and their dates
+	meetingID  string                                    // label
+	avg        func(d string) string                     // a member's time per attended run
+	lateTimes  func(n int) string                        // runs a member came late to
+	missedLast func(n int) string                        // the latest runs a member missed in a row
+	unreadRuns func(n, readable int, days string) string // the runs that could not be read, and their dates
+	fewerRuns  func(n, asked, days int) string           // the meeting ran fewer times than asked for
+	perRun     func(avg string) string                   // people per run
+	regulars   func(runs, n int) string
+	fewest     func(at string, n int) string
 }
 
 // labelsByLang are the summary's words in each catalog language, read
@@ -88,6 +101,22 @@ func newLabels(p *catalog.Printer) *labels {
 		peakAt:     func(n int, at string) string { return p.T("summary.peak_at", catalog.Args{"N": n, "At": at}) },
 		peopleText: func(n int) string { return p.N("summary.people_count", n) },
 		unreadable: func(n int) string { return p.N("summary.unreadable", n) },
+
+		lastRuns:   func(n int) string { return p.N("series.last_runs", n) },
+		runs:       p.T("series.runs"),
+		meetingID:  p.T("series.meeting_id"),
+		avg:        func(d string) string { return p.T("series.avg", catalog.Args{"D": d}) },
+		lateTimes:  func(n int) string { return p.N("series.late", n) },
+		missedLast: func(n int) string { return p.N("series.missed_last", n) },
+		unreadRuns: func(n, readable int, days string) string {
+			return p.N("series.unreadable", n, catalog.Args{"Readable": readable, "Days": days})
+		},
+		fewerRuns: func(n, asked, days int) string {
+			return p.N("series.fewer", n, catalog.Args{"Asked": asked, "Days": days})
+		},
+		perRun:   func(avg string) string { return p.T("series.per_run", catalog.Args{"Avg": avg}) },
+		regulars: func(runs, n int) string { return p.T("series.regulars", catalog.Args{"Runs": runs, "N": n}) },
+		fewest:   func(at string, n int) string { return p.N("series.fewest", n, catalog.Args{"At": at}) },
 	}
 }
 

@@ -158,10 +158,17 @@ func flagNames(fs ...flagged) []string {
 	return out
 }
 
-// people adds the inline list, as many sections of up to linesPerSection
-// lines as the block and text budgets allow, then "+N more". It returns N.
+// people adds the inline list of the report's people (see list).
 func (b *msgBuilder) people() int {
 	ps := b.r.People
+	return b.list(ps, func(i int, tag string) string { return b.personLine(&ps[i], tag) })
+}
+
+// list adds an inline list, line(i, tag) for each of ps (whose names and
+// numbers give the distinguishers, see nameTags), in as many sections of up
+// to linesPerSection lines as the block and text budgets allow, then "+N
+// more". It returns N.
+func (b *msgBuilder) list(ps []attendance.Person, line func(i int, tag string) string) int {
 	if len(ps) == 0 {
 		return 0
 	}
@@ -175,7 +182,7 @@ func (b *msgBuilder) people() int {
 	k := min(len(ps), limit)
 	nblocks, total := len(b.blocks), b.total
 	for {
-		shown := b.peopleLines(ps[:k], b.nameTags(ps[:k]))
+		shown := b.lines(k, b.nameTags(ps[:k]), line)
 		if shown == k {
 			break
 		}
@@ -189,9 +196,9 @@ func (b *msgBuilder) people() int {
 	return n
 }
 
-// peopleLines adds sections for as many of ps as the budgets allow and
-// returns how many it added.
-func (b *msgBuilder) peopleLines(ps []attendance.Person, tags []string) int {
+// lines adds sections for as many of the first k lines as the budgets
+// allow and returns how many it added.
+func (b *msgBuilder) lines(k int, tags []string, line func(i int, tag string) string) int {
 	// Room kept for the "+N more" and FileNote context blocks.
 	const reserveText = maxFileNote + 200
 	reserveBlocks := 2
@@ -204,12 +211,12 @@ func (b *msgBuilder) peopleLines(ps []attendance.Person, tags []string) int {
 		sec.Reset()
 		lines, secLen = 0, 0
 	}
-	for i := range ps {
+	for i := range k {
 		tag := ""
 		if tags != nil {
 			tag = tags[i]
 		}
-		line := b.personLine(&ps[i], tag)
+		line := line(i, tag)
 		n := utf16Len(line)
 		if lines == linesPerSection || lines > 0 && secLen+1+n > maxSectionText {
 			flush()
