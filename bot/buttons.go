@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/attendees-bot/attendees-bot/meeting"
@@ -63,7 +64,7 @@ func (k buttonKey) verify(value, userID string) (lookupRef, error) {
 	}
 	for key, vals := range v {
 		switch key {
-		case "c", "q", "ch", "m", "t", "a", "b", "u", "s":
+		case "c", "q", "ch", "m", "t", "a", "b", "n", "u", "s":
 		default:
 			return lookupRef{}, errStaleButton
 		}
@@ -95,5 +96,9 @@ func signed(value string) bool {
 // key is ref in a normal form, for telling two presses of the same share
 // apart from two different ones.
 func (r lookupRef) key() string {
-	return strings.ToLower(r.ConfUUID) + "|" + strings.ToLower(strings.Join(strings.Fields(r.Search), " "))
+	series := ""
+	if r.Last > 0 {
+		series = r.MeetingID + "/" + strconv.Itoa(r.Last)
+	}
+	return strings.ToLower(r.ConfUUID) + series + "|" + strings.ToLower(strings.Join(strings.Fields(r.Search), " "))
 }

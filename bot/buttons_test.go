@@ -48,6 +48,36 @@ func TestButtonValuesAreBoundToTheRequester(t *testing.T) {
 	}
 }
 
+// A series' buttons are signed like one run's, over the meeting ID and the
+// number of runs, and neither kind of value passes for the other.
+func TestSeriesButtonValues(t *testing.T) {
+	k := newButtonKey("xoxb-test-token")
+	ref := lookupRef{MeetingID: "9601234505", Last: 4, Search: "li"}
+	good := k.sign(ref, "U1")
+	if got, err := k.verify(good, "U1"); err != nil || got != ref {
+		t.Fatalf("verify(%q) = %+v, %v; want %+v", good, got, err, ref)
+	}
+	single := k.sign(lookupRef{ConfUUID: uuidA}, "U1")
+	for name, value := range map[string]string{
+		"more runs":          strings.Replace(good, "n=4", "n=20", 1),
+		"other meeting ID":   strings.Replace(good, "9601234505", "9601234501", 1),
+		"too many runs":      strings.Replace(good, "n=4", "n=21", 1),
+		"not a number":       strings.Replace(good, "n=4", "n=4x", 1),
+		"a run added":        good + "&c=" + uuidA,
+		"a series added":     single + "&m=9601234505&n=4",
+		"meeting ID unshown": strings.Replace(good, "m=9601234505", "m=960+123+4505", 1),
+	} {
+		if got, err := k.verify(value, "U1"); err == nil {
+			t.Errorf("%s: verify(%q) = %+v; want refused", name, value, got)
+		}
+	}
+	for _, value := range []string{"m=9601234505&n=4", "m=9601234505&n=1", "m=12&n=4", "n=4&c=" + uuidA} {
+		if r, err := parseRef(value); (err == nil) != (value == "m=9601234505&n=4") {
+			t.Errorf("parseRef(%q) = %+v, %v", value, r, err)
+		}
+	}
+}
+
 func mustQuery(t *testing.T, s string) url.Values {
 	t.Helper()
 	v, err := url.ParseQuery(s)

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"html"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -39,7 +40,19 @@ type Command struct {
 	Search string // only people matching this text
 	Of     Kind   // for watch/unwatch: KindMeetingID or KindSubject
 	Args   string // for audit: the options, read by the handler once it knows who asks
+	// Last is how many of the newest runs a meeting ID or subject's series
+	// covers ("last N"); 0 means one run. For watch: Last > 0 adds the
+	// series line to every automatic post ("with series").
+	Last int
 }
+
+// A series ("last N") covers minLast to maxLast runs; "last" alone is
+// defaultLast.
+const (
+	minLast     = 2
+	maxLast     = 20
+	defaultLast = 8
+)
 
 // InputError is a command the user typed that cannot be understood. Key
 // names the catalog message that tells the user what would work; Usage
@@ -125,20 +138,49 @@ func ParseCommand(text string) (Command, error) {
 			return Command{Kind: KindWatching}, nil
 		}
 	}
-	switch strings.ToLower(strings.Join(rest, " ")) {
-	case "", "recent", "latest", "list":
-		cmd.Kind = KindRecent
-		return cmd, nil
-	case "help", "?", "-h", "--help":
-		cmd.Kind = KindHelp
-		return cmd, nil
-	}
-	kind, target, err := classify(rest)
+	rest, last, err := takeLast(rest)
 	if err != nil {
 		return Command{}, err
 	}
-	cmd.Kind, cmd.Target = kind, target
-	return cmd, nil
+	switch strings.ToLower(strings.Join(rest, " ")) {
+	case "", "recent", "latest", "list":
+		cmd.Kind = KindRecent
+	case "help", "?", "-h", "--help":
+		cmd.Kind = KindHelp
+	default:
+		if cmd.Kind, cmd.Target, err = classify(rest); err != nil {
+			return Command{}, err
+		}
+	}
+	switch cmd.Last = last; {
+	case last == 0 || cmd.Kind == KindMeetingID || cmd.Kind == KindSubject:
+		return cmd, nil
+	case cmd.Kind == KindConfUUID:
+		return Command{}, inputError("input.last_uuid")
+	}
+	return Command{}, inputError("input.last_needs")
+}
+
+// takeLast takes "last N" (the newest N runs) out of words, or "last" as
+// the final word (the newest defaultLast). Elsewhere, "last" is a word of
+// a subject ("last mile sync").
+func takeLast(words []string) ([]string, int, error) {
+	for i := len(words) - 1; i >= 0; i-- {
+		if !strings.EqualFold(words[i], "last") {
+			continue
+		}
+		switch {
+		case i == len(words)-1:
+			return words[:i], defaultLast, nil
+		case isDigits(words[i+1]):
+			n, err := strconv.Atoi(words[i+1])
+			if err != nil || n < minLast || n > maxLast {
+				return nil, 0, inputError("input.last_range", catalog.Args{"Min": minLast, "Max": maxLast, "Default": defaultLast})
+			}
+			return append(words[:i:i], words[i+2:]...), n, nil
+		}
+	}
+	return words, 0, nil
 }
 
 // auditArgs recognises "audit" alone or followed by options (--since …; a

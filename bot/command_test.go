@@ -38,6 +38,13 @@ func TestParseCommand(t *testing.T) {
 		{"watch 周会", Command{Kind: KindWatch, Of: KindSubject, Target: "周会"}},
 		{"unwatch ab", Command{Kind: KindUnwatch, Of: KindSubject, Target: "ab"}},
 		{"watchdog review", Command{Kind: KindSubject, Target: "watchdog review"}},
+		{"987 654 3210 last 4", Command{Kind: KindMeetingID, Target: "9876543210", Last: 4}},
+		{"last 4 987 654 3210", Command{Kind: KindMeetingID, Target: "9876543210", Last: 4}},
+		{"weekly sync last", Command{Kind: KindSubject, Target: "weekly sync", Last: defaultLast}},
+		{"LAST 20 weekly sync csv search:bob", Command{Kind: KindSubject, Target: "weekly sync", Last: 20, CSV: true, Search: "bob"}},
+		{"weekly last 2 sync", Command{Kind: KindSubject, Target: "weekly sync", Last: 2}},
+		{"last mile sync", Command{Kind: KindSubject, Target: "last mile sync"}},
+		{"the last word last 3", Command{Kind: KindSubject, Target: "the last word", Last: 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -75,6 +82,13 @@ func TestParseCommandErrors(t *testing.T) {
 		{"watch " + strings.Repeat("watch ", 2000), "too long for me"},
 		{"9a0fa6d10a5b11eaae5e191763c22c0e search:" + strings.Repeat("李", 101), "`search:` is too long"},
 		{strings.Repeat("x", 501), "too long for me"},
+		{"987 654 3210 last 1", "from 2 to 20"},
+		{"987 654 3210 last 21", "from 2 to 20"},
+		{"weekly sync last 99999999999999999999", "from 2 to 20"},
+		{"last 4", "needs a meeting ID or subject words before it"},
+		{"last", "needs a meeting ID or subject words before it"},
+		{"recent last 3", "needs a meeting ID or subject words before it"},
+		{"9a0fa6d10a5b11eaae5e191763c22c0e last 4", "A conference UUID is one run"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -106,6 +120,9 @@ func FuzzParseCommand(f *testing.F) {
 				t.Fatalf("ParseCommand(%q) error %v is not a user-facing input error", text, err)
 			}
 			return
+		}
+		if cmd.Last != 0 && (cmd.Last < minLast || cmd.Last > maxLast || cmd.Kind != KindMeetingID && cmd.Kind != KindSubject) {
+			t.Fatalf("ParseCommand(%q) = %+v: a series of %d runs of a %v", text, cmd, cmd.Last, cmd.Kind)
 		}
 		switch cmd.Kind {
 		case KindMeetingID:

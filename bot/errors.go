@@ -53,6 +53,7 @@ var errorTable = []struct {
 		errors.As(err, &nf)
 		return p.T(nf.key, nf.with(catalog.Args{"Cmd": cmd}, formatting.Escape))
 	}},
+	{is(errNoSeries), outcomeInvalid, message("error.no_series")},
 	{is(meeting.ErrNotFound), outcomeNotFound, message("error.not_found")},
 	{is(meeting.ErrForbidden), outcomeForbidden, message("error.forbidden")},
 	{is(meeting.ErrUnauthorized), outcomeForbidden, message("error.unauthorized")},

@@ -365,6 +365,9 @@ func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
 // several match. ref carries what the answer's buttons should remember
 // besides the conference (the channel to share in).
 func (h *Handler) find(ctx context.Context, req Request, cmd Command, ref lookupRef) (Result, error) {
+	if cmd.Last > 0 {
+		return h.series(ctx, req, cmd, ref)
+	}
 	conf, others, err := h.looker.Resolve(ctx, cmd)
 	if err != nil {
 		return Result{}, err
@@ -394,6 +397,9 @@ func (h *Handler) open(ctx context.Context, req Request) (Result, error) {
 	}
 	if err != nil {
 		return Result{}, err
+	}
+	if ref.Last > 0 {
+		return h.series(ctx, req, Command{Kind: KindMeetingID, Target: ref.MeetingID, Last: ref.Last, Search: ref.Search}, lookupRef{Channel: ref.Channel})
 	}
 	return h.lookup(ctx, req, ref.conference(), nil, ref, false)
 }

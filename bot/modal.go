@@ -35,8 +35,8 @@ const (
 
 	runsThis = "this"
 	runsLast = "last"
-	// lastRuns is how many runs "the last runs" covers.
-	lastRuns = 5
+	// lastRuns is how many runs "the last runs" covers: as "last" alone.
+	lastRuns = defaultLast
 )
 
 // Form is a submitted lookup modal, as the user filled it in.
@@ -229,13 +229,13 @@ func (h *Handler) submit(ctx context.Context, req Request) (Result, error) {
 		picked, _ := parseRef(req.Form.Picked)
 		conf := meeting.Conference{ConfUUID: picked.ConfUUID}
 		if req.Form.Runs == runsLast {
-			return h.runsOf(ctx, req, Command{}, conf, ref)
+			return h.series(ctx, req, Command{Kind: KindConfUUID, Target: conf.ConfUUID, Last: lastRuns, Search: picked.Search}, ref)
 		}
 		return h.lookup(ctx, req, conf, nil, ref, false)
 	}
 	cmd, _ := ParseCommand(req.Form.Target)
-	if req.Form.Runs == runsLast {
-		return h.runsOf(ctx, req, cmd, meeting.Conference{}, ref)
+	if req.Form.Runs == runsLast && cmd.Last == 0 {
+		cmd.Last = lastRuns
 	}
 	return h.find(ctx, req, cmd, ref)
 }

@@ -36,7 +36,7 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 	msg := formatting.Summary(rep, opts)
 	if wantCSV || msg.More > 0 {
 		// Send the file first so the reply says truly where it went.
-		opts.FileNote, _ = h.csvToDM(ctx, req, rep, formatting.Private, &res)
+		opts.FileNote, _ = h.csvToDM(ctx, req, shown{rep: rep}, formatting.Private, &res)
 		msg = formatting.Summary(rep, opts)
 	}
 	ref.ConfUUID = conf.ConfUUID
@@ -52,20 +52,6 @@ func (h *Handler) canShare(req Request, ref lookupRef) bool {
 	return ref.Channel != "" || (req.ResponseURL != "" && req.ChannelID != "")
 }
 
-// buttonReport is the report a pressed Share or CSV button refers to; the
-// button must be the presser's own (see buttonKey).
-func (h *Handler) buttonReport(ctx context.Context, req Request) (*attendance.Report, lookupRef, error) {
-	ref, err := h.buttons.verify(req.Value, req.UserID)
-	if err != nil {
-		return nil, ref, err
-	}
-	rep, err := h.reportOf(ctx, ref)
-	return rep, ref, err
-}
-
-func (h *Handler) reportOf(ctx context.Context, ref lookupRef) (*attendance.Report, error) {
-	return h.looker.Report(ctx, ref.conference(), ref.Search)
-}
 
 // NobodyMatches is the sentence (mrkdwn, in p's language) for a filtered
 // report without anybody in it, and whether it is one: there is nothing
@@ -86,17 +72,22 @@ func NobodyMatches(rep *attendance.Report, p *catalog.Printer) (string, bool) {
 	return p.T("lookup.nobody", catalog.Args{"Meeting": formatting.Escape(name), "Search": formatting.Escape(rep.Search)}), true
 }
 
-// csv answers the CSV button: the file goes to the requester's DM.
+// csv answers the CSV button: the file goes to the requester's DM. The
+// button must be the presser's own (see buttonKey).
 func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
-	rep, _, err := h.buttonReport(ctx, req)
+	ref, err := h.buttons.verify(req.Value, req.UserID)
 	if err != nil {
 		return Result{}, err
 	}
-	res := resultOf(rep)
-	if sentence, none := NobodyMatches(rep, req.p); none {
+	v, err := h.shownOf(ctx, ref)
+	if err != nil {
+		return Result{}, err
+	}
+	res := v.result()
+	if sentence, none := v.nobody(req.p); none {
 		return res, h.reply(ctx, req, textMessage(sentence))
 	}
-	note, sent := h.csvToDM(ctx, req, rep, formatting.Private, &res)
+	note, sent := h.csvToDM(ctx, req, v, formatting.Private, &res)
 	if !sent {
 		res.Outcome = outcomeSlack
 	}
@@ -128,19 +119,19 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 	if !h.shares.first(channel+"|"+ref.key(), h.now()) {
 		return Result{Outcome: outcomeDuplicate}, h.reply(ctx, req, textMessage(req.p.T("share.duplicate")))
 	}
-	rep, err := h.reportOf(ctx, ref)
+	v, err := h.shownOf(ctx, ref)
 	if err != nil {
 		return Result{}, err
 	}
-	res := resultOf(rep)
-	if sentence, none := NobodyMatches(rep, req.p); none {
+	res := v.result()
+	if sentence, none := v.nobody(req.p); none {
 		return res, h.reply(ctx, req, textMessage(sentence))
 	}
 	res.Audit = append(res.Audit, Audited{store.AuditShare, store.AudienceChannel, channel})
 	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.channel.Lang(), InlineLimit: h.inline, Location: h.loc}
 	// The file goes into the post's thread after the post exists, so the
 	// post itself promises nothing about it.
-	msg := formatting.Summary(rep, opts)
+	msg := v.summary(opts)
 	long := msg.More > 0
 	ts, err := h.out.Post(ctx, channel, msg)
 	switch {
@@ -149,11 +140,11 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		text := req.p.T("share.not_member")
 		if long {
 			// Send the file first, so the shared note is true.
-			sentence, sent := h.csvToDM(ctx, req, rep, formatting.Shared, &res)
+			sentence, sent := h.csvToDM(ctx, req, v, formatting.Shared, &res)
 			text = req.p.Join(text, sentence)
 			if sent {
 				opts.FileNote = h.channel.T("share.file_note")
-				msg = formatting.Summary(rep, opts)
+				msg = v.summary(opts)
 			}
 		}
 		if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg, InChannel: true}); err != nil {
@@ -171,11 +162,11 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		text = req.p.T("share.done_in", catalog.Args{"Channel": channel})
 	}
 	if long {
-		up := h.csvUpload(rep, formatting.Shared, h.channel.Lang(), channel, ts)
+		up := h.csvUpload(v, formatting.Shared, h.channel.Lang(), channel, ts)
 		up.Comment = h.channel.T("share.file_comment")
 		if err := h.out.Upload(ctx, up); err != nil {
 			h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload to channel failed", slog.String("channel", channel), slog.Any("err", err))
-			sentence, _ := h.csvToDM(ctx, req, rep, formatting.Shared, &res)
+			sentence, _ := h.csvToDM(ctx, req, v, formatting.Shared, &res)
 			text = req.p.Join(text, req.p.T("share.thread_failed", catalog.Args{"Reason": slackReason(err)}), sentence)
 		}
 	}
@@ -186,12 +177,12 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 // trail, and returns the sentence that tells them where it went (or why it
 // did not) and whether it was sent. A file cannot be ephemeral, so the DM
 // is the private place for it.
-func (h *Handler) csvToDM(ctx context.Context, req Request, rep *attendance.Report, aud formatting.Audience, res *Result) (string, bool) {
-	if failure, ok := h.fileToDM(ctx, req, h.csvUpload(rep, aud, req.p.Lang(), "", ""), req.p.T("file.csv")); !ok {
+func (h *Handler) csvToDM(ctx context.Context, req Request, v shown, aud formatting.Audience, res *Result) (string, bool) {
+	if failure, ok := h.fileToDM(ctx, req, h.csvUpload(v, aud, req.p.Lang(), "", ""), req.p.T("file.csv")); !ok {
 		return req.p.Join(failure, req.p.T("file.try_csv")), false
 	}
 	res.note(store.AuditCSV, store.AudienceDM)
-	return req.p.N("csv.sent", len(rep.Meeting.Records)), true
+	return v.sent(req.p), true
 }
 
 // fileToDM uploads up to the requester's DM. When it cannot, it returns
@@ -210,9 +201,9 @@ func (h *Handler) fileToDM(ctx context.Context, req Request, up Upload, what str
 	return "", true
 }
 
-// csvUpload is the CSV of rep for aud, titled in lang.
-func (h *Handler) csvUpload(rep *attendance.Report, aud formatting.Audience, lang, channel, ts string) Upload {
-	f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: aud, Location: h.loc, Lang: lang})
+// csvUpload is the CSV of v for aud, titled in lang.
+func (h *Handler) csvUpload(v shown, aud formatting.Audience, lang, channel, ts string) Upload {
+	f := v.file(formatting.CSVOptions{Audience: aud, Location: h.loc, Lang: lang})
 	return Upload{ChannelID: channel, ThreadTS: ts, Filename: f.Name, Title: f.Title, Content: f.Content}
 }
 
@@ -220,8 +211,9 @@ func resultOf(rep *attendance.Report) Result {
 	return Result{ConfUUID: rep.Meeting.ConfUUID, MeetingID: rep.Meeting.MeetingID, People: len(rep.People), Records: len(rep.Meeting.Records)}
 }
 
-// lookupRef is what a button remembers: a conference, the people filter
-// and, for a summary in the DM about a message in a channel, that channel.
+// lookupRef is what a button remembers: a conference, or the newest Last
+// runs of meeting ID MeetingID (a series); the people filter and, for a
+// summary in the DM about a message in a channel, that channel.
 // A filtered lookup does not fetch the conference's detail (it comes with
 // the invite list), so its signed buttons also carry what the detail would
 // tell: the meeting ID, subject and times.
@@ -232,6 +224,8 @@ type lookupRef struct {
 
 	MeetingID, Subject string
 	Start, End         time.Time
+
+	Last int // a series: no ConfUUID, no Subject or times
 }
 
 // maxRefSubject bounds the subject a button carries, in bytes: with the
@@ -253,11 +247,14 @@ func (r lookupRef) conference() meeting.Conference {
 	return meeting.Conference{ConfUUID: r.ConfUUID, ConferenceID: r.MeetingID, Subject: r.Subject, Start: r.Start, End: r.End}
 }
 
-// values are r's fields in a button value: c, q, ch, m, t, and a and b
-// (the times in Unix seconds).
+// values are r's fields in a button value: c, q, ch, m, t, a and b (the
+// times in Unix seconds), and n (a series' runs).
 func (r lookupRef) values() url.Values {
-	v := url.Values{"c": {r.ConfUUID}}
-	for key, s := range map[string]string{"q": r.Search, "ch": r.Channel, "m": r.MeetingID, "t": r.Subject} {
+	v := url.Values{}
+	if r.Last > 0 {
+		v.Set("n", strconv.Itoa(r.Last))
+	}
+	for key, s := range map[string]string{"c": r.ConfUUID, "q": r.Search, "ch": r.Channel, "m": r.MeetingID, "t": r.Subject} {
 		if s != "" {
 			v.Set(key, s)
 		}
@@ -273,8 +270,8 @@ func (r lookupRef) values() url.Values {
 func (r lookupRef) String() string { return r.values().Encode() }
 
 // parseRef reads an unsigned button value (an Open button, a picked
-// meeting): the conference, filter and channel only. Values come back from
-// Slack, so every part is checked.
+// meeting): the conference (or series), filter and channel only. Values
+// come back from Slack, so every part is checked.
 func parseRef(s string) (lookupRef, error) {
 	v, err := url.ParseQuery(s)
 	if err != nil {
@@ -287,7 +284,19 @@ func parseRef(s string) (lookupRef, error) {
 // conference's details only when the value is signed (withDetail).
 func refOf(v url.Values, withDetail bool) (lookupRef, error) {
 	r := lookupRef{ConfUUID: v.Get("c"), Search: v.Get("q"), Channel: v.Get("ch")}
-	if meeting.ValidateConfUUID(r.ConfUUID) != nil || len(r.Search) > 4*maxSearch || (r.Channel != "" && !validChannelID(r.Channel)) {
+	if len(r.Search) > 4*maxSearch || (r.Channel != "" && !validChannelID(r.Channel)) {
+		return lookupRef{}, errStaleButton
+	}
+	if v.Has("n") { // a series: a meeting ID as NormalizeMeetingID writes it, and nothing of one run
+		n, err := strconv.Atoi(v.Get("n"))
+		id, idErr := meeting.NormalizeMeetingID(v.Get("m"))
+		if err != nil || n < minLast || n > maxLast || idErr != nil || id != v.Get("m") || v.Has("c") || v.Has("t") || v.Has("a") || v.Has("b") {
+			return lookupRef{}, errStaleButton
+		}
+		r.MeetingID, r.Last = id, n
+		return r, nil
+	}
+	if meeting.ValidateConfUUID(r.ConfUUID) != nil {
 		return lookupRef{}, errStaleButton
 	}
 	if !withDetail {

@@ -1,0 +1,229 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
+	"github.com/attendees-bot/attendees-bot/meeting"
+)
+
+// SeriesWindow is how far back the runs of a meeting ID are looked for:
+// the meeting client's history window.
+const SeriesWindow = meeting.DefaultHistoryWindow
+
+// errNoSeries is a conference without a meeting ID asked for its runs.
+var errNoSeries = errors.New("the conference has no meeting ID")
+
+// SeriesLookup is a resolved "last N": the series, or, when subject words
+// match several meeting IDs, the newest run of each to choose from.
+type SeriesLookup struct {
+	Series  *attendance.Series
+	Choices []meeting.Conference
+}
+
+// Series resolves cmd (a meeting ID, subject words or a conference UUID,
+// with cmd.Last runs) to the newest cmd.Last runs of its meeting ID and
+// analyses them. Subject words name a meeting ID when all their matches
+// share it. The runs' records and invite lists are fetched at once, under
+// the client's one rate limit and through its cache; a run whose records
+// cannot be read stays in the series without a report, unless none can be
+// read or the deadline passed.
+func (l *Looker) Series(ctx context.Context, cmd Command) (SeriesLookup, error) {
+	id := cmd.Target
+	switch cmd.Kind {
+	case KindSubject:
+		confs, err := l.Search(ctx, cmd.Target)
+		if err != nil {
+			return SeriesLookup{}, fmt.Errorf("search subject %q: %w", cmd.Target, err)
+		}
+		switch ids := newestPerMeetingID(confs); len(ids) {
+		case 0:
+			return SeriesLookup{}, fmt.Errorf("runs of %q: %w", cmd.Target, errNoSeries)
+		case 1:
+			id = ids[0].ConferenceID
+		default:
+			return SeriesLookup{Choices: ids}, nil
+		}
+	case KindConfUUID: // a run picked from a list: its meeting ID's series
+		d, err := l.src.ConferenceDetail(ctx, cmd.Target)
+		if err != nil {
+			return SeriesLookup{}, fmt.Errorf("meeting ID of %s: %w", cmd.Target, err)
+		}
+		if id = d.Conference.ConferenceID; id == "" {
+			return SeriesLookup{}, fmt.Errorf("runs of %s: %w", cmd.Target, errNoSeries)
+		}
+	}
+	confs, err := l.src.ConferencesByMeetingID(ctx, id)
+	if err != nil {
+		return SeriesLookup{}, fmt.Errorf("runs of %s: %w", id, err)
+	}
+	runs, err := l.runs(ctx, confs[:min(len(confs), cmd.Last)], cmd.Search)
+	if err != nil {
+		return SeriesLookup{}, fmt.Errorf("runs of %s: %w", id, err)
+	}
+	return SeriesLookup{Series: attendance.AnalyzeSeries(runs)}, nil
+}
+
+// newestPerMeetingID keeps the first (newest) conference of each meeting
+// ID, in order; conferences without one are left out.
+func newestPerMeetingID(confs []meeting.Conference) []meeting.Conference {
+	var out []meeting.Conference
+	seen := map[string]bool{}
+	for _, c := range confs {
+		if id := meeting.CompactMeetingID(c.ConferenceID); id != "" && !seen[id] {
+			seen[id] = true
+			c.ConferenceID = id
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// runs reads the reports of confs at once. The client's scheduler orders
+// the requests (records before invite lists) and its limiter paces them,
+// so starting them together costs nothing the limit does not allow.
+func (l *Looker) runs(ctx context.Context, confs []meeting.Conference, search string) ([]attendance.Run, error) {
+	runs := make([]attendance.Run, len(confs))
+	errs := make([]error, len(confs))
+	var wg sync.WaitGroup
+	for i, c := range confs {
+		runs[i].Meeting = toMeeting(c, nil, nil)
+		wg.Go(func() { runs[i].Report, errs[i] = l.Report(ctx, c, search) })
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var failed []error
+	for i, err := range errs {
+		if err != nil {
+			failed = append(failed, err)
+			l.log.LogAttrs(ctx, slog.LevelWarn, "run of a series unreadable", slog.String("conf_uuid", confs[i].ConfUUID), slog.Any("err", err))
+		}
+	}
+	if len(failed) == len(confs) && len(confs) > 0 {
+		return nil, failed[0] // none readable: say why, as for one run
+	}
+	return runs, nil
+}
+
+// series answers "last N": the summary of the series in the requester's
+// language, with the CSV in their DM when the list is long or was asked
+// for; buttons when subject words match several meeting IDs.
+func (h *Handler) series(ctx context.Context, req Request, cmd Command, ref lookupRef) (Result, error) {
+	found, err := h.looker.Series(ctx, cmd)
+	if errors.Is(err, errNoSeries) && cmd.Kind == KindConfUUID {
+		return h.lookup(ctx, req, meeting.Conference{ConfUUID: cmd.Target}, nil, lookupRef{ConfUUID: cmd.Target, Search: cmd.Search, Channel: ref.Channel}, cmd.CSV)
+	}
+	if err != nil {
+		res := Result{MeetingID: meeting.CompactMeetingID(cmd.Target)}
+		res.note(store.AuditSeries, store.AudiencePrivate)
+		return res, err
+	}
+	if found.Series == nil {
+		title := req.p.N("choices.series_match", len(found.Choices), catalog.Args{"Target": formatting.Escape(cmd.Target)})
+		open := func(c meeting.Conference) string {
+			return lookupRef{MeetingID: c.ConferenceID, Last: cmd.Last, Search: cmd.Search, Channel: ref.Channel}.String()
+		}
+		return Result{}, h.reply(ctx, req, choicesMessage(req.p, title, "", found.Choices, open, h.loc))
+	}
+	v := shown{series: found.Series, asked: cmd.Last}
+	res := v.result()
+	res.note(store.AuditSeries, store.AudiencePrivate)
+	if sentence, none := v.nobody(req.p); none {
+		return res, h.reply(ctx, req, textMessage(sentence))
+	}
+	opts := formatting.MessageOptions{Audience: formatting.Private, Lang: req.p.Lang(), InlineLimit: h.inline, Location: h.loc}
+	msg := v.summary(opts)
+	if cmd.CSV || msg.More > 0 {
+		opts.FileNote, _ = h.csvToDM(ctx, req, v, formatting.Private, &res)
+		msg = v.summary(opts)
+	}
+	ref.MeetingID, ref.Last, ref.Search = res.MeetingID, cmd.Last, cmd.Search
+	msg.Blocks = append(msg.Blocks, lookupActions(req.p, h.buttons.sign(ref, req.UserID), h.canShare(req, ref)))
+	return res, h.reply(ctx, req, msg)
+}
+
+// shown is what a summary and its Share and CSV buttons show: one run's
+// report, or a series of runs (asked: how many runs were asked for).
+type shown struct {
+	rep    *attendance.Report
+	series *attendance.Series
+	asked  int
+}
+
+// shownOf reads what a button's ref names again (from the cache, mostly).
+func (h *Handler) shownOf(ctx context.Context, ref lookupRef) (shown, error) {
+	if ref.Last == 0 {
+		rep, err := h.looker.Report(ctx, ref.conference(), ref.Search)
+		return shown{rep: rep}, err
+	}
+	found, err := h.looker.Series(ctx, Command{Kind: KindMeetingID, Target: ref.MeetingID, Last: ref.Last, Search: ref.Search})
+	return shown{series: found.Series, asked: ref.Last}, err
+}
+
+// nobody is the sentence for a search that matches nobody in what v
+// shows, and whether it is one: there is nothing to show, share or
+// download.
+func (v shown) nobody(p *catalog.Printer) (string, bool) {
+	if v.series == nil {
+		return NobodyMatches(v.rep, p)
+	}
+	s := v.series
+	if s.Search == "" || len(s.Members) > 0 || s.Readable == 0 {
+		return "", false
+	}
+	name := cmp.Or(strings.TrimSpace(s.Runs[0].Meeting.Subject), groupDigits(s.Runs[0].Meeting.MeetingID))
+	return p.T("lookup.nobody", catalog.Args{"Meeting": formatting.Escape(name), "Search": formatting.Escape(s.Search)}), true
+}
+
+func (v shown) summary(o formatting.MessageOptions) formatting.Message {
+	if v.series == nil {
+		return formatting.Summary(v.rep, o)
+	}
+	return formatting.SeriesSummary(v.series, formatting.SeriesOptions{MessageOptions: o, Asked: v.asked, Window: SeriesWindow})
+}
+
+func (v shown) file(o formatting.CSVOptions) formatting.File {
+	if v.series == nil {
+		return formatting.CSVFile(v.rep, o)
+	}
+	return formatting.SeriesCSVFile(v.series, o)
+}
+
+// sent is the sentence saying the CSV is in the requester's DM.
+func (v shown) sent(p *catalog.Printer) string {
+	if v.series == nil {
+		return p.N("csv.sent", len(v.rep.Meeting.Records))
+	}
+	return p.N("csv.sent_series", len(v.series.Members), catalog.Args{"Runs": len(v.series.Runs)})
+}
+
+// result is what the log line and the audit trail say was shown: for a
+// series every run's conference, the members and all the runs' records.
+func (v shown) result() Result {
+	if v.series == nil {
+		return resultOf(v.rep)
+	}
+	s := v.series
+	res := Result{People: len(s.Members)}
+	for i, r := range s.Runs {
+		if i == 0 {
+			res.ConfUUID, res.MeetingID = r.Meeting.ConfUUID, meeting.CompactMeetingID(r.Meeting.MeetingID)
+		}
+		res.ConfUUIDs = append(res.ConfUUIDs, r.Meeting.ConfUUID)
+		if r.Report != nil {
+			res.Records += len(r.Report.Meeting.Records)
+		}
+	}
+	return res
+}
