@@ -46,7 +46,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 	if err != nil {
 		return err
 	}
-	sample := meetingfake.Sample(time.Now())
+	sample := append(meetingfake.Sample(time.Now()), meetingfake.SampleSeries(time.Now(), 6, 12)...)
 	fake, err := meetingfake.Start(meetingfake.Config{AppID: demoAppID, AppKey: demoAppKey, Conferences: sample})
 	if err != nil {
 		return fmt.Errorf("start the sample meeting service: %w", err)
@@ -122,6 +122,7 @@ func demoExamples() []string {
 		"960 123 4501                      (a weekly sync: re-joins, two devices, late joiners)",
 		meetingfake.SampleTownHallUUID + "  (a town hall with 1,234 records: CSV file)",
 		meetingfake.SampleStandupID + "                        (a meeting ID that ran twice)",
+		"team stand-up last 4               (who came to how many of the last 4 runs)",
 		meetingfake.SampleHostileUUID + " csv",
 		"watch weekly sync                  (then: watching)",
 		"audit --since 1h                   (who saw what: the audit trail)",

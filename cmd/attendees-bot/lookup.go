@@ -16,15 +16,19 @@ import (
 )
 
 func runLookup(ctx context.Context, args []string, getenv func(string) (string, bool), stdout, stderr io.Writer) error {
-	fs := newFlags("lookup", "lookup [--format text|csv|json] [--search TEXT] <confUUID | meeting ID | subject words>", stderr)
-	format := fs.String("format", "text", "output: text (readable summary), csv (every record) or json (the full analysis)")
+	fs := newFlags("lookup", "lookup [--format text|csv|json] [--search TEXT] [--last N] <confUUID | meeting ID | subject words>", stderr)
+	format := fs.String("format", "text", "output: text (readable summary), csv (every record; with --last one row per person) or json (the full analysis)")
 	search := fs.String("search", "", "only people matching `TEXT`")
+	last := fs.Int("last", 0, "the newest `N` runs (2 to 20) of the meeting ID or subject: who came to how many")
 	words, done, err := parseInterspersed(fs, args)
 	if done {
 		return err
 	}
 	if *format != "text" && *format != "csv" && *format != "json" {
 		return &usageError{"--format must be text, csv or json"}
+	}
+	if *last != 0 && (*last < 2 || *last > 20) {
+		return &usageError{"--last takes 2 to 20 runs"}
 	}
 	target := strings.Join(words, " ")
 	if strings.TrimSpace(target) == "" {
@@ -45,12 +49,12 @@ func runLookup(ctx context.Context, args []string, getenv func(string) (string, 
 	if err != nil {
 		return err
 	}
-	return lookup(ctx, cfg, bot.NewLooker(mc, thresholds(cfg), nil, log), target, *search, *format, stdout)
+	return lookup(ctx, cfg, bot.NewLooker(mc, thresholds(cfg), nil, log), target, *search, *format, *last, stdout)
 }
 
 // lookup prints one meeting's attendance. Failures come back as one
 // sentence a person can act on.
-func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, search, format string, stdout io.Writer) error {
+func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, search, format string, last int, stdout io.Writer) error {
 	cmd, err := bot.ParseCommand(target)
 	if err != nil {
 		return plainError(err)
@@ -62,6 +66,13 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 	}
 	if search == "" {
 		search = cmd.Search
+	}
+	if cmd.Last = max(cmd.Last, last); cmd.Last > 0 {
+		if cmd.Kind == bot.KindConfUUID {
+			return &usageError{"--last needs a meeting ID or subject words: a conference UUID is one run"}
+		}
+		cmd.Search = search
+		return lookupSeries(ctx, cfg, looker, cmd, format, stdout)
 	}
 	conf, others, err := looker.Resolve(ctx, cmd)
 	if err != nil {
@@ -139,3 +150,28 @@ type userError struct {
 
 func (e *userError) Error() string { return e.text }
 func (e *userError) Unwrap() error { return e.err }
+
+// lookupSeries prints the attendance of the newest cmd.Last runs.
+func lookupSeries(ctx context.Context, cfg *bot.Config, looker *bot.Looker, cmd bot.Command, format string, stdout io.Writer) error {
+	found, err := looker.Series(ctx, cmd)
+	if err != nil {
+		return plainError(err)
+	}
+	if found.Series == nil {
+		for _, c := range found.Choices {
+			if _, err := fmt.Fprintf(stdout, "%s  %s  %s\n", c.ConferenceID, c.Start.In(cfg.Location).Format("2006-01-02 15:04 MST"), cell(c.Subject)); err != nil {
+				return err
+			}
+		}
+		return &userError{text: fmt.Sprintf("%d meeting IDs match %q: look one up by the meeting ID at the start of its line above", len(found.Choices), printable(cmd.Target))}
+	}
+	switch format {
+	case "csv":
+		return formatting.WriteSeriesCSV(stdout, found.Series, formatting.CSVOptions{Audience: formatting.Private, Location: cfg.Location})
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(found.Series)
+	}
+	return writeSeriesText(stdout, found.Series, cmd.Last, cfg.Location)
+}

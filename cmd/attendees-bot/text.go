@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/width"
 
+	"github.com/attendees-bot/attendees-bot/bot"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -209,4 +210,53 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	e.err = err
 	return n, err
+}
+
+// writeSeriesText prints a series of runs for a terminal: the runs (those
+// that could not be read marked), the summary, then every person with the
+// runs they came to of the readable ones.
+func writeSeriesText(w io.Writer, s *attendance.Series, asked int, loc *time.Location) error {
+	ew := &errWriter{w: w}
+	newest := s.Runs[0].Meeting
+	title := firstNonEmpty(printable(newest.Subject), "(no subject)") + fmt.Sprintf(" — last %d runs", len(s.Runs))
+	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(displayWidth(title), 3), 80)))
+	var summary table
+	summary.add("Meeting ID", printable(newest.MeetingID))
+	for i, r := range s.Runs {
+		label := ""
+		if i == 0 {
+			label = "Runs"
+		}
+		what := "couldn't read"
+		if r.Report != nil {
+			what = fmt.Sprintf("%d people", len(r.Report.People))
+		}
+		summary.add(label, r.Start().In(loc).Format("2006-01-02 15:04 MST")+"  "+r.Meeting.ConfUUID+"  "+what)
+	}
+	if asked > len(s.Runs) {
+		summary.add("", fmt.Sprintf("(the meeting ran %d times in the last %d days; %d asked for)", len(s.Runs), int(bot.SeriesWindow.Hours()/24), asked))
+	}
+	if s.Readable > 0 {
+		summary.add("Per run", fmt.Sprintf("%.1f people; regulars (all %d readable runs) %d", s.Average, s.Readable, s.Regulars))
+	}
+	summary.write(ew)
+	if len(s.Members) > 0 {
+		fmt.Fprintln(ew)
+		people := table{{"NAME", "RUNS", "AVERAGE", "LATE", "DEPARTMENT", "NOTES"}}
+		for i := range s.Members {
+			m := &s.Members[i]
+			note := ""
+			if m.Missed >= 2 && m.Attended > 0 {
+				note = fmt.Sprintf("missed the last %d", m.Missed)
+			}
+			avg := "-"
+			if m.Attended > 0 {
+				avg = clock(m.Average)
+			}
+			people.add(cell(firstNonEmpty(m.Name, m.Number, "(no name)")), fmt.Sprintf("%d/%d", m.Attended, s.Readable), avg, strconv.Itoa(m.Late), cell(m.Dept), note)
+		}
+		people.write(ew)
+	}
+	fmt.Fprintf(ew, "\nEach person's minutes in each run: attendees-bot lookup --format csv --last %d %s\n", len(s.Runs), newest.MeetingID)
+	return ew.err
 }

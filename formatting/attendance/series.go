@@ -2,6 +2,7 @@ package attendance
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,8 +12,8 @@ import (
 // Run is one run of a recurring meeting: its report, or only its
 // conference (times, subject, IDs) when its records could not be read.
 type Run struct {
-	Meeting Meeting // the conference; Records are not read
-	Report  *Report // nil: the records could not be read
+	Meeting Meeting `json:"meeting"`          // the conference; Records are not read
+	Report  *Report `json:"report,omitempty"` // nil: the records could not be read
 }
 
 // Start is when the run began: the conference's start, else its span's.
@@ -27,31 +28,48 @@ func (r *Run) Start() time.Time {
 // modified after AnalyzeSeries returns it; its members point into the
 // runs' reports, which must not be modified either.
 type Series struct {
-	Runs     []Run    // newest first
-	Readable int      // runs with a report
-	Search   string   // the people search the reports were filtered by
-	Members  []Member // most runs attended first, then by name
-	Average  float64  // people per readable run
-	Regulars int      // members at every readable run (none when fewer than two)
-	Fewest   int      // the readable run (index in Runs) with the fewest people, the newest on a tie; -1 when none
+	Runs     []Run    `json:"runs"`             // newest first
+	Readable int      `json:"readable"`         // runs with a report
+	Search   string   `json:"search,omitempty"` // the people search the reports were filtered by
+	Members  []Member `json:"members"`          // most runs attended first, then by name
+	Average  float64  `json:"average"`          // people per readable run
+	Regulars int      `json:"regulars"`         // members at every readable run (none when fewer than two)
+	Fewest   int      `json:"fewest"`           // the readable run (index in Runs) with the fewest people, the newest on a tie; -1 when none
 }
 
 // Member is one person across the runs, linked by the keys their people
 // share (Person.Keys); an invitee is linked by its own key, call number
 // and name and department.
 type Member struct {
-	Key    string // the Key of the person (or invitee) first seen, newest run first
-	Name   string // as in the newest run they attended, else as invited
-	Number string
-	Dept   string
+	Key    string `json:"key"`  // the Key of the person (or invitee) first seen, newest run first
+	Name   string `json:"name"` // as in the newest run they attended, else as invited
+	Number string `json:"number,omitempty"`
+	Dept   string `json:"dept,omitempty"`
 	// In holds, for each run (index in Series.Runs), the member's person
 	// in that run's report: nil when absent or the run could not be read.
-	In       []*Person
-	Invited  bool          // on the invite list of some run
-	Attended int           // readable runs attended
-	Average  time.Duration // time per attended run with a readable time
-	Late     int           // runs attended late
-	Missed   int           // the latest readable runs missed, in a row
+	// In JSON, their time in each run (in_meeting_ns), null where nil.
+	In       []*Person     `json:"-"`
+	Invited  bool          `json:"invited,omitempty"` // on the invite list of some run
+	Attended int           `json:"attended"`          // readable runs attended
+	Average  time.Duration `json:"average_ns"`        // time per attended run with a readable time
+	Late     int           `json:"late"`              // runs attended late
+	Missed   int           `json:"missed"`            // the latest readable runs missed, in a row
+}
+
+// MarshalJSON writes the member with their time in each run, as a
+// Person's in_meeting_ns, null where they were absent.
+func (m Member) MarshalJSON() ([]byte, error) {
+	type fields Member // without this method
+	in := make([]*time.Duration, len(m.In))
+	for i, p := range m.In {
+		if p != nil {
+			in[i] = &p.InMeeting
+		}
+	}
+	return json.Marshal(struct {
+		fields
+		In []*time.Duration `json:"in_meeting_ns"`
+	}{fields(m), in})
 }
 
 // AnalyzeSeries links the people of the runs (sorted newest first) into

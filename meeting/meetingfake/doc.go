@@ -45,6 +45,8 @@
 //	9601234505  0f9e8d7c6b5a49382716f5e4d3c2b1a0  "Daily stand-up", the day before: one meeting ID, two
 //	                                              instances; an uninvited joiner, a no-show
 //
-// The same constants are exported (SampleSyncUUID, ...). Generation is
-// deterministic: the same day gives the same data.
+// The same constants are exported (SampleSyncUUID, ...). SampleSeries(now,
+// runs, people) adds the weekly runs of a "Team stand-up" (meeting ID
+// 9601234506) for series of runs; the demo serves 6 runs of 12 people.
+// Generation is deterministic: the same day gives the same data.
 package meetingfake

@@ -21,6 +21,10 @@ type Conference struct {
 	Info    meeting.Conference
 	Records []meeting.Attendee
 	Invited []meeting.Participant
+	// Lost: the history list has it, but its records are answered 400
+	// MMC.111070005 (the conference does not exist), as for a run whose
+	// records the service no longer has.
+	Lost bool
 }
 
 // Config configures a Server. Zero values mean: accept the credentials below

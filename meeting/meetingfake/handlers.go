@@ -350,6 +350,10 @@ func (s *Server) attendees(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if conf.Lost {
+		writeFailure(w, lost)
+		return
+	}
 	recs := conf.Records
 	if key := strings.ToLower(r.URL.Query().Get("searchKey")); key != "" {
 		recs = nil
