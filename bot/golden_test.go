@@ -61,7 +61,9 @@ func TestGoldenMessages(t *testing.T) {
 			"modal_wait": lookupModal(p, modalMeta{Lang: lang}, "", "", nil, true, time.UTC),
 			"home":       views.home,
 			"series_choices": choicesMessage(p, p.N("choices.series_match", 2, catalog.Args{"Target": "sync"}), "", goldenConfs,
-				func(c meeting.Conference) string { return lookupRef{MeetingID: c.ConferenceID, Last: 4, Search: "li"}.String() }, time.UTC).Blocks,
+				func(c meeting.Conference) string {
+					return lookupRef{MeetingID: c.ConferenceID, Last: 4, Search: "li"}.String()
+				}, time.UTC).Blocks,
 			"series_actions": []slack.Block{lookupActions(p, h.buttons.sign(lookupRef{MeetingID: "9601234501", Last: 4}, "U1"), true)},
 			"errors": map[string]string{
 				"input":     (&InputError{Key: "input.unreadable", Usage: true}).Message(p, "/attendees"),

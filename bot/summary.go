@@ -52,7 +52,6 @@ func (h *Handler) canShare(req Request, ref lookupRef) bool {
 	return ref.Channel != "" || (req.ResponseURL != "" && req.ChannelID != "")
 }
 
-
 // NobodyMatches is the sentence (mrkdwn, in p's language) for a filtered
 // report without anybody in it, and whether it is one: there is nothing
 // to show, share or download.
