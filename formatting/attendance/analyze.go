@@ -213,12 +213,23 @@ func intervals(ss []Session) [][2]int64 {
 }
 
 // sortPeople puts people in display order (first join, people without one
-// last, then name, then key) and makes every key unique.
+// last, then name, then key) and makes every key unique. It sorts their
+// positions and then moves each person once: a Person is large.
 func sortPeople(ps []Person) {
-	slices.SortFunc(ps, func(a, b Person) int {
+	order := make([]int, len(ps))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := &ps[i], &ps[j]
 		return cmp.Or(cmp.Compare(b2i(a.FirstJoin.IsZero()), b2i(b.FirstJoin.IsZero())),
 			a.FirstJoin.Compare(b.FirstJoin), strings.Compare(a.Name, b.Name), strings.Compare(a.Key, b.Key))
 	})
+	sorted := make([]Person, len(ps))
+	for to, from := range order {
+		sorted[to] = ps[from]
+	}
+	copy(ps, sorted)
 	seen := make(map[string]bool, len(ps))
 	for i := range ps {
 		key := ps[i].Key

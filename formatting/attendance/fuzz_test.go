@@ -40,6 +40,9 @@ func FuzzFold(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Fold(s)
+		if slow := fold1(s); got != slow {
+			t.Errorf("Fold(%q) = %q, the long way %q", s, got, slow)
+		}
 		if Fold(got) != got {
 			t.Errorf("Fold(%q) = %q, not stable: %q", s, got, Fold(got))
 		}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -15,7 +16,32 @@ import (
 // space, white space trimmed and inner runs of it made one space, and
 // recomposed (NFC).
 func Fold(s string) string {
-	s = norm.NFKD.String(s)
+	if isFolded(s) {
+		return s // the common case: nothing to change
+	}
+	return fold1(s)
+}
+
+// isFolded reports whether Fold(s) is s.
+func isFolded(s string) bool {
+	if norm.NFKD.QuickSpanString(s) < len(s) || norm.NFC.QuickSpanString(s) < len(s) || strings.HasSuffix(s, " ") {
+		return false
+	}
+	space := true // at the start, as after a space
+	for _, r := range s {
+		switch {
+		case r == ' ' && space, r != ' ' && (unicode.IsSpace(r) || unicode.IsControl(r)), unicode.ToLower(r) != r, r == utf8.RuneError,
+			r >= 0x300 && unicode.Is(unicode.Mn, r) && r != 0x3099 && r != 0x309A:
+			return false
+		}
+		space = r == ' '
+	}
+	return true
+}
+
+// fold1 is Fold the long way.
+func fold1(s string) string {
+	s = norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD"))
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -41,16 +67,19 @@ func Fold(s string) string {
 // lower-cased. Text without a digit, or with an '@' (an e-mail address), is
 // not a number and gives "".
 func NormalizeNumber(s string) string {
-	s = norm.NFKD.String(s)
+	if plainNumber(s) {
+		return s // the common case, nothing to fold or drop
+	}
+	s = norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD"))
 	if strings.ContainsRune(s, '@') || !strings.ContainsAny(s, "0123456789") {
 		return ""
 	}
-	return strings.Map(func(r rune) rune {
+	return norm.NFKD.String(strings.Map(func(r rune) rune { // again: what was apart may meet
 		if unicode.IsSpace(r) || strings.ContainsRune("-.()", r) {
 			return -1
 		}
 		return unicode.ToLower(r)
-	}, s)
+	}, s))
 }
 
 // folded is a name and department as compared (see Fold).
@@ -68,6 +97,22 @@ func (f folded) key() string {
 }
 
 var keyEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`)
+
+// plainNumber reports whether s is already a normalised number: ASCII
+// digits, lower-case letters, '+', '*' and '#', with a digit.
+func plainNumber(s string) bool {
+	digit := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z', c == '+', c == '*', c == '#':
+		default:
+			return false
+		}
+	}
+	return digit
+}
 
 // nameKey is the key of a record's or invitee's name and department.
 func nameKey(name, dept string) string { return fold(name, dept).key() }
@@ -92,9 +137,10 @@ func identify(recs []Record, invitees []Invitee) []group {
 		multi  bool   // its records carry several
 	}
 	var ids []byID
-	byNumber, byName := map[string]int{}, map[folded]int{}
-	shared := map[folded]bool{}     // names on a number used under several
-	names := map[[2]string]folded{} // folded once per name and department
+	// Sized for a meeting where most people come once, as most do.
+	byNumber, byName := make(map[string]int, len(recs)/2), map[folded]int{}
+	shared := map[folded]bool{}                      // names on a number used under several
+	names := make(map[[2]string]folded, len(recs)/2) // folded once per name and department
 	for i := range recs {
 		r := &recs[i]
 		who, ok := names[[2]string{r.Name, r.Dept}]
@@ -136,7 +182,7 @@ func identify(recs []Record, invitees []Invitee) []group {
 
 	// 2. Matched to the invite list: by number, else by name when exactly
 	// one invitee has it and the same department (or none known).
-	invNumber, invNamed := map[string]int{}, map[string][]int{}
+	invNumber, invNamed := make(map[string]int, len(invitees)), make(map[string][]int, len(invitees))
 	invDept := make([]string, len(invitees))
 	for i := range invitees {
 		if n := NormalizeNumber(invitees[i].Number); n != "" {
@@ -166,7 +212,7 @@ func identify(recs []Record, invitees []Invitee) []group {
 
 	// 3. One person per invitee, and per unambiguous name and department.
 	people := make([]group, 0, len(ids))
-	byInvitee, sameName := map[int]int{}, map[folded]int{}
+	byInvitee, sameName := make(map[int]int, len(invitees)), map[folded]int{}
 	for _, g := range ids {
 		at, found := 0, false
 		switch _, invited := named(g.who); {
@@ -211,7 +257,7 @@ func distinctInvitees(list []Invitee) []Invitee {
 		return nil
 	}
 	out := make([]Invitee, 0, len(list))
-	numbers, emails := map[string]bool{}, map[string]bool{}
+	numbers, emails := make(map[string]bool, len(list)), make(map[string]bool, len(list))
 	for _, inv := range list {
 		n, e := NormalizeNumber(inv.Number), strings.ToLower(strings.TrimSpace(inv.Email))
 		if n != "" && numbers[n] || e != "" && emails[e] {
