@@ -11,6 +11,8 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/autopost"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
 // autopostOut adapts a responder to what automatic posts need. Errors no
@@ -89,6 +91,10 @@ func historyUnreadable(err error) bool {
 	return notMember(err) || (errors.As(err, &se) && (se.Err == "missing_scope" || se.Err == "not_allowed_token_type"))
 }
 
+func (a autopostOut) Update(ctx context.Context, channelID, ts string, m formatting.Message) error {
+	return permanent(a.out.Update(ctx, channelID, ts, m))
+}
+
 func (a autopostOut) UploadCSV(ctx context.Context, channelID, threadTS, filename, title string, content []byte) error {
 	return permanent(a.out.Upload(ctx, Upload{ChannelID: channelID, ThreadTS: threadTS, Filename: filename, Title: title, Content: bytes.Clone(content)}))
 }
@@ -98,4 +104,26 @@ func permanent(err error) error {
 		return fmt.Errorf("%w: %w", autopost.ErrPermanent, err)
 	}
 	return err
+}
+
+// autopostReporter gives automatic posts a Looker's answers.
+type autopostReporter struct{ l *Looker }
+
+// NewAutopostReporter returns the Reporter automatic posts use: l's
+// lookups, the report as soon as the records are in.
+func NewAutopostReporter(l *Looker) autopost.Reporter { return autopostReporter{l} }
+
+func (r autopostReporter) Report(ctx context.Context, conf meeting.Conference) (autopost.Answer, error) {
+	a, err := r.l.Lookup(ctx, conf, "")
+	if err != nil {
+		return autopost.Answer{}, err
+	}
+	out := autopost.Answer{Report: a.Report, NoInvites: a.InviteErr}
+	if c := a.Compared; c != nil {
+		out.Pending = func(ctx context.Context) (*attendance.Report, error) {
+			defer c.Cancel()
+			return c.Wait(ctx)
+		}
+	}
+	return out, nil
 }

@@ -47,7 +47,10 @@ type Config struct {
 	TimeZone       string        `env:"TIME_ZONE, default=UTC"`
 	Workers        int           `env:"WORKERS, default=16"`
 	CommandTimeout time.Duration `env:"COMMAND_TIMEOUT, default=45s"`
-	UserRateLimit  float64       `env:"USER_RATE_LIMIT, default=0.5"`
+	// InviteListTimeout bounds how long an answer keeps waiting for the
+	// meeting's invite list after it went out.
+	InviteListTimeout time.Duration `env:"INVITE_LIST_TIMEOUT, default=60s"`
+	UserRateLimit     float64       `env:"USER_RATE_LIMIT, default=0.5"`
 
 	AllowedUserIDs    []string `env:"ALLOWED_USER_IDS"`
 	AllowedChannelIDs []string `env:"ALLOWED_CHANNEL_IDS"`
@@ -233,6 +236,10 @@ func (c *Config) validate(needs Needs) []string {
 	}
 	if c.CommandTimeout < time.Second {
 		add("COMMAND_TIMEOUT must be at least 1s")
+	}
+	if c.InviteListTimeout < time.Second || c.InviteListTimeout > 25*time.Minute {
+		// A response_url takes edits for 30 minutes.
+		add("INVITE_LIST_TIMEOUT must be between 1s and 25m")
 	}
 	if c.UserRateLimit <= 0 {
 		add("USER_RATE_LIMIT must be above 0 commands per second")

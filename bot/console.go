@@ -31,6 +31,9 @@ func (c *Console) Respond(_ context.Context, _ string, r Reply) error {
 	if r.InChannel {
 		who = "posted in the channel"
 	}
+	if r.Replace {
+		who += ", in place of the reply above"
+	}
 	c.print(who, r.Message)
 	return nil
 }
@@ -38,6 +41,11 @@ func (c *Console) Respond(_ context.Context, _ string, r Reply) error {
 func (c *Console) Post(_ context.Context, channelID string, m formatting.Message) (string, error) {
 	c.print("posted in "+channelID, m)
 	return "1700000000.000100", nil
+}
+
+func (c *Console) Update(_ context.Context, channelID, ts string, m formatting.Message) error {
+	c.print("post "+ts+" in "+channelID+" updated", m)
+	return nil
 }
 
 func (c *Console) OpenDM(_ context.Context, userID string) (string, error) { return "D-" + userID, nil }

@@ -52,12 +52,27 @@ type Request struct {
 	Received   time.Time
 
 	p *catalog.Printer // the user's language, set by Handle
+	// at is a private message on screen that the next reply replaces
+	// (the list a tapped Show button was on, or a "please wait").
+	at *answerAt
+}
+
+// answerAt is where a private answer is, so it can be edited in place: its
+// response_url (replace_original), or its message in the user's DM
+// (chat.update).
+type answerAt struct {
+	responseURL string
+	channel, ts string
 }
 
 // Reply is a message sent through a request's response_url.
 type Reply struct {
 	Message   formatting.Message
 	InChannel bool // visible to the channel; default is the requester only
+	// Replace replaces the message on screen from this response_url (the
+	// last one sent, or the one holding the pressed button) instead of
+	// adding one (replace_original).
+	Replace bool
 }
 
 // Upload is a file to share in a conversation.
@@ -73,6 +88,8 @@ type Upload struct {
 type responder interface {
 	Respond(ctx context.Context, responseURL string, r Reply) error
 	Post(ctx context.Context, channelID string, m formatting.Message) (ts string, err error)
+	// Update edits a message Post sent (chat.update).
+	Update(ctx context.Context, channelID, ts string, m formatting.Message) error
 	OpenDM(ctx context.Context, userID string) (channelID string, err error)
 	Upload(ctx context.Context, f Upload) error
 }
@@ -325,17 +342,35 @@ func (h *Handler) tell(ctx context.Context, req Request, text string) {
 }
 
 // reply answers the requester privately: through the response_url where
-// there is one, else as a message in their DM with the bot.
+// there is one, else as a message in their DM with the bot. A message on
+// screen for req (req.at) is replaced instead.
 func (h *Handler) reply(ctx context.Context, req Request, m formatting.Message) error {
+	_, err := h.replyAt(ctx, req, m)
+	return err
+}
+
+// replyAt is reply, saying where the answer is for edits to come.
+func (h *Handler) replyAt(ctx context.Context, req Request, m formatting.Message) (answerAt, error) {
+	if at := req.at; at != nil {
+		return *at, h.edit(ctx, *at, m)
+	}
 	if req.ResponseURL != "" {
-		return h.out.Respond(ctx, req.ResponseURL, Reply{Message: m})
+		return answerAt{responseURL: req.ResponseURL}, h.out.Respond(ctx, req.ResponseURL, Reply{Message: m})
 	}
 	channel, err := h.out.OpenDM(ctx, req.UserID)
 	if err != nil {
-		return err
+		return answerAt{}, err
 	}
-	_, err = h.out.Post(ctx, channel, m)
-	return err
+	ts, err := h.out.Post(ctx, channel, m)
+	return answerAt{channel: channel, ts: ts}, err
+}
+
+// edit replaces a private answer with m.
+func (h *Handler) edit(ctx context.Context, s answerAt, m formatting.Message) error {
+	if s.responseURL != "" {
+		return h.out.Respond(ctx, s.responseURL, Reply{Message: m, Replace: true})
+	}
+	return h.out.Update(ctx, s.channel, s.ts, m)
 }
 
 func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
@@ -400,6 +435,10 @@ func (h *Handler) open(ctx context.Context, req Request) (Result, error) {
 	}
 	if ref.Last > 0 {
 		return h.series(ctx, req, Command{Kind: KindMeetingID, Target: ref.MeetingID, Last: ref.Last, Search: ref.Search}, lookupRef{Channel: ref.Channel})
+	}
+	if req.ResponseURL != "" {
+		// The answer takes the place of the list the button was on.
+		req.at = &answerAt{responseURL: req.ResponseURL}
 	}
 	return h.lookup(ctx, req, ref.conference(), nil, ref, false)
 }

@@ -20,13 +20,7 @@ type attendeeSource interface {
 	History(ctx context.Context, q meeting.HistoryQuery) ([]meeting.Conference, error)
 	ConferencesByMeetingID(ctx context.Context, meetingID string) ([]meeting.Conference, error)
 	ConferenceDetail(ctx context.Context, confUUID string) (*meeting.ConferenceDetail, error)
-}
-
-// Lookup is one resolved lookup: the report and, when the target was a meeting
-// ID or subject with several instances, the other instances.
-type Lookup struct {
-	Report *attendance.Report
-	Others []meeting.Conference // other instances or matches, newest first
+	ConferenceInfo(ctx context.Context, confUUID string) (meeting.Conference, error)
 }
 
 // Looker turns what a user typed into attendance reports. It is shared by
@@ -36,6 +30,19 @@ type Looker struct {
 	thresholds attendance.Thresholds
 	now        func() time.Time
 	log        *slog.Logger
+	inviteWait time.Duration
+}
+
+// DefaultInviteWait is how long a lookup keeps waiting for a meeting's
+// invite list after its answer went out (INVITE_LIST_TIMEOUT).
+const DefaultInviteWait = time.Minute
+
+// SetInviteWait sets how long a lookup waits for the invite list after its
+// answer; past it the comparison is given up. Call it before use.
+func (l *Looker) SetInviteWait(d time.Duration) {
+	if d > 0 {
+		l.inviteWait = d
+	}
 }
 
 // NewLooker returns a Looker reading from src.
@@ -46,7 +53,7 @@ func NewLooker(src attendeeSource, th attendance.Thresholds, now func() time.Tim
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Looker{src: src, thresholds: th, now: now, log: log}
+	return &Looker{src: src, thresholds: th, now: now, log: log, inviteWait: DefaultInviteWait}
 }
 
 // recentWindow is how far back "recent" and subject searches look.
@@ -156,46 +163,207 @@ func (e *notFound) with(extra catalog.Args, esc func(string) string) catalog.Arg
 	return out
 }
 
-// Report fetches the records of conf and analyses them. Without a search
-// the invite list is added (best effort). A search keeps only the people
-// matching it (attendance.Report.Filter: case, width and accents folded;
-// name, number, department) from the meeting's whole, cached record list,
-// and does not fetch the invite list: nobody left out is a no-show.
-func (l *Looker) Report(ctx context.Context, conf meeting.Conference, search string) (*attendance.Report, error) {
-	if search != "" {
-		records, err := l.src.Attendees(ctx, conf.ConfUUID)
-		if err != nil {
-			return nil, fmt.Errorf("attendees of %s: %w", conf.ConfUUID, err)
-		}
-		return attendance.Analyze(toMeeting(conf, nil, records), l.thresholds, l.now()).Filter(search), nil
+// Invites says what an answer knows of the meeting's invite list.
+type Invites int
+
+const (
+	InvitesCompared Invites = iota // the report is compared with the invite list
+	InvitesPending                 // the comparison follows: see Answer.Compared
+	InvitesFailed                  // the invite list could not be read: no comparison
+	InvitesSkipped                 // a people search: no comparison is made
+)
+
+// Answer is a lookup's report and, when the invite list was not there in
+// time, the comparison still to come.
+type Answer struct {
+	Report  *attendance.Report
+	Invites Invites
+	// Compared is set when Invites is InvitesPending: the caller waits for
+	// it or cancels it.
+	Compared *Comparison
+	// InviteErr is why the invite list could not be read (InvitesFailed).
+	InviteErr error
+}
+
+// Comparison is the report compared with an invite list that arrives after
+// the answer. Safe for concurrent use.
+type Comparison struct {
+	done   chan struct{}
+	report *attendance.Report
+	err    error
+	cancel context.CancelFunc
+}
+
+// Wait returns the compared report, or why there is none (the invite list
+// failed, or did not come within the invite wait). It gives up when ctx
+// ends, without ending the comparison.
+func (c *Comparison) Wait(ctx context.Context) (*attendance.Report, error) {
+	select {
+	case <-c.done:
+		return c.report, c.err
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
 	}
-	var records []meeting.Attendee
-	var detail *meeting.ConferenceDetail
+}
+
+// Cancel stops waiting for the invite list.
+func (c *Comparison) Cancel() { c.cancel() }
+
+// Lookup fetches the records of conf and analyses them, with the invite
+// list when it is complete by then: the records never wait for it. The
+// invite list is fetched beside the records and, if late, keeps coming for
+// the invite wait (SetInviteWait), detached from ctx: Answer.Compared then
+// delivers the compared report. A search keeps only the people matching it
+// (attendance.Report.Filter: case, width and accents folded; name, number,
+// department) from the meeting's whole, cached record list, and fetches no
+// invite list: nobody left out is a no-show.
+//
+// "By then" allows a twentieth of the time the records took, at least
+// 25 ms: the invite list's last pages start right after the records' last
+// and usually land with them, and one message is better than a message and
+// an update. A twentieth keeps a lookup within 1.05 × the records' time.
+func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search string) (*Answer, error) {
+	start := time.Now()
+	var detail *detailFetch
+	if search == "" {
+		detail = l.fetchDetail(ctx, conf.ConfUUID)
+	}
+	uuid := conf.ConfUUID
 	g, gctx := errgroup.WithContext(ctx)
+	var records []meeting.Attendee
 	g.Go(func() error {
 		var err error
-		records, err = l.src.Attendees(gctx, conf.ConfUUID)
+		// A search filters the whole, cached list here (Report.Filter).
+		records, err = l.src.Attendees(gctx, uuid)
 		if err != nil {
-			return fmt.Errorf("attendees of %s: %w", conf.ConfUUID, err)
+			return fmt.Errorf("attendees of %s: %w", uuid, err)
 		}
 		return nil
 	})
-	g.Go(func() error {
-		d, err := l.src.ConferenceDetail(gctx, conf.ConfUUID)
-		if err != nil {
-			// The invite list only adds no-shows; the records are the answer.
-			if ctx.Err() == nil {
-				l.log.LogAttrs(ctx, slog.LevelInfo, "conference detail unavailable", slog.String("conf_uuid", conf.ConfUUID), slog.Any("err", err))
-			}
+	known := conf
+	if detail == nil && onlyUUID(conf) {
+		// No invite list to bring the subject and times: ask for them.
+		g.Go(func() error {
+			known = l.info(gctx, known)
 			return nil
-		}
-		detail = d
-		return nil
-	})
+		})
+	}
 	if err := g.Wait(); err != nil {
+		if detail != nil {
+			detail.cancel()
+			<-detail.done // nothing of this lookup outlives its failure
+		}
 		return nil, err
 	}
-	return attendance.Analyze(toMeeting(conf, detail, records), l.thresholds, l.now()), nil
+	conf = known
+	analyze := func(d *meeting.ConferenceDetail) *attendance.Report {
+		rep := attendance.Analyze(toMeeting(conf, d, records), l.thresholds, l.now())
+		if search != "" {
+			rep = rep.Filter(search)
+		}
+		return rep
+	}
+	if detail == nil {
+		return &Answer{Report: analyze(nil), Invites: InvitesSkipped}, nil
+	}
+	grace := time.NewTimer(max(time.Since(start)/20, minGrace))
+	defer grace.Stop()
+	select {
+	case <-detail.done:
+		detail.cancel()
+		if detail.err != nil {
+			l.inviteFailed(ctx, conf.ConfUUID, detail.err)
+			if onlyUUID(conf) {
+				conf = l.info(ctx, conf)
+			}
+			return &Answer{Report: analyze(nil), Invites: InvitesFailed, InviteErr: detail.err}, nil
+		}
+		return &Answer{Report: analyze(detail.detail), Invites: InvitesCompared}, nil
+	case <-grace.C:
+	}
+	if onlyUUID(conf) {
+		// The invite list's first page brought them; it is cached then.
+		conf = l.info(ctx, conf)
+	}
+	c := &Comparison{done: make(chan struct{}), cancel: detail.cancel}
+	go func() {
+		defer close(c.done)
+		<-detail.done
+		detail.cancel()
+		if detail.err != nil {
+			l.inviteFailed(ctx, conf.ConfUUID, detail.err)
+			c.err = detail.err
+			return
+		}
+		c.report = analyze(detail.detail)
+	}()
+	return &Answer{Report: analyze(nil), Invites: InvitesPending, Compared: c}, nil
+}
+
+// minGrace is the least a lookup gives the invite list after the records:
+// less than anyone notices, more than loopback jitter.
+const minGrace = 25 * time.Millisecond
+
+// onlyUUID reports whether conf is known by its UUID alone.
+func onlyUUID(conf meeting.Conference) bool {
+	return conf.Subject == "" && conf.ConferenceID == "" && conf.Start.IsZero()
+}
+
+// info is conf with its subject, meeting ID and times; conf itself when
+// they cannot be had (the answer then names the meeting by its UUID).
+func (l *Looker) info(ctx context.Context, conf meeting.Conference) meeting.Conference {
+	info, err := l.src.ConferenceInfo(ctx, conf.ConfUUID)
+	if err != nil {
+		l.log.LogAttrs(ctx, slog.LevelInfo, "conference info unavailable", slog.String("conf_uuid", conf.ConfUUID), slog.Any("err", err))
+		return conf
+	}
+	info.ConfUUID = conf.ConfUUID
+	return info
+}
+
+// detailFetch is an invite list being read, detached from the lookup's
+// context and bounded by the invite wait. detail and err are set when done
+// is closed.
+type detailFetch struct {
+	done   chan struct{}
+	detail *meeting.ConferenceDetail
+	err    error
+	cancel context.CancelFunc
+}
+
+func (l *Looker) fetchDetail(ctx context.Context, confUUID string) *detailFetch {
+	f := &detailFetch{done: make(chan struct{})}
+	var dctx context.Context
+	dctx, f.cancel = context.WithTimeout(context.WithoutCancel(ctx), l.inviteWait)
+	go func() {
+		defer close(f.done)
+		f.detail, f.err = l.src.ConferenceDetail(dctx, confUUID)
+	}()
+	return f
+}
+
+func (l *Looker) inviteFailed(ctx context.Context, confUUID string, err error) {
+	l.log.LogAttrs(context.WithoutCancel(ctx), slog.LevelInfo, "invite list unavailable: no comparison", slog.String("conf_uuid", confUUID), slog.Any("err", err))
+}
+
+// Report is Lookup for callers that use a report once (the lookup command,
+// the runs of a series): it waits for the comparison too, at most the
+// invite wait or until ctx ends, and returns the report without it (and
+// InvitesFailed) when the invite list cannot be had.
+func (l *Looker) Report(ctx context.Context, conf meeting.Conference, search string) (*attendance.Report, Invites, error) {
+	a, err := l.Lookup(ctx, conf, search)
+	if err != nil {
+		return nil, 0, err
+	}
+	if a.Compared == nil {
+		return a.Report, a.Invites, nil
+	}
+	rep, err := a.Compared.Wait(ctx)
+	if err != nil {
+		a.Compared.Cancel()
+		return a.Report, InvitesFailed, nil
+	}
+	return rep, InvitesCompared, nil
 }
 
 // toMeeting converts the meeting API's data into the formatting input.

@@ -20,6 +20,10 @@ type pool struct {
 	deliveries deliveries // nil: this process's memory only
 	metrics    *Metrics
 	work       sync.WaitGroup
+	// stopping ends when Drain gives up waiting: background work (a
+	// comparison with an invite list still coming) stops waiting then.
+	stopping context.Context
+	stop     context.CancelFunc
 }
 
 func newPool(workers int, timeout time.Duration, d deliveries, m *Metrics) pool {
@@ -29,7 +33,8 @@ func newPool(workers int, timeout time.Duration, d deliveries, m *Metrics) pool 
 	if timeout <= 0 {
 		timeout = 45 * time.Second
 	}
-	return pool{slots: make(chan struct{}, workers), timeout: timeout, seen: newEnvelopes(10000), deliveries: d, metrics: m}
+	stopping, stop := context.WithCancel(context.Background())
+	return pool{slots: make(chan struct{}, workers), timeout: timeout, seen: newEnvelopes(10000), deliveries: d, metrics: m, stopping: stopping, stop: stop}
 }
 
 // takeSlot waits for a free worker until ctx is done; a free one is taken
@@ -89,8 +94,10 @@ func (h *Handler) Go(ctx context.Context, req Request) {
 // reaches its deadline and sends its last reply within it.
 func (h *Handler) DrainTimeout() time.Duration { return drainTimeout(h.timeout) }
 
-// Drain waits for the requests Go started, at most timeout; then it calls
-// cancel (which should end their context) and waits for them to return.
+// Drain waits for the requests Go started and the comparisons with invite
+// lists still coming, at most timeout; then it calls cancel (which should
+// end the requests' context), stops the comparisons (their messages say
+// they were not possible) and waits for them to return.
 func (h *Handler) Drain(timeout time.Duration, cancel context.CancelFunc) {
 	done := make(chan struct{})
 	go func() { h.work.Wait(); close(done) }()
@@ -101,6 +108,7 @@ func (h *Handler) Drain(timeout time.Duration, cancel context.CancelFunc) {
 	case <-t.C:
 		h.log.Warn("shutdown: cancelling commands still running", slog.Duration("waited", timeout))
 		cancel()
+		h.stop()
 		<-done
 	}
 }

@@ -97,7 +97,7 @@ func (l *Looker) runs(ctx context.Context, confs []meeting.Conference, search st
 	var wg sync.WaitGroup
 	for i, c := range confs {
 		runs[i].Meeting = toMeeting(c, nil, nil)
-		wg.Go(func() { runs[i].Report, errs[i] = l.Report(ctx, c, search) })
+		wg.Go(func() { runs[i].Report, _, errs[i] = l.Report(ctx, c, search) })
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -159,16 +159,32 @@ type shown struct {
 	rep    *attendance.Report
 	series *attendance.Series
 	asked  int
+	// compared, for one run's report, is its comparison with the invite
+	// list still coming; inviteErr why there is none (see Looker.Lookup).
+	compared  *Comparison
+	inviteErr error
 }
 
 // shownOf reads what a button's ref names again (from the cache, mostly).
+// A comparison with the invite list still coming is in v.compared: the
+// caller hands it on or calls v.cancel.
 func (h *Handler) shownOf(ctx context.Context, ref lookupRef) (shown, error) {
 	if ref.Last == 0 {
-		rep, err := h.looker.Report(ctx, ref.conference(), ref.Search)
-		return shown{rep: rep}, err
+		ans, err := h.looker.Lookup(ctx, ref.conference(), ref.Search)
+		if err != nil {
+			return shown{}, err
+		}
+		return shown{rep: ans.Report, compared: ans.Compared, inviteErr: ans.InviteErr}, nil
 	}
 	found, err := h.looker.Series(ctx, Command{Kind: KindMeetingID, Target: ref.MeetingID, Last: ref.Last, Search: ref.Search})
 	return shown{series: found.Series, asked: ref.Last}, err
+}
+
+// cancel stops waiting for v's comparison with the invite list, if any.
+func (v shown) cancel() {
+	if v.compared != nil {
+		v.compared.Cancel()
+	}
 }
 
 // nobody is the sentence for a search that matches nobody in what v

@@ -28,12 +28,26 @@ func (s slackOut) Respond(ctx context.Context, responseURL string, r Reply) erro
 	if r.InChannel {
 		typ = slack.ResponseTypeInChannel
 	}
-	_, _, err := s.api.PostMessageContext(ctx, "",
+	opts := []slack.MsgOption{
 		slack.MsgOptionResponseURL(responseURL, typ),
 		slack.MsgOptionText(r.Message.Text, false),
-		slack.MsgOptionBlocks(r.Message.Blocks...))
-	if err != nil {
+		slack.MsgOptionBlocks(r.Message.Blocks...),
+	}
+	if r.Replace {
+		opts = append(opts, slack.MsgOptionReplaceOriginal(responseURL))
+	}
+	if _, _, err := s.api.PostMessageContext(ctx, "", opts...); err != nil {
 		return fmt.Errorf("respond: %w", scrubURLs(err))
+	}
+	return nil
+}
+
+func (s slackOut) Update(ctx context.Context, channelID, ts string, m formatting.Message) error {
+	_, _, _, err := s.api.UpdateMessageContext(ctx, channelID, ts,
+		slack.MsgOptionText(m.Text, false),
+		slack.MsgOptionBlocks(m.Blocks...))
+	if err != nil {
+		return fmt.Errorf("update %s in %s: %w", ts, channelID, scrubURLs(err))
 	}
 	return nil
 }

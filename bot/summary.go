@@ -18,14 +18,23 @@ import (
 
 // lookup sends the private summary of one conference, in the requester's
 // language, with the CSV in their DM when the list is long or was asked
-// for.
+// for. When the invite list comes after the records, the summary says so
+// and is replaced in place once compared (see compareLater).
 func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conference, others []meeting.Conference, ref lookupRef, wantCSV bool) (Result, error) {
-	rep, err := h.looker.Report(ctx, conf, ref.Search)
+	ans, err := h.looker.Lookup(ctx, conf, ref.Search)
 	if err != nil {
 		res := Result{ConfUUID: conf.ConfUUID, MeetingID: conf.ConferenceID}
 		res.note(store.AuditLookup, store.AudiencePrivate)
 		return res, err
 	}
+	pending := ans.Compared != nil
+	keep := false // the comparison is handed to compareLater
+	defer func() {
+		if pending && !keep {
+			ans.Compared.Cancel()
+		}
+	}()
+	rep := ans.Report
 	h.history.add(req.UserID, rep.Meeting, h.now())
 	res := resultOf(rep)
 	res.note(store.AuditLookup, store.AudiencePrivate)
@@ -33,17 +42,39 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 		return res, h.reply(ctx, req, textMessage(sentence))
 	}
 	opts := formatting.MessageOptions{Audience: formatting.Private, Lang: req.p.Lang(), InlineLimit: h.inline, Location: h.loc}
-	msg := formatting.Summary(rep, opts)
-	if wantCSV || msg.More > 0 {
+	fileSent := false
+	if wantCSV || formatting.Summary(rep, opts).More > 0 {
 		// Send the file first so the reply says truly where it went.
-		opts.FileNote, _ = h.csvToDM(ctx, req, shown{rep: rep}, formatting.Private, &res)
-		msg = formatting.Summary(rep, opts)
+		opts.FileNote, fileSent = h.csvToDM(ctx, req, shown{rep: rep}, formatting.Private, &res)
 	}
 	ref.ConfUUID = conf.ConfUUID
 	ref = ref.withConference(rep.Meeting)
-	msg.Blocks = append(msg.Blocks, instancesBlocks(req.p, others, h.openValue(req, ref.Search), h.loc)...)
-	msg.Blocks = append(msg.Blocks, lookupActions(req.p, h.buttons.sign(ref, req.UserID), h.canShare(req, ref)))
-	return res, h.reply(ctx, req, msg)
+	instances := instancesBlocks(req.p, others, h.openValue(req, ref.Search), h.loc)
+	buttons := lookupActions(req.p, h.buttons.sign(ref, req.UserID), h.canShare(req, ref))
+	render := func(rep *attendance.Report, opts formatting.MessageOptions, pending bool, why error) formatting.Message {
+		msg := formatting.Summary(rep, opts)
+		msg.Blocks = append(msg.Blocks, formatting.InviteNote(opts.Lang, pending, why)...)
+		msg.Blocks = append(msg.Blocks, instances...)
+		msg.Blocks = append(msg.Blocks, buttons)
+		return msg
+	}
+	at, err := h.replyAt(ctx, req, render(rep, opts, pending, ans.InviteErr))
+	if err != nil || !pending {
+		return res, err
+	}
+	keep = true
+	h.compareLater(ctx, req, ans.Compared, func(ctx context.Context, compared *attendance.Report, why error) (Result, error) {
+		if compared == nil {
+			return Result{}, h.edit(ctx, at, render(rep, opts, false, why))
+		}
+		later := resultOf(compared)
+		o := opts
+		if needsNoShowsFile(compared, formatting.Summary(compared, o), fileSent) {
+			o.FileNote = req.p.Join(o.FileNote, h.noShowsToDM(ctx, req, compared, &later))
+		}
+		return later, h.edit(ctx, at, render(compared, o, false, nil))
+	})
+	return res, nil
 }
 
 // canShare reports whether a summary can offer Share: there is a channel
@@ -72,7 +103,9 @@ func NobodyMatches(rep *attendance.Report, p *catalog.Printer) (string, bool) {
 }
 
 // csv answers the CSV button: the file goes to the requester's DM. The
-// button must be the presser's own (see buttonKey).
+// button must be the presser's own (see buttonKey). The invite list is not
+// waited for; if it is still coming, the sentence says the file has no
+// no-shows yet.
 func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
 	ref, err := h.buttons.verify(req.Value, req.UserID)
 	if err != nil {
@@ -82,6 +115,7 @@ func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	v.cancel()
 	res := v.result()
 	if sentence, none := v.nobody(req.p); none {
 		return res, h.reply(ctx, req, textMessage(sentence))
@@ -90,15 +124,21 @@ func (h *Handler) csv(ctx context.Context, req Request) (Result, error) {
 	if !sent {
 		res.Outcome = outcomeSlack
 	}
+	if sent && v.compared != nil {
+		note = req.p.Join(note, req.p.T("invites.csv_not_ready"))
+	}
 	return res, h.reply(ctx, req, textMessage(note))
 }
 
 // share posts the shared version (numbers masked, in BOT_LANGUAGE: the
 // whole channel reads it) in the channel, with the masked CSV in its thread
 // when the list is long. The channel is the button's, or the one its value
-// names (a summary in the DM about a message's channel). Where the bot may
-// not post, it shares through the command's response_url and sends the CSV
-// to the requester's DM, and says so.
+// names (a summary in the DM about a message's channel). When the invite
+// list comes later, the post is edited in place (chat.update), with the
+// no-shows CSV in its thread when they do not fit. Where the bot may not
+// post, it shares through the command's response_url (a copy that cannot
+// be edited, so it says when the comparison was not ready) and sends the
+// CSV to the requester's DM, and says so.
 func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 	ref, err := h.buttons.verify(req.Value, req.UserID)
 	if err != nil {
@@ -122,20 +162,36 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	pending := v.compared != nil
+	keep := false // the comparison is handed to compareLater
+	defer func() {
+		if !keep {
+			v.cancel()
+		}
+	}()
 	res := v.result()
 	if sentence, none := v.nobody(req.p); none {
 		return res, h.reply(ctx, req, textMessage(sentence))
 	}
 	res.Audit = append(res.Audit, Audited{store.AuditShare, store.AudienceChannel, channel})
 	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.channel.Lang(), InlineLimit: h.inline, Location: h.loc}
+	render := func(v shown, pending bool, why error) formatting.Message {
+		msg := v.summary(opts)
+		msg.Blocks = append(msg.Blocks, formatting.InviteNote(opts.Lang, pending, why)...)
+		return msg
+	}
 	// The file goes into the post's thread after the post exists, so the
 	// post itself promises nothing about it.
-	msg := v.summary(opts)
+	msg := render(v, pending, v.inviteErr)
 	long := msg.More > 0
 	ts, err := h.out.Post(ctx, channel, msg)
 	switch {
 	case notMember(err) && viaCommand:
 		h.log.LogAttrs(ctx, slog.LevelInfo, "cannot post in channel, sharing via response_url", slog.String("channel", channel), slog.Any("err", err))
+		why := v.inviteErr
+		if pending {
+			why = formatting.ErrInvitesNotReady
+		}
 		text := req.p.T("share.not_member")
 		if long {
 			// Send the file first, so the shared note is true.
@@ -143,10 +199,9 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 			text = req.p.Join(text, sentence)
 			if sent {
 				opts.FileNote = h.channel.T("share.file_note")
-				msg = v.summary(opts)
 			}
 		}
-		if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: msg, InChannel: true}); err != nil {
+		if err := h.out.Respond(ctx, req.ResponseURL, Reply{Message: render(v, false, why), InChannel: true}); err != nil {
 			return res, fmt.Errorf("share via response_url: %w", err)
 		}
 		text = req.p.Join(text, req.p.T("share.invite"))
@@ -168,6 +223,26 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 			sentence, _ := h.csvToDM(ctx, req, v, formatting.Shared, &res)
 			text = req.p.Join(text, req.p.T("share.thread_failed", catalog.Args{"Reason": slackReason(err)}), sentence)
 		}
+	}
+	if pending {
+		keep = true
+		h.compareLater(ctx, req, v.compared, func(ctx context.Context, compared *attendance.Report, why error) (Result, error) {
+			if compared == nil {
+				return Result{}, h.out.Update(ctx, channel, ts, render(v, false, why))
+			}
+			later := resultOf(compared)
+			msg := render(shown{rep: compared}, false, nil)
+			if needsNoShowsFile(compared, msg, long) {
+				up := h.noShowsFile(compared, formatting.Shared, h.channel.Lang(), channel, ts)
+				up.Comment = h.channel.T("invites.no_shows_comment")
+				if err := h.out.Upload(ctx, up); err != nil {
+					h.log.LogAttrs(ctx, slog.LevelWarn, "no-shows csv upload to channel failed", slog.String("channel", channel), slog.Any("err", err))
+				} else {
+					later.Audit = append(later.Audit, Audited{store.AuditCSV, store.AudienceChannel, channel})
+				}
+			}
+			return later, h.out.Update(ctx, channel, ts, msg)
+		})
 	}
 	return res, h.reply(ctx, req, textMessage(text))
 }

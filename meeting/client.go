@@ -85,6 +85,8 @@ type Client struct {
 	attendees     flightGroup[[]Attendee]
 	detailCache   *lruCache[*ConferenceDetail]
 	detailFlights flightGroup[*ConferenceDetail]
+	infoCache     *lruCache[Conference]
+	infoFlights   flightGroup[Conference]
 }
 
 // NewClient returns a client for baseURL (DefaultBaseURL or
@@ -134,6 +136,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c.sched = newSched(c.limiter, c.maxInFlight, DefaultSlotLease)
 	c.cache = newLRUCache[[]Attendee](c.cacheEntries, c.cacheTTL)
 	c.detailCache = newLRUCache[*ConferenceDetail](c.cacheEntries, c.cacheTTL)
+	c.infoCache = newLRUCache[Conference](c.cacheEntries, c.cacheTTL)
 	return c, nil
 }
 

@@ -148,3 +148,34 @@ func TestRequestTimeoutAbandonsAttempt(t *testing.T) {
 		t.Errorf("Attendees = %v after %d attempts; want ErrUnavailable after 4", err, fake.Count(meetingfake.OpAttendees))
 	}
 }
+
+// TestConferenceInfo: one small request gives the conference without its
+// invite list, and none once the invite list was read.
+func TestConferenceInfo(t *testing.T) {
+	now := time.Now()
+	var limits []string
+	var mu sync.Mutex
+	fake := startFake(t, meetingfake.Config{Conferences: meetingfake.Sample(now), OnRequest: func(op string, r *http.Request) {
+		if op == meetingfake.OpConfDetail {
+			mu.Lock()
+			limits = append(limits, r.URL.Query().Get("limit"))
+			mu.Unlock()
+		}
+	}})
+	c := newClient(t, fake)
+	conf, err := c.ConferenceInfo(t.Context(), meetingfake.SampleTownHallUUID)
+	if err != nil || conf.Subject != "Company town hall Q4" || conf.ConferenceID != meetingfake.SampleTownHallID {
+		t.Fatalf("ConferenceInfo = %+v, %v", conf, err)
+	}
+	if _, err := c.ConferenceDetail(t.Context(), meetingfake.SampleSyncUUID); err != nil {
+		t.Fatal(err)
+	}
+	if conf, err := c.ConferenceInfo(t.Context(), meetingfake.SampleSyncUUID); err != nil || conf.Subject != "Weekly product sync" {
+		t.Fatalf("ConferenceInfo after ConferenceDetail = %+v, %v", conf, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(limits, []string{"1", "500"}) {
+		t.Errorf("confDetail requests with limits %v; want one of 1, then the invite list's one page of 500", limits)
+	}
+}

@@ -152,6 +152,7 @@ func (c *Client) fetchDetail(ctx context.Context, confUUID string) (*ConferenceD
 		}
 		if offset == 0 { // the first page is fetched alone, before the others
 			conf = pageConf
+			c.infoCache.put(confUUID, conf, c.now())
 		}
 		return count, parts, len(resp.body), nil
 	})
@@ -162,4 +163,32 @@ func (c *Client) fetchDetail(ctx context.Context, confUUID string) (*ConferenceD
 		parts = []Participant{}
 	}
 	return &ConferenceDetail{Conference: conf, Participants: parts}, nil
+}
+
+// ConferenceInfo returns one conference's subject, meeting ID and times
+// without its invite list: an answer that only knows the confUUID needs
+// them at once, while the invite list may take long. It costs one small
+// request (the first entry of confDetail) at the priority of attendee
+// records, none when ConferenceDetail or ConferenceInfo already read it
+// (cached like the invite lists, see WithCache).
+func (c *Client) ConferenceInfo(ctx context.Context, confUUID string) (Conference, error) {
+	if err := ValidateConfUUID(confUUID); err != nil {
+		return Conference{}, fmt.Errorf("conference info: %w", err)
+	}
+	conf, _, err := cachedFetch(ctx, c.infoCache, &c.infoFlights, confUUID, c.now, func(ctx context.Context) (Conference, error) {
+		q := url.Values{"confUUID": {confUUID}, "offset": {"0"}, "limit": {"1"}}
+		resp, err := c.call(ctx, request{op: opConfDetail, method: http.MethodGet, path: pathConfDetail, query: q, key: confUUID})
+		if err != nil {
+			return Conference{}, err
+		}
+		conf, _, _, err := decodeDetailPage(resp.body)
+		if err != nil {
+			return Conference{}, decodeError(opConfDetail, 0, resp, err)
+		}
+		return conf, nil
+	})
+	if err != nil {
+		return Conference{}, fmt.Errorf("conference info %s: %w", confUUID, err)
+	}
+	return conf, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
@@ -17,9 +18,24 @@ type HistorySource interface {
 	History(ctx context.Context, q meeting.HistoryQuery) ([]meeting.Conference, error)
 }
 
-// Reporter builds the attendance report of a conference; *bot.Looker is one.
+// Reporter builds the attendance report of a conference (bot's
+// NewAutopostReporter is one). The report comes as soon as the records are
+// in; the comparison with the invite list may follow.
 type Reporter interface {
-	Report(ctx context.Context, conf meeting.Conference, search string) (*attendance.Report, error)
+	Report(ctx context.Context, conf meeting.Conference) (Answer, error)
+}
+
+// Answer is a report and where its comparison with the invite list stands.
+type Answer struct {
+	Report *attendance.Report
+	// Pending, when set, waits for the report compared with the invite
+	// list, which arrives after Report; it returns why there is none when
+	// the invite list cannot be had. The post says "comparing…" meanwhile
+	// and is edited in place once it is done.
+	Pending func(ctx context.Context) (*attendance.Report, error)
+	// NoInvites is why Report has no comparison and none follows (nil when
+	// it is compared or Pending is set).
+	NoInvites error
 }
 
 // Poster puts messages and files in Slack channels.
@@ -33,6 +49,8 @@ type Poster interface {
 	// none. An error wrapping ErrPermanent means it cannot tell (no access
 	// to the history).
 	Posted(ctx context.Context, channelID, key string, since time.Time) (ts string, err error)
+	// Update edits the message ts that Post sent in channelID.
+	Update(ctx context.Context, channelID, ts string, m formatting.Message) error
 	// UploadCSV attaches a file in the thread of threadTS.
 	UploadCSV(ctx context.Context, channelID, threadTS, filename, title string, content []byte) error
 }
@@ -119,6 +137,7 @@ type Service struct {
 	onOutcome func(string)
 	audit     AuditRecorder
 	wake      chan struct{}
+	followUps sync.WaitGroup // comparisons with invite lists still coming
 }
 
 // New returns a Service; it checks cfg and deps and fills in defaults.
@@ -209,6 +228,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	s.workLoop(ctx)
 	<-done
+	s.followUps.Wait()
 	return nil
 }
 

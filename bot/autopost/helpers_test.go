@@ -98,9 +98,13 @@ type fakeReporter struct {
 	err     error
 	calls   int
 	during  func() // called inside Report, before it answers
+	// invites, when set, is the invite list of every conference: the
+	// report comes without it and Pending waits for it on this channel
+	// (closed without a value: the invite list failed).
+	invites chan []attendance.Invitee
 }
 
-func (r *fakeReporter) Report(_ context.Context, conf meeting.Conference, _ string) (*attendance.Report, error) {
+func (r *fakeReporter) Report(_ context.Context, conf meeting.Conference) (Answer, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
@@ -108,11 +112,28 @@ func (r *fakeReporter) Report(_ context.Context, conf meeting.Conference, _ stri
 		r.during()
 	}
 	if r.err != nil {
-		return nil, r.err
+		return Answer{}, r.err
 	}
 	m := attendance.Meeting{ConfUUID: conf.ConfUUID, MeetingID: conf.ConferenceID, Subject: conf.Subject, Records: r.records[conf.ConfUUID]}
-	return attendance.Analyze(m, attendance.DefaultThresholds(), t0), nil
+	a := Answer{Report: attendance.Analyze(m, attendance.DefaultThresholds(), t0)}
+	if inv := r.invites; inv != nil {
+		a.Pending = func(ctx context.Context) (*attendance.Report, error) {
+			select {
+			case list, ok := <-inv:
+				if !ok {
+					return nil, errInvitesFailed
+				}
+				m.Invited = list
+				return attendance.Analyze(m, attendance.DefaultThresholds(), t0), nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+	}
+	return a, nil
 }
+
+var errInvitesFailed = errors.New("meeting api: confdetail: http 500")
 
 func (r *fakeReporter) set(uuid string, names ...string) {
 	r.mu.Lock()
@@ -130,6 +151,7 @@ func (r *fakeReporter) set(uuid string, names ...string) {
 type sentPost struct {
 	Channel string
 	Text    string
+	Blocks  string // the blocks as JSON
 	TS      string
 	Key     string // the metadata marker
 }
@@ -141,13 +163,14 @@ type sentFile struct {
 
 // fakePoster records posts; fail makes the next calls fail.
 type fakePoster struct {
-	during func() // called inside Post, before it answers
-	mu     sync.Mutex
-	fail   int
-	err    error // returned by every Post when set
-	posts  []sentPost
-	files  []sentFile
-	posted chan sentPost // optional: receives every post
+	during  func() // called inside Post, before it answers
+	mu      sync.Mutex
+	fail    int
+	err     error // returned by every Post when set
+	posts   []sentPost
+	updates []sentPost // chat.update: TS is the edited post's
+	files   []sentFile
+	posted  chan sentPost // optional: receives every post
 	// historyErr is returned by Posted when set; lookups counts its calls.
 	historyErr error
 	lookups    int
@@ -178,7 +201,7 @@ func (p *fakePoster) Post(ctx context.Context, channelID string, m formatting.Me
 		p.fail--
 		return "", errSlackDown
 	}
-	sp := sentPost{Channel: channelID, Text: m.Text, TS: fmt.Sprintf("1700000000.%06d", len(p.posts)+1), Key: key}
+	sp := sentPost{Channel: channelID, Text: m.Text, Blocks: string(blocks), TS: fmt.Sprintf("1700000000.%06d", len(p.posts)+1), Key: key}
 	p.posts = append(p.posts, sp)
 	if p.posted != nil {
 		p.posted <- sp
@@ -200,6 +223,31 @@ func (p *fakePoster) Posted(_ context.Context, channelID, key string, _ time.Tim
 		}
 	}
 	return "", nil
+}
+
+func (p *fakePoster) Update(_ context.Context, channelID, ts string, m formatting.Message) error {
+	blocks, err := json.Marshal(m.Blocks)
+	if err != nil {
+		return err
+	}
+	if err := slackfake.CheckMessage(m.Text, blocks); err != nil {
+		return fmt.Errorf("slack would refuse this update: %w", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, sp := range p.posts {
+		if sp.Channel == channelID && sp.TS == ts {
+			p.updates = append(p.updates, sentPost{Channel: channelID, Text: m.Text, Blocks: string(blocks), TS: ts})
+			return nil
+		}
+	}
+	return fmt.Errorf("slack: message_not_found (%s in %s)", ts, channelID)
+}
+
+func (p *fakePoster) Updates() []sentPost {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]sentPost(nil), p.updates...)
 }
 
 func (p *fakePoster) UploadCSV(_ context.Context, channelID, threadTS, filename, _ string, content []byte) error {

@@ -72,7 +72,8 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 		}
 	}
 	conf := meeting.Conference{ConfUUID: p.ConfUUID, ConferenceID: p.MeetingID, Subject: p.Subject}
-	rep, err := s.reporter.Report(work, conf, "")
+	ans, err := s.reporter.Report(work, conf)
+	rep := ans.Report
 	switch {
 	case ctx.Err() != nil:
 		// Shutting down: hand the post back untouched for the next owner.
@@ -84,6 +85,7 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	case err != nil:
 		return s.failed(record, log, p, "meeting api", err)
 	}
+	pending := ans.Pending
 	var msg formatting.Message
 	long := false
 	if len(rep.Meeting.Records) == 0 {
@@ -91,11 +93,11 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 			return s.postpone(record, log, p, "no attendee records yet")
 		}
 		msg = noRecords(p, s.cfg.Lang)
+		pending = nil // nobody came: nothing to compare
 	} else {
-		opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: s.cfg.Lang, InlineLimit: s.cfg.InlineLimit, Location: s.cfg.Location}
 		// The CSV goes into the thread once the post exists; the post
 		// promises nothing about it, so a failed upload leaves no false note.
-		msg = formatting.Summary(rep, opts)
+		msg = s.summary(rep, pending != nil, ans.NoInvites)
 		long = msg.More > 0
 	}
 	// Sending is not interrupted by a shutdown: a post cancelled after Slack
@@ -134,7 +136,52 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	}
 	s.onOutcome(outcome)
 	log.LogAttrs(record, slog.LevelInfo, "autopost posted", slog.String("outcome", outcome), slog.String("ts", ts), slog.Int("people", len(rep.People)))
+	if pending != nil {
+		s.compareLater(ctx, log, p, ts, rep, long, pending)
+	}
 	return nil
+}
+
+// summary is the shared message of rep, with the line on its comparison
+// with the invite list while that is pending or when it failed.
+func (s *Service) summary(rep *attendance.Report, pending bool, noInvites error) formatting.Message {
+	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: s.cfg.Lang, InlineLimit: s.cfg.InlineLimit, Location: s.cfg.Location}
+	msg := formatting.Summary(rep, opts)
+	msg.Blocks = append(msg.Blocks, formatting.InviteNote(s.cfg.Lang, pending, noInvites)...)
+	return msg
+}
+
+// compareLater waits, in the background, for the invite-list comparison
+// of a post already made, then edits the post in place (chat.update) and,
+// when the no-shows do not all fit in it or the records went as a file,
+// attaches them as a CSV of their own in its thread. If the comparison
+// cannot be had, or Run is stopping, the post says so. The post itself is
+// recorded as posted already: this never posts twice.
+func (s *Service) compareLater(ctx context.Context, log *slog.Logger, p store.Post, ts string, rep *attendance.Report, fileSent bool, pending func(context.Context) (*attendance.Report, error)) {
+	s.followUps.Go(func() {
+		compared, why := pending(ctx)
+		send, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+		defer cancel()
+		if compared == nil {
+			if err := s.poster.Update(send, p.ChannelID, ts, s.summary(rep, false, why)); err != nil {
+				log.LogAttrs(send, slog.LevelWarn, "autopost: could not say the invite comparison failed", slog.Any("err", err))
+			}
+			log.LogAttrs(send, slog.LevelInfo, "autopost invite comparison not possible", slog.String("ts", ts), slog.Any("why", why))
+			return
+		}
+		msg := s.summary(compared, false, nil)
+		if err := s.poster.Update(send, p.ChannelID, ts, msg); err != nil {
+			log.LogAttrs(send, slog.LevelWarn, "autopost: could not update the post with the invite comparison", slog.Any("err", err))
+			return
+		}
+		if len(compared.NoShows) > 0 && (fileSent || msg.More > 0) {
+			f := formatting.NoShowsFile(compared, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location, Lang: s.cfg.Lang})
+			if err := s.poster.UploadCSV(send, p.ChannelID, ts, f.Name, f.Title, f.Content); err != nil {
+				log.LogAttrs(send, slog.LevelWarn, "autopost no-shows CSV upload failed", slog.Any("err", err))
+			}
+		}
+		log.LogAttrs(send, slog.LevelInfo, "autopost invite comparison posted", slog.String("ts", ts), slog.Int("no_shows", len(compared.NoShows)))
+	})
 }
 
 // historyMargin widens the history search for clocks that disagree

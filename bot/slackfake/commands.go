@@ -120,6 +120,7 @@ func (s *Server) BlockAction(ctx context.Context, a BlockAction) (string, error)
 	if a.ResponseURL == "" {
 		a.ResponseURL = s.newResponseURL()
 	}
+	s.setOriginal(a.ResponseURL, a.Ephemeral)
 	if a.MessageTS == "" {
 		s.mu.Lock()
 		a.MessageTS = s.tsLocked()

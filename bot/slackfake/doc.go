@@ -22,7 +22,7 @@
 //     if there is none and moving to another if a write fails; it reads acks
 //     from any socket.
 //   - POST /api/<method>, form-encoded with token=<bot token>: auth.test,
-//     chat.postMessage, chat.postEphemeral, conversations.open,
+//     chat.postMessage, chat.postEphemeral, chat.update, conversations.open,
 //     conversations.info, users.info (locale with include_locale),
 //     files.getUploadURLExternal and files.completeUploadExternal; JSON with
 //     a Bearer token: views.open, views.update and views.publish.
@@ -51,7 +51,13 @@
 //   - response_url: JSON body with Content-Type application/json,
 //     response_type "", "ephemeral" or "in_channel", boolean
 //     replace_original/delete_original, known URL, at most 5 posts within
-//     30 minutes.
+//     30 minutes. replace_original and delete_original need a message on
+//     screen from that URL: the last one it posted, or for a button press
+//     the message holding the button; a replacement keeps the message's
+//     response_type. Shown tells what each URL has on screen.
+//   - chat.update: channel and ts of a message the bot posted there (not an
+//     ephemeral one), text or blocks checked as for a post. Updates lists
+//     the edits; Message gives a post as it reads now.
 //   - Views: a trigger_id opens one view, within TriggerLife (3 s) of the
 //     interaction (after that: expired_trigger_id, an answer; twice or
 //     unknown: a violation); views.update names a known view, and a stale

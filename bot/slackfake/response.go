@@ -24,6 +24,13 @@ type responseURL struct {
 	envelopeID string
 	created    time.Time
 	uses       int
+	// shown are the messages this URL put on screen that are still there,
+	// as indexes into respLog; -1 stands for the message holding the
+	// button of a block action, which replace_original may replace.
+	shown []int
+	// shownType is the response_type of what is on screen ("ephemeral" or
+	// "in_channel"): Slack keeps it once a message is sent.
+	shownType string
 }
 
 // Response is one accepted post to a response_url.
@@ -55,6 +62,19 @@ func (s *Server) newResponseURL() string {
 	s.responses[id] = &responseURL{id: id, created: time.Now()}
 	s.mu.Unlock()
 	return s.URL + "/response/" + id
+}
+
+// setOriginal records that the response_url with id belongs to a button on
+// a message of the given type: replace_original replaces that message.
+func (s *Server) setOriginal(u string, ephemeral bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ru := s.responses[idFromResponseURL(u)]; ru != nil && len(ru.shown) == 0 {
+		ru.shown, ru.shownType = []int{-1}, "in_channel"
+		if ephemeral {
+			ru.shownType = "ephemeral"
+		}
+	}
 }
 
 func idFromResponseURL(u string) string {
@@ -160,6 +180,29 @@ func (s *Server) handleResponse(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Lock()
+	effective := rt
+	if effective == "" {
+		effective = "ephemeral"
+	}
+	if (replace || del) && len(ru.shown) == 0 {
+		s.mu.Unlock()
+		fail(http.StatusBadRequest, "no_original", "replace_original/delete_original with no message on screen from this response_url")
+		return
+	}
+	if replace && rt != "" && effective != ru.shownType {
+		s.mu.Unlock()
+		fail(http.StatusBadRequest, "invalid_response_type", "replace_original turns a %s message into %s; Slack keeps the type", ru.shownType, effective)
+		return
+	}
+	switch {
+	case del:
+		ru.shown = ru.shown[:len(ru.shown)-1]
+	case replace:
+		ru.shown[len(ru.shown)-1] = len(s.respLog)
+	default:
+		ru.shown = append(ru.shown, len(s.respLog))
+		ru.shownType = effective
+	}
 	s.respLog = append(s.respLog, Response{
 		URL:             s.URL + "/response/" + id,
 		EnvelopeID:      envID,
@@ -213,4 +256,25 @@ func (s *Server) WaitResponsesFor(ctx context.Context, envelopeID string, n int)
 		return len(out) >= n
 	})
 	return out, err
+}
+
+// Shown returns what the response_url of envelopeID has on screen now, in
+// the order it was posted: each accepted post, or the post that replaced it
+// (replace_original), minus deleted ones. The message holding a pressed
+// button is not included, only what replaced it.
+func (s *Server) Shown(envelopeID string) []Response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Response
+	for _, ru := range s.responses {
+		if ru.envelopeID != envelopeID {
+			continue
+		}
+		for _, i := range ru.shown {
+			if i >= 0 {
+				out = append(out, s.respLog[i])
+			}
+		}
+	}
+	return out
 }

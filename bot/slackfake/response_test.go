@@ -56,7 +56,10 @@ func TestResponseURLLimits(t *testing.T) {
 	c := connect(t, srv)
 	id := c.ackedCommand(t, ctx, srv)
 	u := srv.ResponseURL(id)
-	for i := range slackfake.MaxResponseURLUses {
+	if _, _, err := c.api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(u, slack.ResponseTypeEphemeral), slack.MsgOptionText("first", false)); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < slackfake.MaxResponseURLUses; i++ {
 		if _, _, err := c.api.PostMessageContext(ctx, "", slack.MsgOptionReplaceOriginal(u), slack.MsgOptionText("update", false)); err != nil {
 			t.Fatalf("post %d: %v", i+1, err)
 		}
@@ -66,7 +69,7 @@ func TestResponseURLLimits(t *testing.T) {
 	}
 	wantViolation(t, ctx, srv, 1, "post number 6")
 	rs := srv.ResponsesFor(id)
-	if len(rs) != slackfake.MaxResponseURLUses || !rs[0].ReplaceOriginal {
+	if len(rs) != slackfake.MaxResponseURLUses || rs[0].ReplaceOriginal || !rs[1].ReplaceOriginal {
 		t.Errorf("responses = %+v", rs)
 	}
 

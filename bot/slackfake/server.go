@@ -118,6 +118,7 @@ type Server struct {
 	responses map[string]*responseURL
 	respLog   []Response
 	posts     []Post
+	updates   []Update
 	files     []File
 	uploads   map[string]*pendingUpload
 	limits    map[string]*injected

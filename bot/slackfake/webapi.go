@@ -88,6 +88,7 @@ var apiMethods = map[string]func(*Server, http.ResponseWriter, *http.Request){
 	"auth.test":                    (*Server).authTest,
 	"chat.postMessage":             (*Server).postMessage,
 	"chat.postEphemeral":           (*Server).postMessage,
+	"chat.update":                  (*Server).chatUpdate,
 	"conversations.open":           (*Server).conversationsOpen,
 	"conversations.info":           (*Server).conversationsInfo,
 	"conversations.history":        (*Server).conversationsHistory,
@@ -215,19 +216,9 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		s.violate(method+" to "+channel+": "+format, args...)
 		slackErr(w, code)
 	}
-	if text == "" && blocks == nil && r.PostFormValue("attachments") == "" {
-		fail("no_text", "neither text nor blocks")
+	if code, detail := messageProblem(text, blocks); code != "" && (code != "no_text" || r.PostFormValue("attachments") == "") {
+		fail(code, "%s", detail)
 		return
-	}
-	if err := checkText(text); err != nil {
-		fail("msg_too_long", "%v", err)
-		return
-	}
-	if blocks != nil {
-		if err := checkBlocks(blocks); err != nil {
-			fail("invalid_blocks", "%v", err)
-			return
-		}
 	}
 	if ephemeral && user == "" {
 		fail("user_not_in_channel", "no user")
@@ -372,4 +363,21 @@ func (s *Server) user(id string) (User, bool) {
 		}
 	}
 	return User{}, false
+}
+
+// messageProblem is the Slack error code, and what is wrong, of a message's
+// text and blocks; "" when Slack would take them.
+func messageProblem(text string, blocks json.RawMessage) (code, detail string) {
+	if text == "" && blocks == nil {
+		return "no_text", "neither text nor blocks"
+	}
+	if err := checkText(text); err != nil {
+		return "msg_too_long", err.Error()
+	}
+	if blocks != nil {
+		if err := checkBlocks(blocks); err != nil {
+			return "invalid_blocks", err.Error()
+		}
+	}
+	return "", ""
 }

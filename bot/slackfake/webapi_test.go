@@ -171,11 +171,11 @@ func TestWrongBotTokenRejected(t *testing.T) {
 func TestUnknownMethod(t *testing.T) {
 	srv := start(t, slackfake.Config{})
 	ctx := timeout(t)
-	_, _, _, err := apiClient(srv, srv.Config().BotToken).UpdateMessageContext(ctx, "C0GENERAL", "1.000001", slack.MsgOptionText("x", false))
+	_, _, err := apiClient(srv, srv.Config().BotToken).DeleteMessageContext(ctx, "C0GENERAL", "1.000001")
 	if err == nil || err.Error() != "unknown_method" {
-		t.Errorf("chat.update = %v; want unknown_method", err)
+		t.Errorf("chat.delete = %v; want unknown_method", err)
 	}
-	wantViolation(t, ctx, srv, 1, `unknown Web API method "chat.update"`)
+	wantViolation(t, ctx, srv, 1, `unknown Web API method "chat.delete"`)
 }
 
 func TestRateLimitAndFailNext(t *testing.T) {

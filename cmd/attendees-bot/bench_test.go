@@ -69,7 +69,7 @@ func TestConcurrentLookupsShareOneFetch(t *testing.T) {
 		t.Errorf("attendee record requests = %d; want 1 for 100 concurrent lookups", got)
 	}
 	if got := s.meet.Count(meetingfake.OpConfDetail); got != 1 {
-		t.Errorf("conference detail requests = %d; want 1 for 100 concurrent lookups", got)
+		t.Errorf("conference detail requests = %d; want 1 (the invite list, which also gives the subject) for 100 concurrent lookups", got)
 	}
 }
 

@@ -165,12 +165,20 @@ func TestLookupFailurePrintsOneLine(t *testing.T) {
 		t.Errorf("sentence = %q; want one line saying the meeting was not found", msg)
 	}
 
+	// A lookup that works but whose invite list is refused logs why, when
+	// asked to; without LOG_LEVEL it prints only its output.
+	m.FailNext(meetingfake.OpConfDetail, 10, meetingfake.Failure{Status: 403})
+	stderr.Reset()
+	if err := run(t.Context(), []string{"lookup", meetingfake.SampleSyncUUID}, getenv(cliEnv(m)), nil, &stdout, &stderr); err != nil || stderr.Len() != 0 {
+		t.Errorf("lookup with the invite list refused = %v, stderr %q; want its output and nothing on stderr", err, stderr.String())
+	}
+	mustContain(t, stdout.String(), "the invite list could not be read")
 	env := cliEnv(m)
 	env["LOG_LEVEL"] = "debug"
 	stderr.Reset()
-	_ = run(t.Context(), []string{"lookup", "ffffffffffffffffffffffffffffffff"}, getenv(env), nil, &stdout, &stderr)
-	if !strings.Contains(stderr.String(), `"level"`) {
-		t.Errorf("LOG_LEVEL=debug printed no log lines: %q", stderr.String())
+	_ = run(t.Context(), []string{"lookup", meetingfake.SampleSyncUUID}, getenv(env), nil, &stdout, &stderr)
+	if !strings.Contains(stderr.String(), "invite list unavailable") {
+		t.Errorf("LOG_LEVEL=debug logged nothing about the refused invite list: %q", stderr.String())
 	}
 }
 

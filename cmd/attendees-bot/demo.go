@@ -100,7 +100,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 	hcfg := cfg.HandlerConfig()
 	hcfg.Auditors = append(hcfg.Auditors, bot.ConsoleUserID)
 	h := bot.NewHandler(hcfg, bot.HandlerDeps{
-		Looker: bot.NewLooker(mc, thresholds(cfg), nil, log), Out: bot.NewConsole(stdout, dir), Subscriptions: st, Log: log, Audit: trail,
+		Looker: newLooker(cfg, mc, log), Out: bot.NewConsole(stdout, dir), Subscriptions: st, Log: log, Audit: trail,
 	})
 	var prompt func()
 	if f, ok := stdin.(*os.File); ok {

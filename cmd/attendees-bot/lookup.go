@@ -49,7 +49,7 @@ func runLookup(ctx context.Context, args []string, getenv func(string) (string, 
 	if err != nil {
 		return err
 	}
-	return lookup(ctx, cfg, bot.NewLooker(mc, thresholds(cfg), nil, log), target, *search, *format, *last, stdout)
+	return lookup(ctx, cfg, newLooker(cfg, mc, log), target, *search, *format, *last, stdout)
 }
 
 // lookup prints one meeting's attendance. Failures come back as one
@@ -88,7 +88,9 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 		}
 		return &userError{text: fmt.Sprintf("%d meetings match %q: look one up by the conference UUID at the start of its line above", len(others), printable(cmd.Target))}
 	}
-	rep, err := looker.Report(ctx, conf, search)
+	// A command line prints once: it waits for the invite list too (at most
+	// INVITE_LIST_TIMEOUT) and says so in the text when it could not be had.
+	rep, invites, err := looker.Report(ctx, conf, search)
 	if err != nil {
 		return plainError(err)
 	}
@@ -104,7 +106,7 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 		_, err := io.WriteString(stdout, formatting.RenderText(formatting.Message{Text: sentence}))
 		return err
 	}
-	return writeText(stdout, rep, others, cfg.Location)
+	return writeText(stdout, rep, invites == bot.InvitesFailed, others, cfg.Location)
 }
 
 // parseInterspersed parses flags anywhere among the words (lookup 960 123

@@ -123,6 +123,13 @@ func newMeeting(cfg *bot.Config, m *bot.Metrics, log *slog.Logger) (*meeting.Cli
 	return meeting.NewClient(cfg.MeetingAPIURL, opts...)
 }
 
+// newLooker is the lookups of cfg on mc.
+func newLooker(cfg *bot.Config, mc *meeting.Client, log *slog.Logger) *bot.Looker {
+	l := bot.NewLooker(mc, thresholds(cfg), nil, log)
+	l.SetInviteWait(cfg.InviteListTimeout)
+	return l
+}
+
 func thresholds(cfg *bot.Config) attendance.Thresholds {
 	th := attendance.DefaultThresholds()
 	th.LateAfter = cfg.LateAfter

@@ -51,7 +51,7 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 		return err
 	}
 	api := bot.NewSlack(cfg.SlackAPIURL, cfg.SlackAppToken, cfg.SlackBotToken)
-	looker := bot.NewLooker(mc, thresholds(cfg), nil, log)
+	looker := newLooker(cfg, mc, log)
 	h := bot.NewHandler(cfg.HandlerConfig(), bot.SlackDeps(api, bot.HandlerDeps{
 		Looker: looker, Subscriptions: st, Deliveries: st, Metrics: metrics, Log: log, Audit: trail,
 	}))
@@ -133,7 +133,7 @@ func newAutopost(cfg *bot.Config, mc *meeting.Client, looker *bot.Looker, poster
 		InlineLimit: cfg.InlineLimit, Lang: cfg.BotLanguage, Location: cfg.Location,
 		Owner: owner,
 	}, autopost.Deps{
-		History: mc, Reporter: looker, Poster: poster, Store: st, Log: log, OnOutcome: metrics.AutopostOutcome, Audit: trail,
+		History: mc, Reporter: bot.NewAutopostReporter(looker), Poster: poster, Store: st, Log: log, OnOutcome: metrics.AutopostOutcome, Audit: trail,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("automatic posts: %w", err)

@@ -15,9 +15,10 @@ import (
 )
 
 // writeText prints a report for a terminal: plain text (no Slack markup),
-// the summary, then every person on a line of their own. The records
+// the summary, then every person on a line of their own; noInvites says the
+// invite list could not be read. The records
 // themselves are what --format csv is for, and the last line says so.
-func writeText(w io.Writer, rep *attendance.Report, others []meeting.Conference, loc *time.Location) error {
+func writeText(w io.Writer, rep *attendance.Report, noInvites bool, others []meeting.Conference, loc *time.Location) error {
 	ew := &errWriter{w: w}
 	m := rep.Meeting
 	title := printable(m.Subject)
@@ -59,6 +60,9 @@ func writeText(w io.Writer, rep *attendance.Report, others []meeting.Conference,
 		}
 		row("Attendance", fmt.Sprintf("present %d, partial %d, brief %d; late %d, left early %d, end unknown %d",
 			rep.Present, rep.Partial, rep.Brief, rep.Late, rep.Early, rep.Open))
+	}
+	if noInvites {
+		row("Invited", "unknown: the invite list could not be read, so no comparison")
 	}
 	if rep.InviteKnown {
 		noShows := make([]string, len(rep.NoShows))
