@@ -222,8 +222,13 @@ func sortPeople(ps []Person) {
 	}
 	slices.SortFunc(order, func(i, j int) int {
 		a, b := &ps[i], &ps[j]
-		return cmp.Or(cmp.Compare(b2i(a.FirstJoin.IsZero()), b2i(b.FirstJoin.IsZero())),
-			a.FirstJoin.Compare(b.FirstJoin), strings.Compare(a.Name, b.Name), strings.Compare(a.Key, b.Key))
+		if c := cmp.Compare(b2i(a.FirstJoin.IsZero()), b2i(b.FirstJoin.IsZero())); c != 0 {
+			return c
+		}
+		if c := a.FirstJoin.Compare(b.FirstJoin); c != 0 {
+			return c // (cmp.Or would compare the names every time)
+		}
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Key, b.Key))
 	})
 	sorted := make([]Person, len(ps))
 	for to, from := range order {

@@ -136,7 +136,7 @@ func identify(recs []Record, invitees []Invitee) []group {
 		who    folded // the name and department of its records
 		multi  bool   // its records carry several
 	}
-	var ids []byID
+	ids := make([]byID, 0, len(recs)/2) // most people come once or twice
 	// Sized for a meeting where most people come once, as most do.
 	byNumber, byName := make(map[string]int, len(recs)/2), map[folded]int{}
 	shared := map[folded]bool{}                      // names on a number used under several
