@@ -163,6 +163,9 @@ func MaskNumber(s string) string {
 // (the vendor shows numbers as names for dial-in users), so it is masked too:
 // at least 5 digits, a leading '+' and separators, nothing else.
 func looksLikeNumber(s string) bool {
+	if strings.ContainsFunc(s, unicode.IsLetter) {
+		return false // the common case: a name
+	}
 	number := strings.TrimPrefix(attendance.NormalizeNumber(s), "+")
 	return len(number) >= 5 && strings.Trim(number, "0123456789") == ""
 }
