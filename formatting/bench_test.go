@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 )
 
 // benchMeeting is 25,000 records of 8,000 people with re-joins, several
@@ -84,6 +86,73 @@ func BenchmarkParts(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			WriteCSV(io.Discard, r, CSVOptions{Audience: Shared})
+		}
+	})
+}
+
+// benchSeries is 20 weekly runs of 1,000 records each: about 400 people
+// of a pool of 500 per run (re-joins, some on a second number), with an
+// invite list of 450.
+func benchSeries() []Meeting {
+	rng := rand.New(rand.NewPCG(20, 1000))
+	var runs []Meeting
+	for w := range 20 {
+		start := time.Date(2026, 11, 23, 1, 30, 0, 0, time.UTC).AddDate(0, 0, -7*w)
+		m := Meeting{MeetingID: "9601234506", Subject: "Team stand-up", Start: start, End: start.Add(30 * time.Minute), Records: make([]Record, 0, 1000)}
+		for i := range 1000 {
+			p := rng.IntN(500)
+			r := Record{Name: "Member " + strconv.Itoa(p), Dept: "R&D", Number: "+8613" + strconv.Itoa(100000000+p), Device: "PC", Media: "Video"}
+			if i%7 == 0 {
+				r.Number = "+8618" + strconv.Itoa(100000000+p) // a second device
+			}
+			r.Join = start.Add(time.Duration(rng.IntN(1800_000)) * time.Millisecond).UnixMilli()
+			r.Leave = r.Join + int64(rng.IntN(900_000))
+			m.Records = append(m.Records, r)
+		}
+		for p := range 450 {
+			m.Invited = append(m.Invited, Invitee{Name: "Member " + strconv.Itoa(p), Dept: "R&D", Email: "m" + strconv.Itoa(p) + "@example.com"})
+		}
+		runs = append(runs, m)
+	}
+	return runs
+}
+
+// BenchmarkSeries20x1000 is the CPU a 20-run series of 1,000-record runs
+// costs once the records are in: each run's analysis and the series'
+// (Analysis, bound 50 ms), the series' alone (Link), and with the private
+// summary and the CSV (Report).
+func BenchmarkSeries20x1000(b *testing.B) {
+	ms := benchSeries()
+	now := ms[0].End.Add(time.Hour)
+	analyzeAll := func() *attendance.Series {
+		runs := make([]attendance.Run, len(ms))
+		for i, m := range ms {
+			runs[i] = attendance.Run{Meeting: m, Report: analyze(m, now)}
+		}
+		return attendance.AnalyzeSeries(runs)
+	}
+	b.Run("Analysis", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			analyzeAll()
+		}
+		b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(50*time.Millisecond), "ratio/bound")
+	})
+	b.Run("Link", func(b *testing.B) { // AnalyzeSeries alone, of the analysed runs
+		runs := analyzeAll().Runs
+		b.ReportAllocs()
+		for b.Loop() {
+			attendance.AnalyzeSeries(runs)
+		}
+	})
+	b.Run("Report", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			s := analyzeAll()
+			_ = SeriesSummary(s, SeriesOptions{Asked: 20})
+			if err := WriteSeriesCSV(io.Discard, s, CSVOptions{}); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

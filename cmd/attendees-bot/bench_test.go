@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -124,4 +125,67 @@ func BenchmarkCommandOverhead(b *testing.B) {
 	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-reply-ms")
 	b.ReportMetric(float64((p50-latency).Microseconds())/1000, "p50-overhead-ms")
 	b.ReportMetric(float64(p50-latency)/float64(5*time.Millisecond), "overhead/bound")
+}
+
+// BenchmarkSeries8x50 measures "last 8" of a 50-person stand-up from slash
+// command to reply: 1 history call, then 8 record pages and 8 invite
+// pages, against a meeting API answering after 40 ms behind a gateway
+// bucket of 20 requests/s (burst 20), the bot's limit set to the same and
+// enough requests in flight for all 16 pages (MEETING_MAX_INFLIGHT=16; the
+// default 4 would add three round trips). The cache is off so every
+// command fetches. Bound: 2 round trips + the pages beyond the burst at
+// 20/s; the 17 requests fit in the burst, so 80 ms. Between commands the
+// benchmark lets both buckets refill, outside the measured time, so each
+// command meets a full burst as the bound assumes.
+func BenchmarkSeries8x50(b *testing.B) {
+	const latency, rate, requests = 40 * time.Millisecond, 20, 17
+	s := startSystem(b, func(e map[string]string) {
+		e["LOG_LEVEL"] = "warn"
+		e["MEETING_CACHE_TTL"] = "0"
+		e["MEETING_RATE_LIMIT"] = "20"
+		e["MEETING_MAX_INFLIGHT"] = "16"
+	}, func(c *meetingfake.Config) {
+		c.Latency, c.RatePerSecond = latency, rate
+		c.Conferences = meetingfake.SampleSeries(time.Now(), 8, 50)
+	})
+	refill := time.Duration(requests) * time.Second / rate
+	ask := func(i int) time.Duration {
+		start := time.Now()
+		ctx := b.Context()
+		id, err := s.slack.SlashCommand(ctx, slackfake.SlashCommand{Text: meetingfake.SampleSeriesID + " last 8", UserID: fmt.Sprintf("U%06d", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rs, err := s.slack.WaitResponsesFor(ctx, id, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !strings.Contains(rs[0].Text, "last 8 runs") {
+			b.Fatalf("reply %q", rs[0].Text)
+		}
+		return time.Since(start)
+	}
+	ask(0) // log in
+	history, records, invites := s.meet.Count(meetingfake.OpHistory), s.meet.Count(meetingfake.OpAttendees), s.meet.Count(meetingfake.OpConfDetail)
+	var total []time.Duration
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		<-time.After(refill) // pace: the buckets refill, as the bound assumes
+		b.StartTimer()
+		i++
+		total = append(total, ask(i))
+	}
+	if s.meet.Throttled() > 0 {
+		b.Errorf("the gateway throttled %d requests", s.meet.Throttled())
+	}
+	n := len(total)
+	if got := [3]int{s.meet.Count(meetingfake.OpHistory) - history, s.meet.Count(meetingfake.OpAttendees) - records, s.meet.Count(meetingfake.OpConfDetail) - invites}; got != [3]int{n, 8 * n, 8 * n} {
+		b.Errorf("history, record and invite requests = %v for %d commands; want 1, 8 and 8 each", got, n)
+	}
+	bound := 2 * latency
+	p50 := percentile(total, 0.5)
+	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-reply-ms")
+	b.ReportMetric(float64(p50)/float64(bound), "p50/bound")
+	b.ReportMetric(float64(percentile(total, 0.9))/float64(bound), "p90/bound")
 }
