@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/formatting"
@@ -88,28 +89,48 @@ func newestPerMeetingID(confs []meeting.Conference) []meeting.Conference {
 	return out
 }
 
+// inviteWait bounds how long a series waits, once every run's records
+// are in, for invite lists still coming: they only add the invitees who
+// came to none of the runs, and a run whose list is late shows without it.
+const inviteWait = 2 * time.Second
+
 // runs reads the reports of confs at once. The client's scheduler orders
 // the requests (records before invite lists) and its limiter paces them,
 // so starting them together costs nothing the limit does not allow.
 func (l *Looker) runs(ctx context.Context, confs []meeting.Conference, search string) ([]attendance.Run, error) {
 	runs := make([]attendance.Run, len(confs))
+	answers := make([]*Answer, len(confs))
 	errs := make([]error, len(confs))
 	var wg sync.WaitGroup
 	for i, c := range confs {
 		runs[i].Meeting = toMeeting(c, nil, nil)
-		wg.Go(func() { runs[i].Report, _, errs[i] = l.Report(ctx, c, search) })
+		wg.Go(func() { answers[i], errs[i] = l.Lookup(ctx, c, search) })
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	wait, cancel := context.WithTimeout(ctx, inviteWait)
+	defer cancel()
 	var failed []error
-	for i, err := range errs {
-		if err != nil {
-			failed = append(failed, err)
-			l.log.LogAttrs(ctx, slog.LevelWarn, "run of a series unreadable", slog.String("conf_uuid", confs[i].ConfUUID), slog.Any("err", err))
+	for i, a := range answers {
+		if errs[i] != nil {
+			failed = append(failed, errs[i])
+			l.log.LogAttrs(ctx, slog.LevelWarn, "run of a series unreadable", slog.String("conf_uuid", confs[i].ConfUUID), slog.Any("err", errs[i]))
+			continue
+		}
+		runs[i].Report = a.Report
+		if a.Compared != nil {
+			// Not cancelled when late: the list keeps coming (for the
+			// invite wait) into the cache, for a lookup of this run.
+			wg.Go(func() {
+				if rep, err := a.Compared.Wait(wait); err == nil {
+					runs[i].Report = rep
+				}
+			})
 		}
 	}
+	wg.Wait()
 	if len(failed) == len(confs) && len(confs) > 0 {
 		return nil, failed[0] // none readable: say why, as for one run
 	}
