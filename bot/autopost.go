@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -112,6 +113,16 @@ type autopostReporter struct{ l *Looker }
 // NewAutopostReporter returns the Reporter automatic posts use: l's
 // lookups, the report as soon as the records are in.
 func NewAutopostReporter(l *Looker) autopost.Reporter { return autopostReporter{l} }
+
+// Series is the newest runs of conf's meeting ID ("last" alone), or nil
+// when the history does not list conf as the newest yet.
+func (r autopostReporter) Series(ctx context.Context, conf meeting.Conference) (*attendance.Series, error) {
+	found, err := r.l.Series(ctx, Command{Kind: KindMeetingID, Target: meeting.CompactMeetingID(conf.ConferenceID), Last: defaultLast})
+	if err != nil || found.Series == nil || len(found.Series.Runs) == 0 || !strings.EqualFold(found.Series.Runs[0].Meeting.ConfUUID, conf.ConfUUID) {
+		return nil, err
+	}
+	return found.Series, nil
+}
 
 func (r autopostReporter) Report(ctx context.Context, conf meeting.Conference) (autopost.Answer, error) {
 	a, err := r.l.Lookup(ctx, conf, "")

@@ -235,6 +235,14 @@ func parseWatch(verb string, words []string) (Command, error) {
 		kind = KindUnwatch
 	}
 	usage := inputError("input.watch_usage", catalog.Args{"Verb": verb})
+	series := 0
+	if n := len(words); n >= 2 && strings.EqualFold(words[n-2], "with") && strings.EqualFold(words[n-1], "series") {
+		// "with series": each post adds who missed the latest runs.
+		words, series = words[:n-2], defaultLast
+		if kind == KindUnwatch {
+			series = 0 // unwatch ends the subscription, series line and all
+		}
+	}
 	if len(words) == 0 {
 		return Command{}, usage
 	}
@@ -255,7 +263,7 @@ func parseWatch(verb string, words []string) (Command, error) {
 			return Command{}, inputError("input.watch_broad")
 		}
 	}
-	return Command{Kind: kind, Of: of, Target: target}, nil
+	return Command{Kind: kind, Of: of, Target: target, Last: series}, nil
 }
 
 // tokens splits on white space, keeping "quoted text" (straight or curly

@@ -39,6 +39,10 @@ func TestParseCommand(t *testing.T) {
 		{"unwatch ab", Command{Kind: KindUnwatch, Of: KindSubject, Target: "ab"}},
 		{"watchdog review", Command{Kind: KindSubject, Target: "watchdog review"}},
 		{"987 654 3210 last 4", Command{Kind: KindMeetingID, Target: "9876543210", Last: 4}},
+		{"watch 987 654 3210 with series", Command{Kind: KindWatch, Of: KindMeetingID, Target: "9876543210", Last: defaultLast}},
+		{"watch weekly sync WITH Series", Command{Kind: KindWatch, Of: KindSubject, Target: "weekly sync", Last: defaultLast}},
+		{"unwatch 987 654 3210 with series", Command{Kind: KindUnwatch, Of: KindMeetingID, Target: "9876543210"}},
+		{"watch series with weekly sync", Command{Kind: KindWatch, Of: KindSubject, Target: "series with weekly sync"}},
 		{"last 4 987 654 3210", Command{Kind: KindMeetingID, Target: "9876543210", Last: 4}},
 		{"weekly sync last", Command{Kind: KindSubject, Target: "weekly sync", Last: defaultLast}},
 		{"LAST 20 weekly sync csv search:bob", Command{Kind: KindSubject, Target: "weekly sync", Last: 20, CSV: true, Search: "bob"}},
@@ -89,6 +93,7 @@ func TestParseCommandErrors(t *testing.T) {
 		{"last", "needs a meeting ID or subject words before it"},
 		{"recent last 3", "needs a meeting ID or subject words before it"},
 		{"9a0fa6d10a5b11eaae5e191763c22c0e last 4", "A conference UUID is one run"},
+		{"watch with series", "needs a meeting ID or subject words"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -57,7 +57,7 @@ func (h *Handler) watchChange(ctx context.Context, req Request, cmd Command, res
 			args["N"] = len(have)
 			return say("watch.full", args)
 		}
-		created, err := h.subs.Watch(sctx, store.Subscription{ChannelID: req.ChannelID, Kind: kind, Value: cmd.Target, CreatedBy: req.UserID})
+		created, err := h.subs.Watch(sctx, store.Subscription{ChannelID: req.ChannelID, Kind: kind, Value: cmd.Target, CreatedBy: req.UserID, Series: cmd.Last > 0})
 		if err != nil {
 			return storeError("watch", err)
 		}
@@ -67,6 +67,9 @@ func (h *Handler) watchChange(ctx context.Context, req Request, cmd Command, res
 		}
 		res.note(store.AuditWatch, store.AudienceChannel)
 		args["Label"] = subscriptionLabel(h.channel, kind, cmd.Target)
+		if cmd.Last > 0 {
+			return announce("watch.subscribed_series", args)
+		}
 		return announce("watch.subscribed", args)
 	case KindUnwatch:
 		removed, err := h.subs.Unwatch(sctx, req.ChannelID, kind, cmd.Target)
@@ -130,6 +133,9 @@ func watchingMessage(p *catalog.Printer, subs []store.Subscription) formatting.M
 			break
 		}
 		line := p.T("watch.since", catalog.Args{"Label": subscriptionLabel(p, s.Kind, s.Value), "Date": s.CreatedAt.UTC().Format("2006-01-02")})
+		if s.Series {
+			line += p.T("watch.with_series")
+		}
 		lines = append(lines, "• "+line)
 		value := url.Values{"k": {s.Kind}, "v": {s.Value}}.Encode()
 		btn := slack.NewButtonBlockElement(actionUnwatch, value, plain(p.T("button.unwatch")))

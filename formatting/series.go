@@ -127,11 +127,19 @@ func (b *msgBuilder) day(t time.Time) string {
 	return "<!date^" + strconv.FormatInt(t.Unix(), 10) + "^{date_short}|" + t.In(b.loc).Format("2006-01-02") + ">"
 }
 
-// SeriesLine is the line an automatic post adds under a run's summary:
-// the members who came before but missed the latest two runs or more in a
-// row, most missed first ("missed the last 3: Dan · missed the last 2:
-// Erin, Frank"); "" when nobody did. Names are shown for o.Audience.
-func SeriesLine(s *attendance.Series, o MessageOptions) string {
+// SeriesNote is what an automatic post adds under a run's summary for a
+// channel watching "with series": a context line of the members who came
+// before but missed the latest two runs or more in a row, most missed
+// first ("missed the last 3: Dan · missed the last 2: Erin, Frank"); nil
+// when nobody did. Names are shown for o.Audience.
+func SeriesNote(s *attendance.Series, o MessageOptions) []slack.Block {
+	if line := seriesLine(s, o); line != "" {
+		return []slack.Block{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, line, false, false))}
+	}
+	return nil
+}
+
+func seriesLine(s *attendance.Series, o MessageOptions) string {
 	b := &msgBuilder{o: o, l: labelsFor(o.Lang)}
 	byMissed := map[int][]string{}
 	for i := range s.Members {

@@ -163,19 +163,22 @@ func checkSeriesCSV(t *testing.T, data []byte, s *attendance.Series, loc *time.L
 	}
 }
 
-func TestSeriesLine(t *testing.T) {
+func TestSeriesNote(t *testing.T) {
 	s := attendance.AnalyzeSeries(standup(0, 1, 2, 3, 4))
-	if got, want := SeriesLine(s, MessageOptions{}), "missed the last 2: Dan Kim"; got != want {
+	if got, want := seriesLine(s, MessageOptions{}), "missed the last 2: Dan Kim"; got != want {
 		t.Errorf("SeriesLine = %q; want %q", got, want)
 	}
-	if got := SeriesLine(attendance.AnalyzeSeries(standup(2, 3)), MessageOptions{Lang: "zh-CN"}); got != "" {
-		t.Errorf("SeriesLine of a series nobody missed = %q", got)
+	if got := SeriesNote(attendance.AnalyzeSeries(standup(2, 3)), MessageOptions{Lang: "zh-CN"}); got != nil {
+		t.Errorf("SeriesNote of a series nobody missed = %v", got)
+	}
+	if got := SeriesNote(s, MessageOptions{}); len(got) != 1 || checkMessage(t, Message{Text: "x", Blocks: got}, "") == nil {
+		t.Errorf("SeriesNote = %v; want one context block", got)
 	}
 	// Shared: a name that is a number is masked.
 	runs := standup(0, 2, 3)
 	runs[0].Report = runs[0].Report.Filter("alice")
 	runs[1].Report = runs[1].Report.Filter("alice")
-	if got := SeriesLine(attendance.AnalyzeSeries(runs), MessageOptions{Audience: Shared, Lang: "zh-CN"}); !strings.Contains(got, "连续缺席最近 2 次:") ||
+	if got := seriesLine(attendance.AnalyzeSeries(runs), MessageOptions{Audience: Shared, Lang: "zh-CN"}); !strings.Contains(got, "连续缺席最近 2 次:") ||
 		strings.Contains(got, "4930123456") || !strings.Contains(got, "Bob Li") {
 		t.Errorf("SeriesLine = %q", got)
 	}

@@ -25,6 +25,15 @@ type Reporter interface {
 	Report(ctx context.Context, conf meeting.Conference) (Answer, error)
 }
 
+// SeriesReporter is a Reporter that also reads the runs of a meeting ID
+// (bot's NewAutopostReporter is one): a channel watching a meeting "with
+// series" gets, under each post, who missed the latest runs.
+type SeriesReporter interface {
+	// Series is the newest runs of conf's meeting ID, conf the newest of
+	// them; nil when conf is not among them yet.
+	Series(ctx context.Context, conf meeting.Conference) (*attendance.Series, error)
+}
+
 // Answer is a report and where its comparison with the invite list stands.
 type Answer struct {
 	Report *attendance.Report

@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/bot/subscription"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/formatting/catalog"
@@ -87,6 +91,7 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	}
 	pending := ans.Pending
 	var msg formatting.Message
+	var note []slack.Block // the series line, kept when the post is edited
 	long := false
 	if len(rep.Meeting.Records) == 0 {
 		if p.Attempts < s.cfg.EmptyRetries {
@@ -97,7 +102,8 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	} else {
 		// The CSV goes into the thread once the post exists; the post
 		// promises nothing about it, so a failed upload leaves no false note.
-		msg = s.summary(rep, pending != nil, ans.NoInvites)
+		note = s.seriesNote(work, log, p, conf)
+		msg = s.summary(rep, pending != nil, ans.NoInvites, note)
 		long = msg.More > 0
 	}
 	// Sending is not interrupted by a shutdown: a post cancelled after Slack
@@ -137,18 +143,52 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	s.onOutcome(outcome)
 	log.LogAttrs(record, slog.LevelInfo, "autopost posted", slog.String("outcome", outcome), slog.String("ts", ts), slog.Int("people", len(rep.People)))
 	if pending != nil {
-		s.compareLater(ctx, log, p, ts, rep, long, pending)
+		s.compareLater(ctx, log, p, ts, rep, long, pending, note)
 	}
 	return nil
 }
 
 // summary is the shared message of rep, with the line on its comparison
-// with the invite list while that is pending or when it failed.
-func (s *Service) summary(rep *attendance.Report, pending bool, noInvites error) formatting.Message {
+// with the invite list while that is pending or when it failed, and the
+// series note.
+func (s *Service) summary(rep *attendance.Report, pending bool, noInvites error, note []slack.Block) formatting.Message {
 	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: s.cfg.Lang, InlineLimit: s.cfg.InlineLimit, Location: s.cfg.Location}
 	msg := formatting.Summary(rep, opts)
 	msg.Blocks = append(msg.Blocks, formatting.InviteNote(s.cfg.Lang, pending, noInvites)...)
+	msg.Blocks = append(msg.Blocks, note...)
 	return msg
+}
+
+// seriesTimeout bounds reading the runs for a post's series note.
+const seriesTimeout = 20 * time.Second
+
+// seriesNote is what a post adds for a channel watching its meeting "with
+// series" (formatting.SeriesNote); nil when the channel did not ask, the
+// post's run is not yet among the runs, or they cannot be read in time:
+// the post goes out without it.
+func (s *Service) seriesNote(ctx context.Context, log *slog.Logger, p store.Post, conf meeting.Conference) []slack.Block {
+	sr, ok := s.reporter.(SeriesReporter)
+	if !ok || p.MeetingID == "" {
+		return nil
+	}
+	subs, err := s.store.Watching(ctx, p.ChannelID)
+	if err != nil {
+		log.LogAttrs(ctx, slog.LevelWarn, "autopost: subscriptions unreadable; posting without the series line", slog.Any("err", err))
+		return nil
+	}
+	if !slices.ContainsFunc(subs, func(sub store.Subscription) bool {
+		return sub.Series && subscription.Matches(sub.Kind, sub.Value, conf)
+	}) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, seriesTimeout)
+	defer cancel()
+	series, err := sr.Series(ctx, conf)
+	if err != nil || series == nil {
+		log.LogAttrs(ctx, slog.LevelInfo, "autopost: series line unavailable", slog.Any("err", err))
+		return nil
+	}
+	return formatting.SeriesNote(series, formatting.MessageOptions{Audience: formatting.Shared, Lang: s.cfg.Lang})
 }
 
 // compareLater waits, in the background, for the invite-list comparison
@@ -157,19 +197,19 @@ func (s *Service) summary(rep *attendance.Report, pending bool, noInvites error)
 // attaches them as a CSV of their own in its thread. If the comparison
 // cannot be had, or Run is stopping, the post says so. The post itself is
 // recorded as posted already: this never posts twice.
-func (s *Service) compareLater(ctx context.Context, log *slog.Logger, p store.Post, ts string, rep *attendance.Report, fileSent bool, pending func(context.Context) (*attendance.Report, error)) {
+func (s *Service) compareLater(ctx context.Context, log *slog.Logger, p store.Post, ts string, rep *attendance.Report, fileSent bool, pending func(context.Context) (*attendance.Report, error), note []slack.Block) {
 	s.followUps.Go(func() {
 		compared, why := pending(ctx)
 		send, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 		defer cancel()
 		if compared == nil {
-			if err := s.poster.Update(send, p.ChannelID, ts, s.summary(rep, false, why)); err != nil {
+			if err := s.poster.Update(send, p.ChannelID, ts, s.summary(rep, false, why, note)); err != nil {
 				log.LogAttrs(send, slog.LevelWarn, "autopost: could not say the invite comparison failed", slog.Any("err", err))
 			}
 			log.LogAttrs(send, slog.LevelInfo, "autopost invite comparison not possible", slog.String("ts", ts), slog.Any("why", why))
 			return
 		}
-		msg := s.summary(compared, false, nil)
+		msg := s.summary(compared, false, nil, note)
 		if err := s.poster.Update(send, p.ChannelID, ts, msg); err != nil {
 			log.LogAttrs(send, slog.LevelWarn, "autopost: could not update the post with the invite comparison", slog.Any("err", err))
 			return

@@ -101,6 +101,15 @@ func TestWatch(t *testing.T) {
 			{"watch same id spelled differently", func() (bool, error) {
 				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567"})
 			}, false, nil},
+			{"with series turns its line on", func() (bool, error) {
+				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567", Series: true})
+			}, true, nil},
+			{"with series again", func() (bool, error) {
+				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567", Series: true})
+			}, false, nil},
+			{"without series keeps it on", func() (bool, error) {
+				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567"})
+			}, false, nil},
 			{"watch subject", func() (bool, error) {
 				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.Subject, Value: "  Weekly   Sync ", CreatedAt: t0.Add(time.Minute)})
 			}, true, nil},
@@ -128,7 +137,7 @@ func TestWatch(t *testing.T) {
 		}
 		got, err := s.Watching(ctx, "C1")
 		want := []Subscription{
-			{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567", CreatedBy: "U1", CreatedAt: t0},
+			{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567", CreatedBy: "U1", CreatedAt: t0, Series: true},
 			{ChannelID: "C1", Kind: subscription.Subject, Value: "weekly sync", CreatedAt: t0.Add(time.Minute)},
 		}
 		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {

@@ -17,6 +17,9 @@ type Subscription struct {
 	Value     string
 	CreatedBy string // Slack user ID, informational
 	CreatedAt time.Time
+	// Series adds, under each automatic post, who missed the latest runs
+	// of the posted meeting's ID ("with series").
+	Series bool
 }
 
 // ErrInvalid marks arguments the store refuses (unknown kind, empty value).
@@ -32,7 +35,7 @@ func normalize(kind, value string) (string, error) {
 }
 
 // Watch adds a subscription, its value in subscription.Normalize's form. created is false when the channel already had
-// it (the existing row is kept). A zero CreatedAt is set to the store clock.
+// it (the existing row is kept, except that Series turns its series line on). A zero CreatedAt is set to the store clock.
 func (s *Store) Watch(ctx context.Context, sub Subscription) (created bool, err error) {
 	if sub.ChannelID == "" {
 		return false, fmt.Errorf("watch: empty channel: %w", ErrInvalid)
@@ -45,9 +48,14 @@ func (s *Store) Watch(ctx context.Context, sub Subscription) (created bool, err 
 	if at.IsZero() {
 		at = s.now()
 	}
-	res, err := s.exec(ctx, `INSERT INTO subscriptions (channel_id, kind, value, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, kind, value) DO NOTHING`,
-		sub.ChannelID, sub.Kind, v, sub.CreatedBy, ms(at))
+	series := 0
+	if sub.Series {
+		series = 1
+	}
+	res, err := s.exec(ctx, `INSERT INTO subscriptions (channel_id, kind, value, created_by, created_at, series)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, kind, value)
+		DO UPDATE SET series = 1 WHERE excluded.series = 1 AND subscriptions.series = 0`,
+		sub.ChannelID, sub.Kind, v, sub.CreatedBy, ms(at), series)
 	if err != nil {
 		return false, fmt.Errorf("watch %s %s in %s: %w", sub.Kind, v, sub.ChannelID, err)
 	}
@@ -86,7 +94,7 @@ func (s *Store) Subscriptions(ctx context.Context) ([]Subscription, error) {
 }
 
 func (s *Store) subscriptions(ctx context.Context, where string, args ...any) ([]Subscription, error) {
-	rows, err := s.query(ctx, "SELECT channel_id, kind, value, created_by, created_at FROM subscriptions "+where, args...)
+	rows, err := s.query(ctx, "SELECT channel_id, kind, value, created_by, created_at, series FROM subscriptions "+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -94,10 +102,11 @@ func (s *Store) subscriptions(ctx context.Context, where string, args ...any) ([
 	var out []Subscription
 	for rows.Next() {
 		var sub Subscription
-		var at int64
-		if err := rows.Scan(&sub.ChannelID, &sub.Kind, &sub.Value, &sub.CreatedBy, &at); err != nil {
+		var at, series int64
+		if err := rows.Scan(&sub.ChannelID, &sub.Kind, &sub.Value, &sub.CreatedBy, &at, &series); err != nil {
 			return nil, err
 		}
+		sub.Series = series == 1
 		sub.CreatedAt = timeOf(at)
 		out = append(out, sub)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -248,6 +249,36 @@ func TestLookupSeries(t *testing.T) {
 		err := run(t.Context(), tt.args, getenv(env), nil, &stdout, &bytes.Buffer{})
 		if err == nil || exitCode(err) != tt.code || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("run(%q) = %v (exit %d); want exit %d saying %q", tt.args, err, exitCode(err), tt.code, tt.want)
+		}
+	}
+}
+
+// TestRunWatchWithSeries: a channel watching a meeting ID "with series"
+// gets, under each automatic post, who missed the latest runs; a channel
+// watching it plainly does not.
+func TestRunWatchWithSeries(t *testing.T) {
+	sl := fakeSlack(t, slackfake.Config{Channels: []slackfake.Channel{{ID: "C0GENERAL", Name: "general", Member: true}, {ID: "C0TEAM", Name: "team", Member: true}}})
+	s := startOn(t, sl, 1, autopostEnv(""), withSeries())
+	ctx := ctxT(t)
+	_, rs := s.command(t, slackfake.SlashCommand{Text: "watch 960 123 4506 with series", ChannelID: "C0GENERAL", UserID: "U0LEAD"}, 1)
+	mustContain(t, text(rs...), "subscribed this channel", "who missed the latest runs")
+	_, rs = s.command(t, slackfake.SlashCommand{Text: "watching", ChannelID: "C0GENERAL", UserID: "U0LEAD"}, 1)
+	mustContain(t, text(rs...), "with meeting ID 960 123 4506", "· with series")
+	_, rs = s.command(t, slackfake.SlashCommand{Text: "watch 960 123 4506", ChannelID: "C0TEAM", UserID: "U0LEAD"}, 1)
+	mustContain(t, text(rs...), "subscribed this channel")
+
+	if code, body := postWebhook(t, s.http, concludeEvent(t, webhookKey, meetingfake.SampleSeriesID, meetingfake.SampleSeriesUUID(0), "nonce-series")); code != http.StatusOK {
+		t.Fatalf("conclude event: %d %s", code, body)
+	}
+	posts, err := s.slack.WaitPosts(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range posts {
+		got := body(p)
+		mustContain(t, got, "Team stand-up")
+		if with := strings.Contains(got, "missed the last 2: Dan Kim, Erin Park"); with != (p.Channel == "C0GENERAL") {
+			t.Errorf("post in %s has the series line: %v\n%s", p.Channel, with, got)
 		}
 	}
 }
