@@ -301,7 +301,7 @@ func (c *Config) HandlerConfig() HandlerConfig {
 		Access: AccessConfig{
 			Users: c.AllowedUserIDs, Channels: c.AllowedChannelIDs, Teams: c.AllowedTeamIDs, UserRate: c.UserRateLimit,
 		},
-		Workers: c.Workers, Timeout: c.CommandTimeout, ButtonSecret: c.SlackBotToken, Auditors: c.AuditUserIDs,
+		Workers: c.Workers, Timeout: c.CommandTimeout, MeetingRate: c.MeetingRateLimit, ButtonSecret: c.SlackBotToken, Auditors: c.AuditUserIDs,
 	}
 }
 

@@ -27,6 +27,7 @@ const (
 	outcomeInternal    = "internal"
 	outcomeRefused     = "refused"
 	outcomeThrottled   = "throttled"
+	outcomeBusy        = "busy" // refused at once: the queue is longer than the request can wait
 	outcomeDuplicate   = "duplicate"
 	outcomeTooLarge    = "too_large"
 	outcomeIgnored     = "ignored" // a button or shortcut of another app, or one this setup lacks

@@ -143,6 +143,7 @@ type Handler struct {
 	history   lookups
 
 	pool
+	queue *queue
 }
 
 // HandlerConfig is what the handler needs to know of the configuration
@@ -157,6 +158,10 @@ type HandlerConfig struct {
 	Access   AccessConfig
 	Workers  int           // requests served at once by Go; default 16
 	Timeout  time.Duration // deadline of a request from receipt, for Go; default 45s
+	// MeetingRate (MEETING_RATE_LIMIT) is how many requests per second the
+	// meeting API takes: until enough requests finished to measure it, the
+	// rate a waiting user is told their wait from.
+	MeetingRate float64
 	// ButtonSecret keys the signatures of Share and CSV button values
 	// (SLACK_BOT_TOKEN, so replicas agree); "" = a random key per process.
 	ButtonSecret meeting.Secret
@@ -202,7 +207,7 @@ func NewHandler(cfg HandlerConfig, d HandlerDeps) *Handler {
 		langs: newLanguages(d.Locales, cfg.Language, d.Log), channel: catalog.For(cfg.Language),
 		inline: cfg.InlineLimit, loc: cfg.Location, slashName: cfg.Command,
 		now: d.Looker.now, log: d.Log, buttons: newButtonKey(cfg.ButtonSecret), trail: d.Audit, auditors: cfg.Auditors,
-		pool: newPool(cfg.Workers, cfg.Timeout, d.Deliveries, d.Metrics),
+		pool: newPool(cfg.Workers, cfg.Timeout, d.Deliveries, d.Metrics), queue: newQueue(cfg.MeetingRate),
 	}
 }
 
@@ -257,10 +262,28 @@ func (h *Handler) handle(ctx context.Context, req Request) Result {
 	if res, ok := h.admit(ctx, req); !ok {
 		return res
 	}
+	ahead, wait := h.queue.enter(time.Now())
+	if ahead >= cap(h.slots) {
+		// Every worker is taken: say so now, truthfully, rather than let
+		// the request time out later.
+		if dl, ok := ctx.Deadline(); ok && wait > time.Until(dl)-answerMargin {
+			h.queue.refuse()
+			h.tell(ctx, req, req.p.N("queue.busy", ahead))
+			return Result{Outcome: outcomeBusy}
+		}
+		if wait >= tellWaitAfter {
+			msg := textMessage(req.p.N("queue.ahead", ahead, catalog.Args{"Seconds": int(wait.Round(time.Second) / time.Second)}))
+			if at, err := h.replyAt(ctx, req, msg); err == nil {
+				req.at = &at // the answer takes its place
+			}
+		}
+	}
 	if !h.takeSlot(ctx) {
+		h.queue.refuse()
 		h.tell(ctx, req, req.p.T("access.busy"))
 		return Result{Outcome: outcomeTimeout, Err: ctx.Err()}
 	}
+	defer func() { h.queue.leave(time.Now()) }()
 	defer func() { <-h.slots }()
 	return h.serve(ctx, req)
 }

@@ -92,6 +92,7 @@ type fakeOut struct {
 	posts    []formatting.Message
 	uploads  []Upload
 	updates  []formatting.Message
+	onReply  func() // called after each accepted reply, outside the lock
 	postErr  error
 	dmErr    error
 	upErr    error
@@ -122,6 +123,11 @@ func checkMessage(m formatting.Message) error {
 
 func (o *fakeOut) Respond(_ context.Context, url string, r Reply) error {
 	o.mu.Lock()
+	defer func() {
+		if o.onReply != nil {
+			o.onReply()
+		}
+	}()
 	defer o.mu.Unlock()
 	if url == "" {
 		return errors.New("no response_url")

@@ -98,7 +98,7 @@ func NewMetrics() *Metrics {
 // commandOutcomes are the values of attendees_commands_total's outcome label.
 var commandOutcomes = []string{
 	outcomeOK, outcomeInvalid, outcomeNotFound, outcomeForbidden, outcomeUnavailable, outcomeTimeout,
-	outcomeSlack, outcomeInternal, outcomeRefused, outcomeThrottled, outcomeDuplicate, outcomeTooLarge, outcomeIgnored, outcomeStore, outcomeClosed,
+	outcomeSlack, outcomeInternal, outcomeRefused, outcomeThrottled, outcomeBusy, outcomeDuplicate, outcomeTooLarge, outcomeIgnored, outcomeStore, outcomeClosed,
 }
 
 // MeetingOptions hook the metrics into a meeting client.

@@ -22,8 +22,8 @@ func (f fakeDeliveries) FirstDelivery(_ context.Context, id string, _ time.Time)
 }
 
 // TestGoBusyPoolTellsTheUser: with every worker taken, a request whose
-// deadline passes while it waits is told so, and Drain waits for the one
-// Go started.
+// deadline would pass while it waits is told so at once (see queue.go),
+// and Drain waits for the one Go started.
 func TestGoBusyPoolTellsTheUser(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{})
@@ -39,10 +39,10 @@ func TestGoBusyPoolTellsTheUser(t *testing.T) {
 	late.UserID = "U2"
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
 	defer cancel()
-	if res := h.Handle(ctx, late); res.Outcome != outcomeTimeout {
-		t.Errorf("outcome while every worker is busy = %q; want %q", res.Outcome, outcomeTimeout)
+	if res := h.Handle(ctx, late); res.Outcome != outcomeBusy {
+		t.Errorf("outcome while every worker is busy = %q; want %q", res.Outcome, outcomeBusy)
 	}
-	if !strings.Contains(out.text(0), "very busy") {
+	if !strings.Contains(out.text(0), "too busy right now: 1 request is ahead of yours") {
 		t.Errorf("reply = %q; want the busy sentence", out.text(0))
 	}
 	close(release)
