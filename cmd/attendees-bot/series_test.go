@@ -71,10 +71,20 @@ func TestRunSeriesByMeetingID(t *testing.T) {
 	if c := counts(); c != [3]int{1, 4, 4} {
 		t.Errorf("history, records, invite lists fetched = %v; want [1 4 4]", c)
 	}
+	// The CSV button: the series' file in the DM, read from the cache.
+	csvID := s.press(t, "U1", "C0GENERAL", "attendees_csv", buttonValue(t, rs[0], "attendees_csv"))
+	if rs, err := s.slack.WaitResponsesFor(ctxT(t), csvID, 1); err != nil {
+		t.Fatal(err)
+	} else {
+		mustContain(t, text(rs...), "(CSV, 13 people over 4 runs)")
+	}
+	if files := s.slack.Files(); len(files) != 1 || files[0].Name != "attendees-9601234506-last4.csv" || files[0].Channel != "DU1" {
+		t.Errorf("files %+v; want the series CSV in DU1", files)
+	}
 	_, rs = s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleSeriesUUID(2), UserID: "U1"}, 1)
 	mustContain(t, text(rs...), "Team stand-up")
-	if c := counts(); c != [3]int{1, 4, 4} {
-		t.Errorf("after a lookup of one of the runs: %v; want the cache to serve it", c)
+	if c := counts(); c != [3]int{2, 4, 4} {
+		t.Errorf("after the CSV button and a lookup of one of the runs: %v; want one more history call, the runs from the cache", c)
 	}
 	s.shutdown(t)
 	mustContain(t, s.logs.String(), `"conf_uuid":"`+meetingfake.SampleSeriesUUID(0)+`"`, `"people":13`)
