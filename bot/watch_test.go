@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 var _ subscriptions = (*store.Store)(nil)
@@ -27,11 +28,11 @@ func TestWatchCommands(t *testing.T) {
 		want      string
 	}{
 		{"watching", false, "no automatic attendance posts"},
-		{"watch 960 123-4501", true, "subscribed this channel"},
+		{"watch 960 123-4501", true, "<@U1> subscribed this channel"},
 		{"watch 9601234501", false, "already gets"},
 		{"watch Weekly  Sync", true, "“Weekly Sync” in the subject"},
 		{"watching", false, "meeting ID 960 123 4501"},
-		{"unwatch 960 123 4501", true, "stopped the automatic attendance posts"},
+		{"unwatch 960 123 4501", true, "<@U1> stopped the automatic attendance posts"},
 		{"unwatch 960 123 4501", false, "was not watching"},
 		{"watching", false, "“weekly sync” in the subject"},
 		{"watch <!channel>", true, "“&lt;!channel&gt;”"},
@@ -48,6 +49,27 @@ func TestWatchCommands(t *testing.T) {
 	}
 	if n := src.calls.Load(); n != 0 {
 		t.Errorf("meeting API calls = %d; want 0", n)
+	}
+}
+
+// TestWatchAnnouncementsMentionOnce: the channel reads who changed its
+// subscriptions as one mention, in BOT_LANGUAGE.
+func TestWatchAnnouncementsMentionOnce(t *testing.T) {
+	for _, lang := range catalog.Languages {
+		t.Run(lang, func(t *testing.T) {
+			st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "s.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			h, out := newTestHandler(t, &fakeSource{}, func(c *Config) { c.BotLanguage = lang }, withStore(st))
+			for i, text := range []string{"watch 960 123 4501", "unwatch 960 123 4501"} {
+				h.Handle(t.Context(), slash(text))
+				if got := out.text(i); !strings.HasPrefix(got, "<@U1> ") || strings.Count(got, "<@") != 1 {
+					t.Errorf("%q announces %q; want it to start with the one mention <@U1>", text, got)
+				}
+			}
+		})
 	}
 }
 
