@@ -61,6 +61,21 @@ func auditRows(req Request, res Result, at time.Time) []store.AuditRow {
 	return rows
 }
 
+// attempted is the result of a lookup (action) of what cmd names that
+// failed before anything was shown: its audit row names the meeting ID or
+// conference that was asked for, never subject words (typed text).
+func attempted(cmd Command, action string) Result {
+	var res Result
+	switch cmd.Kind {
+	case KindMeetingID:
+		res.MeetingID = cmd.Target
+	case KindConfUUID:
+		res.ConfUUID = cmd.Target
+	}
+	res.note(action, store.AudiencePrivate)
+	return res
+}
+
 // maxSlackAuditRows bounds an export sent to Slack (about 15 MB of CSV):
 // the file is built in memory for the upload. The command line has no
 // bound.

@@ -78,6 +78,8 @@ func TestHandleRecordsWhatWasShown(t *testing.T) {
 		{"long lookup sends the CSV", slash(uuidA), 30, nil, "lookup/private ok, csv/dm ok", true},
 		{"lookup whose CSV failed", slash(uuidA + " csv"), 3, func(_ *Config, o *fakeOut) { o.upErr = slack.SlackErrorResponse{Err: "ratelimited"} }, "lookup/private ok", true},
 		{"lookup of a missing meeting", slash("ffffffffffffffffffffffffffffffff"), 3, nil, "lookup/private not_found", false},
+		{"lookup of a missing meeting ID", slash("960 123 4599"), 3, nil, "lookup/private not_found", false},
+		{"last runs of subject words that match nothing", slash("board review last 4"), 3, nil, "series/private not_found", false},
 		{"a search is never stored", slash(uuidA + ` search:"Person 02"`), 3, nil, "lookup/private ok", true},
 		{"open button", button(actionOpen, ref), 3, nil, "lookup/private ok", true},
 		{"CSV button", button(actionCSV, ref), 3, nil, "csv/dm ok", true},
@@ -97,7 +99,7 @@ func TestHandleRecordsWhatWasShown(t *testing.T) {
 					return nil, meeting.ErrNotFound
 				}
 				return people(tt.n), nil
-			}}
+			}, history: noHistory, byID: func(context.Context, string) ([]meeting.Conference, error) { return nil, meeting.ErrNotFound }}
 			var fails fakeOut
 			trail := &fakeTrail{t: t}
 			h, out := newTestHandler(t, src, func(c *Config) {
@@ -136,6 +138,27 @@ func TestHandleRecordsWhatWasShown(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFailedLookupNamesWhatWasAskedFor: a lookup or last runs that found
+// nothing is recorded with the meeting ID asked for, and subject words
+// (typed text) never reach the row.
+func TestFailedLookupNamesWhatWasAskedFor(t *testing.T) {
+	trail := &fakeTrail{t: t}
+	// The meeting client's answer for a meeting ID that did not run lately.
+	src := &fakeSource{history: noHistory, byID: func(context.Context, string) ([]meeting.Conference, error) { return nil, meeting.ErrNotFound }}
+	h, _ := newTestHandler(t, src, nil, func(d *HandlerDeps) { d.Audit = trail })
+	for _, text := range []string{"960 123 4599", "960-123-4599 last 3", "board review", "board review last 3"} {
+		h.Handle(t.Context(), slash(text))
+	}
+	var got []string
+	for _, r := range trail.rows {
+		got = append(got, r.Action+" "+r.MeetingID+" "+r.Outcome)
+	}
+	want := []string{"lookup 9601234599 not_found", "series 9601234599 not_found", "lookup  not_found", "series  not_found"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("audit rows = %q; want %q", got, want)
 	}
 }
 

@@ -428,7 +428,7 @@ func (h *Handler) find(ctx context.Context, req Request, cmd Command, ref lookup
 	}
 	conf, others, err := h.looker.Resolve(ctx, cmd)
 	if err != nil {
-		return Result{}, err
+		return attempted(cmd, store.AuditLookup), err
 	}
 	if conf.ConfUUID == "" {
 		target := formatting.Escape(cmd.Target)
