@@ -290,9 +290,11 @@ func sampleDataIn(url string) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", table, err)
 		}
+		// Four bytes or more: a Chinese name of two characters counts, a
+		// stray "Li" would match IDs by chance.
 		all := strings.ToLower(strings.Join(cells, "\x00"))
 		for _, n := range needles {
-			if len([]rune(n)) >= 4 && strings.Contains(all, strings.ToLower(n)) {
+			if len(n) >= 4 && strings.Contains(all, strings.ToLower(n)) {
 				found = append(found, fmt.Sprintf("%q in table %s", n, table))
 			}
 		}
@@ -354,8 +356,12 @@ func TestStoreScanFindsAttendeeData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A subject that happens to be an attendee's name, and a number.
+	// A subject that happens to be an attendee's name, and a number; a
+	// Chinese name is two characters.
 	if _, err := st.Enqueue(t.Context(), store.Post{ConfUUID: meetingfake.SampleSyncUUID, ChannelID: "C1", Subject: "1:1 Alice Zhang / +8675500000001"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Enqueue(t.Context(), store.Post{ConfUUID: meetingfake.SampleChineseUUID, ChannelID: "C1", Subject: "与王芳面谈"}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -363,7 +369,9 @@ func TestStoreScanFindsAttendeeData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(found) == 0 || !strings.Contains(strings.Join(found, " "), "Alice Zhang") {
-		t.Errorf("the scan found %v; want the planted name", found)
+	for _, want := range []string{"Alice Zhang", "+8675500000001", "王芳"} {
+		if !strings.Contains(strings.Join(found, " "), want) {
+			t.Errorf("the scan found %v; want the planted %q", found, want)
+		}
 	}
 }
