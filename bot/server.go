@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -30,12 +31,21 @@ func NewMux(m *Metrics, checks ...Check) *http.ServeMux {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()
+		// The checks run side by side: one that hangs (the meeting login
+		// during a vendor outage) must not use up the others' time and make
+		// them fail too, which would blame the store for the vendor.
+		errs := make([]error, len(checks))
+		var wg sync.WaitGroup
+		for i, c := range checks {
+			wg.Go(func() { errs[i] = c.Fn(ctx) })
+		}
+		wg.Wait()
 		status := http.StatusOK
 		result := map[string]string{}
-		for _, c := range checks {
-			if err := c.Fn(ctx); err != nil {
+		for i, c := range checks {
+			if errs[i] != nil {
 				status = http.StatusServiceUnavailable
-				result[c.Name] = err.Error()
+				result[c.Name] = errs[i].Error()
 				continue
 			}
 			result[c.Name] = "ok"

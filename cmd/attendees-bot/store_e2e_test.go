@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -84,6 +85,29 @@ func TestRunStoreThatCannotBeWrittenIsNotReady(t *testing.T) {
 	code, body := readyz(t, s)
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "cannot be written") {
 		t.Errorf("/readyz on a read-only store = %d %s; want 503", code, body)
+	}
+}
+
+// A meeting API that never answers fails readiness for the meeting only:
+// the store check keeps its own time, so the store is not reported (or
+// alerted on) as failing during a vendor outage.
+func TestRunHangingMeetingAPIDoesNotFailTheStore(t *testing.T) {
+	hang := make(chan struct{})
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(hang); api.Close() })
+	s := startSystem(t, func(e map[string]string) { e["MEETING_API_URL"] = api.URL }, nil)
+	code, body := readyz(t, s)
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"store":"ok"`) || strings.Contains(body, `"meeting":"ok"`) {
+		t.Errorf("/readyz with a hanging meeting API = %d %s; want 503, the meeting failing and the store ok", code, body)
+	}
+	mustContain(t, get(t, s.http+"/metrics"), "attendees_store_up 1")
+	if strings.Contains(s.logs.String(), "STORE FAILING") {
+		t.Errorf("the store was logged as failing because the meeting API hangs:\n%s", s.logs.String())
 	}
 }
 
