@@ -93,6 +93,7 @@ func (e *ConfigError) Error() string {
 func LoadConfig(ctx context.Context, lookup func(string) (string, bool), needs Needs) (*Config, error) {
 	var cfg Config
 	var problems []string
+	malformed := map[string]bool{} // variables already reported as unreadable
 	// go-envconfig stops at the first bad field; decoding field by field keeps
 	// the library's parsing while still reporting every bad variable at once.
 	v := reflect.ValueOf(&cfg).Elem()
@@ -111,6 +112,7 @@ func LoadConfig(ctx context.Context, lookup func(string) (string, bool), needs N
 		})
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s is malformed (%s)", name, describe(f.Type)))
+			malformed[name] = true
 			continue
 		}
 		v.Field(i).Set(one.Elem().Field(0))
@@ -118,7 +120,13 @@ func LoadConfig(ctx context.Context, lookup func(string) (string, bool), needs N
 	for _, ids := range []*[]string{&cfg.AllowedUserIDs, &cfg.AllowedChannelIDs, &cfg.AllowedTeamIDs, &cfg.AuditUserIDs} {
 		*ids = cleanList(*ids)
 	}
-	problems = append(problems, cfg.validate(needs)...)
+	// A malformed variable was left at its zero value, which validate would
+	// report a second time ("must be above 0"): one problem per variable.
+	for _, p := range cfg.validate(needs) {
+		if name, _, _ := strings.Cut(p, " "); !malformed[name] {
+			problems = append(problems, p)
+		}
+	}
 	if len(problems) > 0 {
 		return nil, &ConfigError{Problems: problems}
 	}

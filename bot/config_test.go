@@ -167,6 +167,8 @@ func TestLoadConfigProblemsAreStable(t *testing.T) {
 		"ALLOWED_USER_IDS": "a b", "ALLOWED_CHANNEL_IDS": "c d", "ALLOWED_TEAM_IDS": "e f",
 		"MEETING_RATE_LIMIT": "0", "HTTP_ADDR": "nonsense", "STORE_URL": "mysql://x",
 		"LOG_LEVEL": "loud", "WORKERS": "0", "INLINE_LIMIT": "0",
+		// Unreadable, and so left at a zero value validation would refuse too.
+		"MEETING_MAX_INFLIGHT": "x", "COMMAND_TIMEOUT": "soon", "USER_RATE_LIMIT": "fast",
 	})
 	_, first := LoadConfig(t.Context(), bad, Needs{Slack: true, Meeting: true})
 	if first == nil {
@@ -187,7 +189,7 @@ func TestLoadConfigProblemsAreStable(t *testing.T) {
 		}
 		seen[p] = true
 	}
-	for _, v := range []string{"ALLOWED_USER_IDS", "ALLOWED_CHANNEL_IDS", "ALLOWED_TEAM_IDS", "MEETING_RATE_LIMIT", "HTTP_ADDR", "STORE_URL", "LOG_LEVEL", "WORKERS", "INLINE_LIMIT"} {
+	for _, v := range []string{"ALLOWED_USER_IDS", "ALLOWED_CHANNEL_IDS", "ALLOWED_TEAM_IDS", "MEETING_RATE_LIMIT", "HTTP_ADDR", "STORE_URL", "LOG_LEVEL", "WORKERS", "INLINE_LIMIT", "MEETING_MAX_INFLIGHT", "COMMAND_TIMEOUT", "USER_RATE_LIMIT"} {
 		n := 0
 		for _, p := range ce.Problems {
 			if strings.HasPrefix(p, v+" ") || strings.HasPrefix(p, v+":") {
