@@ -211,8 +211,9 @@ func NewHandler(cfg HandlerConfig, d HandlerDeps) *Handler {
 	}
 }
 
-// recentShares remembers what was shared where in the last minute, so a
-// double tap on "Share in channel" posts once. Safe for concurrent use.
+// recentShares remembers what this process shared where in the last
+// minute (shareWindow), so a double tap on "Share in channel" posts once.
+// Safe for concurrent use.
 type recentShares struct {
 	mu   sync.Mutex
 	seen map[string]time.Time
@@ -226,11 +227,11 @@ func (r *recentShares) first(key string, now time.Time) bool {
 		r.seen = make(map[string]time.Time)
 	}
 	for k, t := range r.seen {
-		if now.Sub(t) > time.Minute {
+		if now.Sub(t) > shareWindow {
 			delete(r.seen, k)
 		}
 	}
-	if t, ok := r.seen[key]; ok && now.Sub(t) <= time.Minute {
+	if t, ok := r.seen[key]; ok && now.Sub(t) <= shareWindow {
 		return false
 	}
 	r.seen[key] = now

@@ -59,7 +59,7 @@ func NewMetrics() *Metrics {
 			Name: "attendees_meeting_cache_lookups_total", Help: "Attendee-record cache lookups, by result (hit or miss).",
 		}, []string{"result"}),
 		dedupeDegraded: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "attendees_dedupe_degraded_total", Help: "Commands checked for redelivery in this process's memory only: the store did not answer within 200 ms or failed.",
+			Name: "attendees_dedupe_degraded_total", Help: "Commands checked for redelivery, and Share taps for a double tap, in this process's memory only: the store did not answer within 200 ms or failed.",
 		}),
 		storeUp: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "attendees_store_up", Help: "1 when the last store check passed (the SQLite file is the one opened and a write succeeds), else 0.",

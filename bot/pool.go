@@ -53,9 +53,11 @@ func (p *pool) takeSlot(ctx context.Context) bool {
 	}
 }
 
-// deliveries remembers envelope IDs across every replica sharing a store.
+// deliveries remembers envelope IDs, and what was shared where, across
+// every replica sharing a store.
 type deliveries interface {
 	FirstDelivery(ctx context.Context, envelopeID string, now time.Time) (bool, error)
+	FirstWithin(ctx context.Context, key string, now time.Time, window time.Duration) (bool, error)
 }
 
 // Go handles req in a goroutine of its own and returns at once. The
@@ -129,7 +131,9 @@ func (h *Handler) firstDelivery(ctx context.Context, req Request) bool {
 	if h.deliveries == nil {
 		return true
 	}
-	first, err := h.sharedFirstDelivery(req)
+	first, err := h.sharedFirst(func(ctx context.Context) (bool, error) {
+		return h.deliveries.FirstDelivery(ctx, req.EnvelopeID, req.Received)
+	})
 	if err != nil {
 		h.metrics.dedupeDegraded.Inc()
 		h.log.Warn("envelope store slow or unavailable; checked for redelivery in this process only", slog.String("envelope_id", req.EnvelopeID), slog.Any("err", err))

@@ -21,6 +21,10 @@ func (f fakeDeliveries) FirstDelivery(_ context.Context, id string, _ time.Time)
 	return !f.seen[id], f.err
 }
 
+func (f fakeDeliveries) FirstWithin(_ context.Context, key string, _ time.Time, _ time.Duration) (bool, error) {
+	return !f.seen[key], f.err
+}
+
 // TestGoBusyPoolTellsTheUser: with every worker taken, a request whose
 // deadline would pass while it waits is told so at once (see queue.go),
 // and Drain waits for the one Go started.

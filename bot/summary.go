@@ -154,8 +154,9 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		}
 	}
 	// The guard keys on what would be posted, not on the raw value, so a
-	// value dressed up differently is still the same share.
-	if !h.shares.first(channel+"|"+ref.key(), h.now()) {
+	// value dressed up differently is still the same share, whichever
+	// replica Slack hands each tap to.
+	if !h.firstShare(ctx, channel+"|"+ref.key()) {
 		return Result{Outcome: outcomeDuplicate}, h.reply(ctx, req, textMessage(req.p.T("share.duplicate")))
 	}
 	v, err := h.shownOf(ctx, ref)

@@ -62,3 +62,32 @@ func TestFirstDeliveryConcurrent(t *testing.T) {
 		}
 	})
 }
+
+func TestFirstWithin(t *testing.T) {
+	eachBackend(t, func(t *testing.T, url string) {
+		a, b := open(t, url), open(t, url) // two replicas on one database
+		steps := []struct {
+			s     *Store
+			key   string
+			after time.Duration
+			want  bool
+		}{
+			{a, "share:x", 0, true},
+			{b, "share:x", time.Second, false},                   // the second tap, on another replica
+			{a, "share:x", 50 * time.Second, false},              // still within a minute of the first
+			{b, "share:x", time.Minute, false},                   // a minute to the millisecond: still the same
+			{b, "share:x", time.Minute + time.Millisecond, true}, // past a minute: a new share
+			{a, "share:x", time.Minute + time.Second, false},     // and it counts from then
+			{a, "share:y", time.Minute + time.Second, true},
+		}
+		for i, st := range steps {
+			got, err := st.s.FirstWithin(t.Context(), st.key, t0.Add(st.after), time.Minute)
+			if err != nil || got != st.want {
+				t.Errorf("step %d: FirstWithin(%q, +%v) = %v, %v; want %v", i, st.key, st.after, got, err, st.want)
+			}
+		}
+		if _, err := a.FirstWithin(t.Context(), "", t0, time.Minute); !errors.Is(err, ErrInvalid) {
+			t.Errorf("empty key: err = %v; want ErrInvalid", err)
+		}
+	})
+}

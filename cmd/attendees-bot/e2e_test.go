@@ -652,12 +652,19 @@ func TestRunStopsOnRevokedAppToken(t *testing.T) {
 	}
 }
 
-func TestRunRedeliveryToAnotherReplicaAnsweredOnce(t *testing.T) {
-	sl := fakeSlack(t)
+// twoReplicas starts two bots on one fake Slack sharing one SQLite store
+// (as one process, which holds the file's lock for both). The newest
+// connection, b's, gets the envelopes until b shuts down.
+func twoReplicas(t *testing.T) (sl *slackfake.Server, a, b *system) {
+	t.Helper()
+	sl = fakeSlack(t)
 	storeURL := filepath.Join(t.TempDir(), "shared.db")
 	shared := func(e map[string]string) { e["STORE_URL"] = storeURL }
-	a := startOn(t, sl, 1, shared, nil)
-	b := startOn(t, sl, 2, shared, nil) // the newest connection gets envelopes
+	return sl, startOn(t, sl, 1, shared, nil), startOn(t, sl, 2, shared, nil)
+}
+
+func TestRunRedeliveryToAnotherReplicaAnsweredOnce(t *testing.T) {
+	sl, a, b := twoReplicas(t)
 	ctx := ctxT(t)
 	id, err := sl.SlashCommand(ctx, slackfake.SlashCommand{Text: "help"})
 	if err != nil {

@@ -157,3 +157,37 @@ func TestLookupRefusesRedirectToAnotherHost(t *testing.T) {
 		t.Errorf("the other host's data was used:\n%s", stdout.String())
 	}
 }
+
+// A double tap on Share whose taps Slack hands to two replicas posts once:
+// what was just shared is remembered in the store they share, not only in
+// each process.
+func TestRunDoubleTapAcrossReplicasPostsOnce(t *testing.T) {
+	sl, a, b := twoReplicas(t)
+	ctx := ctxT(t)
+	first := b.pressShare(t, meetingfake.SampleSyncUUID, "C0GENERAL")
+	rs, err := sl.WaitResponsesFor(ctx, first, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, text(rs...), "Shared in the channel")
+	value := ""
+	for _, r := range sl.Responses() {
+		if strings.Contains(string(r.Blocks), "attendees_share") {
+			value = buttonValue(t, r, "attendees_share")
+		}
+	}
+	b.shutdown(t) // Slack now only has a's connection: the second tap goes there
+	if err := sl.WaitLiveConnections(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	second := a.press(t, "U1", "C0GENERAL", "attendees_share", value)
+	rs, err = sl.WaitResponsesFor(ctx, second, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, text(rs...), "shared in this channel a moment ago")
+	a.shutdown(t)
+	if n := len(sl.Posts()); n != 1 {
+		t.Errorf("posts in the channel = %d; want 1 across both replicas", n)
+	}
+}
