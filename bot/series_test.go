@@ -80,6 +80,9 @@ func TestSeriesOfSubjectWords(t *testing.T) {
 			if res.Outcome != tt.outcome {
 				t.Fatalf("outcome %q (%v); want %q", res.Outcome, res.Err, tt.outcome)
 			}
+			if rows := auditRows(slash(""), res, t0); res.Outcome != outcomeOK && (len(rows) != 1 || rows[0].MeetingID != "" || store.CheckAuditRow(rows[0]) != nil) {
+				t.Errorf("audit rows of a failed series by subject: %+v", rows)
+			}
 			got := out.text(0)
 			for _, want := range tt.want {
 				if !strings.Contains(got, want) {
