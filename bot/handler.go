@@ -253,7 +253,11 @@ func (h *Handler) Handle(ctx context.Context, req Request) Result {
 	if req.Received.IsZero() {
 		req.Received = h.now()
 	}
-	req.p = h.langs.of(ctx, req.UserID, h.now())
+	wait := localeTimeout
+	if viewOnly(req) {
+		wait = localeTimeoutView
+	}
+	req.p = h.langs.of(ctx, req.UserID, h.now(), wait)
 	res := h.handle(ctx, req)
 	h.record(req, res)
 	return res
@@ -262,6 +266,13 @@ func (h *Handler) Handle(ctx context.Context, req Request) Result {
 func (h *Handler) handle(ctx context.Context, req Request) Result {
 	if res, ok := h.admit(ctx, req); !ok {
 		return res
+	}
+	if viewOnly(req) {
+		// A trigger opens a view within 3 s of the tap, and the form and
+		// the Home tab cost a Slack call or two (and at most one cached
+		// history call a minute), never a lookup: they do not queue
+		// behind lookups for a worker.
+		return h.serve(ctx, req)
 	}
 	ahead, wait := h.queue.enter(time.Now())
 	if ahead >= cap(h.slots) {
@@ -287,6 +298,19 @@ func (h *Handler) handle(ctx context.Context, req Request) Result {
 	defer func() { h.queue.leave(time.Now()) }()
 	defer func() { <-h.slots }()
 	return h.serve(ctx, req)
+}
+
+// viewOnly reports whether req only opens the lookup form, publishes the
+// Home tab or notes a closed form: a message shortcut on a message naming
+// one meeting looks it up instead.
+func viewOnly(req Request) bool {
+	switch req.Action {
+	case actionShortcut, actionModal, actionHome, actionClosed:
+		return true
+	case actionMessageShortcut:
+		return len(meetingsIn(req.Text)) != 1
+	}
+	return false
 }
 
 // admit applies the access rules and the per-user rate limit, answering

@@ -17,10 +17,14 @@ type localeSource interface {
 // Locale lookups are short and cached: a user's language rarely changes,
 // and a failed lookup must not be retried on every request.
 const (
-	localeTimeout  = 2 * time.Second
-	localeTTL      = 6 * time.Hour
-	localeRetryTTL = time.Minute
-	maxLocales     = 10000
+	localeTimeout = 2 * time.Second
+	// localeTimeoutView is users.info's share of the 3 s a trigger lives
+	// when the request opens a view: the rest is Slack's delivery and
+	// views.open. Past it the form opens in the fallback language.
+	localeTimeoutView = time.Second
+	localeTTL         = 6 * time.Hour
+	localeRetryTTL    = time.Minute
+	maxLocales        = 10000
 )
 
 // languages remembers each user's catalog language. Safe for concurrent use.
@@ -43,8 +47,9 @@ func newLanguages(src localeSource, fallback string, log *slog.Logger) *language
 }
 
 // of returns the printer of user's language: Slack's locale matched to the
-// catalog, or the fallback when it is unknown or users.info fails.
-func (l *languages) of(ctx context.Context, user string, now time.Time) *catalog.Printer {
+// catalog, or the fallback when it is unknown or users.info fails or takes
+// longer than wait.
+func (l *languages) of(ctx context.Context, user string, now time.Time, wait time.Duration) *catalog.Printer {
 	if l.src == nil || user == "" {
 		return catalog.For(l.fallback)
 	}
@@ -54,7 +59,7 @@ func (l *languages) of(ctx context.Context, user string, now time.Time) *catalog
 	if ok && now.Before(u.expires) {
 		return catalog.For(u.lang)
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), localeTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wait)
 	defer cancel()
 	locale, err := l.src.Locale(ctx, user)
 	u = userLang{lang: catalog.Match(locale, l.fallback), expires: now.Add(localeTTL)}

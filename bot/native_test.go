@@ -75,7 +75,7 @@ func TestLanguagesCachedPerUser(t *testing.T) {
 	now := t0
 	for range 3 {
 		for user, want := range map[string]string{"U1": catalog.Chinese, "U2": catalog.English, "U3": catalog.Chinese} {
-			if got := l.of(t.Context(), user, now).Lang(); got != want {
+			if got := l.of(t.Context(), user, now, localeTimeout).Lang(); got != want {
 				t.Errorf("language of %s = %s; want %s", user, got, want)
 			}
 		}
@@ -83,20 +83,20 @@ func TestLanguagesCachedPerUser(t *testing.T) {
 	if n := src.calls.Load(); n != 3 {
 		t.Errorf("users.info calls = %d; want one per user", n)
 	}
-	if l.of(t.Context(), "U1", now.Add(localeTTL+time.Second)); src.calls.Load() != 4 {
+	if l.of(t.Context(), "U1", now.Add(localeTTL+time.Second), localeTimeout); src.calls.Load() != 4 {
 		t.Errorf("an expired entry was not looked up again")
 	}
 
 	down := &countingLocales{err: slack.SlackErrorResponse{Err: "ratelimited"}}
 	l = newLanguages(down, catalog.English, discardLog())
-	if got := l.of(t.Context(), "U1", now).Lang(); got != catalog.English {
+	if got := l.of(t.Context(), "U1", now, localeTimeout).Lang(); got != catalog.English {
 		t.Errorf("failing users.info gives %s; want BOT_LANGUAGE", got)
 	}
-	l.of(t.Context(), "U1", now.Add(time.Second))
+	l.of(t.Context(), "U1", now.Add(time.Second), localeTimeout)
 	if n := down.calls.Load(); n != 1 {
 		t.Errorf("a failure was retried at once (%d calls); want it remembered for a minute", n)
 	}
-	l.of(t.Context(), "U1", now.Add(localeRetryTTL+time.Second))
+	l.of(t.Context(), "U1", now.Add(localeRetryTTL+time.Second), localeTimeout)
 	if n := down.calls.Load(); n != 2 {
 		t.Errorf("calls after the retry time = %d; want 2", n)
 	}
@@ -191,5 +191,58 @@ func TestShareFromTheDMIsAuditedInItsChannel(t *testing.T) {
 	req.Value = lookupRef{ConfUUID: uuidA, Channel: "C0OTHER"}.String()
 	if res := h.Handle(t.Context(), req); res.Outcome != outcomeInvalid || len(out.postedIn) != 3 {
 		t.Errorf("forged value: outcome %q, posts %v", res.Outcome, out.postedIn)
+	}
+}
+
+// TestShortcutDoesNotWaitForAWorker: a trigger lives 3 s, so opening the
+// form never queues behind lookups that hold every worker.
+func TestShortcutDoesNotWaitForAWorker(t *testing.T) {
+	inside, release := make(chan struct{}), make(chan struct{})
+	src := &fakeSource{history: noHistory, attendees: func(ctx context.Context, _, _ string) ([]meeting.Attendee, error) {
+		close(inside)
+		<-release
+		return people(3), nil
+	}}
+	h, _ := newTestHandler(t, src, func(c *Config) { c.Workers = 1 })
+	views := &fakeViews{}
+	h.views = views
+	done := make(chan Result)
+	go func() { done <- h.Handle(t.Context(), slash(uuidA)) }()
+	<-inside // the one worker is busy
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	res := h.Handle(ctx, Request{UserID: "U1", TeamID: "T1", Action: actionShortcut, TriggerID: "1.2.x"})
+	close(release)
+	if res.Outcome != outcomeOK || len(views.opened) != 1 {
+		t.Errorf("shortcut while the worker is busy: outcome %q, %d modals opened; want the modal", res.Outcome, len(views.opened))
+	}
+	if res := <-done; res.Outcome != outcomeOK {
+		t.Errorf("the lookup: outcome %q (%v)", res.Outcome, res.Err)
+	}
+}
+
+// slowLocales is a users.info too slow for its deadline: it notes how long
+// it was given and answers as if that had passed.
+type slowLocales struct{ given time.Duration }
+
+func (s *slowLocales) Locale(ctx context.Context, _ string) (string, error) {
+	dl, _ := ctx.Deadline()
+	s.given = time.Until(dl)
+	return "", context.DeadlineExceeded
+}
+
+// TestSlowLocaleLeavesTheFormItsTrigger: users.info gets a second of the
+// shortcut's 3 s; a slow one opens the form in BOT_LANGUAGE.
+func TestSlowLocaleLeavesTheFormItsTrigger(t *testing.T) {
+	loc := &slowLocales{}
+	h, _ := newTestHandler(t, &fakeSource{history: noHistory}, func(c *Config) { c.BotLanguage = catalog.Chinese }, func(d *HandlerDeps) { d.Locales = loc })
+	views := &fakeViews{}
+	h.views = views
+	res := h.Handle(t.Context(), Request{UserID: "U1", TeamID: "T1", Action: actionShortcut, TriggerID: "1.2.x"})
+	if loc.given > localeTimeoutView || loc.given <= 0 {
+		t.Errorf("users.info was given %v of the trigger's 3 s; want at most %v", loc.given, localeTimeoutView)
+	}
+	if res.Outcome != outcomeOK || len(views.opened) != 1 || views.opened[0].Title.Text != catalog.For(catalog.Chinese).T("modal.title") {
+		t.Errorf("outcome %q, modals %+v; want the form in BOT_LANGUAGE", res.Outcome, views.opened)
 	}
 }
