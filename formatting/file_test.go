@@ -17,7 +17,7 @@ func TestCSVFile(t *testing.T) {
 		{"uuid only", Meeting{ConfUUID: "5d0c8f3a-2b1e"}, "", "attendees-5d0c8f3a-2b1e.csv", "Attendees"},
 		{"hostile id", Meeting{MeetingID: "../../etc/passwd"}, "", "attendees-etcpasswd.csv", "Attendees"},
 		{"nothing safe", Meeting{MeetingID: "会议"}, "", "attendees-meeting.csv", "Attendees"},
-		{"in Chinese", Meeting{MeetingID: "9601234501", Subject: "周会"}, "zh-CN", "attendees-9601234501.csv", "参会名单:周会"},
+		{"in Chinese", Meeting{MeetingID: "9601234501", Subject: "周会"}, "zh-CN", "attendees-9601234501.csv", "参会名单：周会"},
 		{"long subject", Meeting{MeetingID: "1", Subject: strings.Repeat("é", 300)}, "", "attendees-1.csv", "Attendees: " + strings.Repeat("é", 188) + "…"},
 	}
 	for _, tt := range tests {

@@ -178,7 +178,7 @@ func TestSeriesNote(t *testing.T) {
 	runs := standup(0, 2, 3)
 	runs[0].Report = runs[0].Report.Filter("alice")
 	runs[1].Report = runs[1].Report.Filter("alice")
-	if got := seriesLine(attendance.AnalyzeSeries(runs), MessageOptions{Audience: Shared, Lang: "zh-CN"}); !strings.Contains(got, "连续缺席最近 2 次:") ||
+	if got := seriesLine(attendance.AnalyzeSeries(runs), MessageOptions{Audience: Shared, Lang: "zh-CN"}); !strings.Contains(got, "连续缺席最近 2 次：") ||
 		strings.Contains(got, "4930123456") || !strings.Contains(got, "Bob Li") {
 		t.Errorf("SeriesLine = %q", got)
 	}

@@ -316,7 +316,7 @@ func TestRunLanguagePerReader(t *testing.T) {
 	s := startNative(t, nil)
 	ctx := ctxT(t)
 	_, rs := s.command(t, slackfake.SlashCommand{Text: "help", UserID: "U2"}, 1)
-	mustContain(t, text(rs...), "谁参加了那场会议?")
+	mustContain(t, text(rs...), "谁参加了那场会议？")
 	_, rs = s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleSyncUUID, UserID: "U2", ChannelID: "C0GENERAL"}, 1)
 	mustContain(t, text(rs...), "人数")
 	id := s.press(t, "U2", "C0GENERAL", "attendees_share", buttonValue(t, rs[0], "attendees_share"))

@@ -128,6 +128,23 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 	}
 }
 
+// codeOrTemplate is what Chinese text keeps as typed: `code` (commands,
+// options) and {{.Fields}}.
+var codeOrTemplate = regexp.MustCompile("`[^`]*`|\\{\\{[^}]*\\}\\}")
+
+// TestChinesePunctuation: Chinese sentences take full-width punctuation
+// (，；：？！（）), not the ASCII marks an English keyboard types; commands
+// in `code` keep theirs.
+func TestChinesePunctuation(t *testing.T) {
+	for id, forms := range messages(t, Chinese) {
+		for form, tmpl := range forms {
+			if i := strings.IndexAny(codeOrTemplate.ReplaceAllString(tmpl, ""), ",;:?!()"); i >= 0 {
+				t.Errorf("zh-CN %q %s: ASCII punctuation in %q; use the full-width mark", id, form, tmpl)
+			}
+		}
+	}
+}
+
 func TestMatch(t *testing.T) {
 	tests := []struct{ locale, fallback, want string }{
 		{"zh-CN", English, Chinese},
