@@ -298,7 +298,7 @@ func TestRunWatchWithSeries(t *testing.T) {
 func TestRunSeriesInChinese(t *testing.T) {
 	s := startOn(t, fakeSlack(t, slackfake.Config{Users: nativeUsers}), 1, nil, withSeries(1))
 	_, rs := s.command(t, slackfake.SlashCommand{Text: "960 123 4506 last 4", UserID: "U2", ChannelID: "C0GENERAL"}, 1)
-	mustContain(t, text(rs...), "Team stand-up — 最近 4 次", "*会议 ID* 9601234506", "1 次无法读取(", "按可读取的 3 次统计。",
+	mustContain(t, text(rs...), "Team stand-up — 最近 4 次", "*会议 ID* 9601234506", "1 次无法读取（", "按可读取的 3 次统计。",
 		"*Dan Kim* — 2/3 · 平均 15分00秒", "*Ivan Petrov* — 0/3", "分享到频道")
 	s.press(t, "U2", "C0GENERAL", "attendees_share", buttonValue(t, rs[0], "attendees_share"))
 	posts, err := s.slack.WaitPosts(ctxT(t), 1)
