@@ -99,9 +99,12 @@ func (h *Handler) auditExport(ctx context.Context, req Request, cmd Command) (Re
 	if errors.Is(err, audit.ErrHelp) {
 		return res, h.reply(ctx, req, textMessage(req.p.T("audit.help", catalog.Args{"Cmd": h.slashName, "Usage": audit.Usage})))
 	}
+	var bad *audit.ArgError
+	if errors.As(err, &bad) {
+		return res, inputError("audit.bad_args", catalog.Args{"Problem": bad.Message(req.p, formatting.Escape)})
+	}
 	if err != nil {
-		// The parser's detail is English: it names options, for admins.
-		return res, inputError("audit.bad_args", catalog.Args{"Problem": formatting.Escape(capitalize(err.Error()))})
+		return res, fmt.Errorf("audit options: %w", err)
 	}
 	if f.Format == "" {
 		f.Format = audit.FormatCSV
@@ -146,11 +149,3 @@ func (h *Handler) auditExport(ctx context.Context, req Request, cmd Command) (Re
 }
 
 var auditExt = map[string]string{audit.FormatCSV: ".csv", audit.FormatJSON: ".jsonl", audit.FormatText: ".txt"}
-
-// capitalize starts a sentence with a capital letter.
-func capitalize(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
-}

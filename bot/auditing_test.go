@@ -15,6 +15,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/audit"
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -162,6 +163,29 @@ func TestFailedLookupNamesWhatWasAskedFor(t *testing.T) {
 	}
 }
 
+// TestAuditOptionMistakesInTheAdminsLanguage: a mistake in /attendees
+// audit's options is told in the admin's language, what they typed
+// escaped.
+func TestAuditOptionMistakesInTheAdminsLanguage(t *testing.T) {
+	h, out := newTestHandler(t, &fakeSource{}, func(c *Config) {
+		c.BotLanguage, c.AuditUserIDs = catalog.Chinese, []string{"U1"}
+	}, func(d *HandlerDeps) { d.Audit = &fakeTrail{t: t} })
+	for _, tt := range []struct{ text, want string }{
+		{"audit --since soon", "`--since` 需要一个时长"},
+		{"audit --format xml", "`--format` 只能是"},
+		{"audit --verbose", "没有 `--verbose` 这个选项"},
+		{"audit --since 1h <!here>", "我看不懂“&lt;!here&gt;”"},
+	} {
+		out.replies = nil
+		if res := h.Handle(t.Context(), slash(tt.text)); res.Outcome != outcomeInvalid {
+			t.Errorf("%q: outcome %q; want %q", tt.text, res.Outcome, outcomeInvalid)
+		}
+		if got := out.text(0); !strings.Contains(got, tt.want) || !strings.Contains(got, "`/attendees audit --help` 有说明") {
+			t.Errorf("%q: reply %q; want %q in Chinese", tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestWatchIsRecorded(t *testing.T) {
 	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
@@ -246,8 +270,11 @@ func TestAuditExport(t *testing.T) {
 	if got := admin("audit --user U7"); !strings.Contains(got, "No audit rows match") {
 		t.Errorf("no rows: reply %q", got)
 	}
-	if got := admin("audit --since soon"); !strings.Contains(got, "--since wants a duration") || !strings.Contains(got, "audit --help") {
+	if got := admin("audit --since soon"); !strings.Contains(got, "`--since` wants a duration") || !strings.Contains(got, "audit --help") {
 		t.Errorf("bad option: reply %q", got)
+	}
+	if got := admin("audit --user <!channel>"); !strings.Contains(got, "not “&lt;!CHANNEL&gt;”") && !strings.Contains(got, "not “&lt;!channel&gt;”") {
+		t.Errorf("a bad --user is not repeated escaped: reply %q", got)
 	}
 	if got := admin("audit --help"); !strings.Contains(got, "AUDIT_USER_IDS") {
 		t.Errorf("help: reply %q", got)

@@ -3,13 +3,13 @@ package audit
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -47,8 +47,42 @@ const Usage = "[--since 720h] [--user U…] [--conf UUID] [--meeting ID] [--form
 // ErrHelp is returned by ParseArgs for --help.
 var ErrHelp = flag.ErrHelp
 
+// ArgError is a mistake in the audit command's options: a catalog message
+// (audit.arg.*) and what the user typed that fills it. Slack shows it in
+// the admin's language; a terminal, in English.
+type ArgError struct {
+	Key  string       // audit.arg.*
+	Args catalog.Args // as typed
+}
+
+// Message is the sentence in p's language, what was typed passed through
+// esc (formatting.Escape for Slack).
+func (e *ArgError) Message(p *catalog.Printer, esc func(string) string) string {
+	args := catalog.Args{"Usage": Usage}
+	for k, v := range e.Args {
+		if s, ok := v.(string); ok {
+			v = esc(s)
+		}
+		args[k] = v
+	}
+	return p.T(e.Key, args)
+}
+
+// Error is the English sentence as a terminal shows it: no backticks.
+func (e *ArgError) Error() string {
+	return strings.ReplaceAll(e.Message(catalog.For(catalog.English), func(s string) string { return s }), "`", "")
+}
+
+func argError(key string, args ...catalog.Args) *ArgError {
+	e := &ArgError{Key: key}
+	if len(args) > 0 {
+		e.Args = args[0]
+	}
+	return e
+}
+
 // ParseArgs reads the audit command's options, on the command line or in
-// Slack. Errors are one sentence saying what would work. Options may be
+// Slack. Errors are an *ArgError saying what would work. Options may be
 // written --since=720h or --since 720h; a long dash (phones turn -- into —)
 // counts as --. --user takes one ID or several (comma-separated, or the
 // option repeated), also as Slack mentions <@U0123ABCD>.
@@ -56,74 +90,81 @@ func ParseArgs(args []string) (Filter, error) {
 	f := Filter{Since: DefaultSince}
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Func("since", "rows of this long ago and newer: 720h, 30d, 90m; 0 = all", func(s string) error {
-		d, err := parseSince(s)
+	// The flag package wraps what a parser returns in its own English
+	// text; the parsers keep their *ArgError here instead.
+	var bad *ArgError
+	fail := func(e *ArgError) error { bad = e; return e }
+	fs.Func("since", "", func(s string) error {
+		d, ok := parseSince(s)
+		if !ok {
+			return fail(argError("audit.arg.since"))
+		}
 		f.Since = d
-		return err
+		return nil
 	})
-	fs.Func("user", "only rows of this Slack user ID (repeat, or separate with commas)", func(s string) error {
+	fs.Func("user", "", func(s string) error {
 		for id := range strings.SplitSeq(s, ",") {
 			if id = strings.TrimSpace(id); id == "" {
 				continue
 			}
-			u, err := userID(id)
-			if err != nil {
-				return err
+			u, ok := userID(id)
+			if !ok {
+				return fail(argError("audit.arg.user", catalog.Args{"Value": id}))
 			}
 			f.Users = append(f.Users, u)
 		}
 		return nil
 	})
-	fs.Func("conf", "only rows about this conference UUID", func(s string) error {
+	fs.Func("conf", "", func(s string) error {
 		if meeting.ValidateConfUUID(s) != nil {
-			return errors.New("--conf wants a conference UUID of 32 hexadecimal characters, like 9a0fa6d10a5b11eaae5e191763c22c0e")
+			return fail(argError("audit.arg.conf"))
 		}
 		f.ConfUUID = store.NormalizeConfUUID(s)
 		return nil
 	})
-	fs.Func("meeting", "only rows about this meeting ID", func(s string) error {
+	fs.Func("meeting", "", func(s string) error {
 		id, err := meeting.NormalizeMeetingID(s)
 		if err != nil {
-			return errors.New("--meeting wants a meeting ID of 6 to 20 digits, like 9876543210")
+			return fail(argError("audit.arg.meeting"))
 		}
 		f.MeetingID = id
 		return nil
 	})
-	fs.Func("format", "text, csv or json (JSON Lines)", func(s string) error {
+	fs.Func("format", "", func(s string) error {
 		switch s {
 		case FormatText, FormatCSV, FormatJSON:
 			f.Format = s
 			return nil
 		}
-		return errors.New("--format must be text, csv or json")
+		return fail(argError("audit.arg.format"))
 	})
 	if err := fs.Parse(longDashes(args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+		switch {
+		case errors.Is(err, flag.ErrHelp):
 			return Filter{}, ErrHelp
+		case bad != nil:
+			return Filter{}, bad
 		}
 		return Filter{}, flagError(err)
 	}
 	if fs.NArg() > 0 {
-		return Filter{}, fmt.Errorf("I don't understand %q; the options are %s", fs.Arg(0), Usage)
+		return Filter{}, argError("audit.arg.extra", catalog.Args{"Arg": fs.Arg(0)})
 	}
 	return f, nil
 }
 
-// flagError turns the flag package's messages into sentences; the
-// messages of our own option parsers pass through.
-func flagError(err error) error {
+// flagError turns the flag package's own complaints into sentences.
+func flagError(err error) *ArgError {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return fmt.Errorf("there is no option --%s; the options are %s", strings.TrimLeft(name, "-"), Usage)
+		return argError("audit.arg.unknown", catalog.Args{"Name": strings.TrimLeft(name, "-")})
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return fmt.Errorf("--%s needs a value; the options are %s", strings.TrimLeft(name, "-"), Usage)
+		return argError("audit.arg.needs_value", catalog.Args{"Name": strings.TrimLeft(name, "-")})
 	}
-	// "invalid value "x" for flag -since: <our sentence>"
-	if _, sentence, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "invalid value") {
-		return errors.New(sentence)
-	}
-	return err
+	// "bad flag syntax: ---x" and whatever else the package may say.
+	_, arg, _ := strings.Cut(msg, ": ")
+	return argError("audit.arg.extra", catalog.Args{"Arg": arg})
 }
 
 // longDashes turns a leading em or en dash (what phones make of --) into --.
@@ -141,27 +182,26 @@ func longDashes(args []string) []string {
 	return out
 }
 
-func parseSince(s string) (time.Duration, error) {
-	const want = "--since wants a duration like 720h, 30d or 90m (0 for everything)"
+func parseSince(s string) (time.Duration, bool) {
 	if s == "0" {
-		return 0, nil
+		return 0, true
 	}
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
 		if err != nil || n < 1 || n > 100*365 {
-			return 0, errors.New(want)
+			return 0, false
 		}
-		return time.Duration(n) * 24 * time.Hour, nil
+		return time.Duration(n) * 24 * time.Hour, true
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {
-		return 0, errors.New(want)
+		return 0, false
 	}
-	return d, nil
+	return d, true
 }
 
 // userID reads a Slack user ID, bare or as a mention (<@U0123|name>).
-func userID(s string) (string, error) {
+func userID(s string) (string, bool) {
 	if rest, ok := strings.CutPrefix(s, "<@"); ok {
 		rest, _, _ = strings.Cut(strings.TrimSuffix(rest, ">"), "|")
 		s = rest
@@ -169,8 +209,5 @@ func userID(s string) (string, error) {
 	s = strings.ToUpper(s)
 	ok := len(s) >= 2 && len(s) <= 32 && (s[0] == 'U' || s[0] == 'W') &&
 		!strings.ContainsFunc(s, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') })
-	if !ok {
-		return "", fmt.Errorf("--user wants a Slack user ID like U0123ABCD (in the person's profile: ⋮ → Copy member ID), not %q", s)
-	}
-	return s, nil
+	return s, ok
 }

@@ -35,8 +35,10 @@ func TestParseArgs(t *testing.T) {
 		{"--conf board", Filter{}, "--conf wants a conference UUID"},
 		{"--meeting 12", Filter{}, "--meeting wants a meeting ID"},
 		{"--format xml", Filter{}, "--format must be text, csv or json"},
-		{"--verbose", Filter{}, "there is no option --verbose;"},
-		{"board meeting", Filter{}, `I don't understand "board"`},
+		{"--verbose", Filter{}, "There is no option --verbose;"},
+		{"board meeting", Filter{}, "I don't understand “board”"},
+		{"---since 1h", Filter{}, "I don't understand “---since”"},
+		{"--user bob", Filter{}, "not “bob”"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {

@@ -183,9 +183,9 @@ func TestAuditCLIMistakes(t *testing.T) {
 		wantErr  string
 	}{
 		{[]string{"--since", "soon"}, missing, 2, "--since wants a duration"},
-		{[]string{"--frobnicate"}, missing, 2, "there is no option --frobnicate"},
+		{[]string{"--frobnicate"}, missing, 2, "There is no option --frobnicate"},
 		{[]string{"--format", "xml"}, missing, 2, "--format must be"},
-		{[]string{"board", "meeting"}, missing, 2, `I don't understand "board"`},
+		{[]string{"board", "meeting"}, missing, 2, "I don't understand “board”"},
 		{nil, missing, 1, "no database at " + missing},
 	}
 	for _, tt := range tests {

@@ -179,13 +179,13 @@ func TestPlural(t *testing.T) {
 }
 
 // sourceDirs are the packages whose sentences come from the catalog.
-var sourceDirs = []string{"../../bot", "../../bot/autopost", "..", "../../cmd/attendees-bot"}
+var sourceDirs = []string{"../../bot", "../../bot/autopost", "../../bot/audit", "..", "../../cmd/attendees-bot"}
 
 // keyArgs are the functions whose first argument is a message ID, and
 // keyFields the struct type and field holding one.
 var (
-	keyArgs   = map[string]bool{"T": true, "N": true, "inputError": true, "message": true, "say": true, "announce": true}
-	keyFields = map[string]string{"InputError": "Key"}
+	keyArgs   = map[string]bool{"T": true, "N": true, "inputError": true, "argError": true, "message": true, "say": true, "announce": true}
+	keyFields = map[string]string{"InputError": "Key", "ArgError": "Key"}
 )
 
 // TestCodeAndCatalogAgree: every message ID the code names is in the
