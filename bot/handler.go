@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -318,7 +319,7 @@ func viewOnly(req Request) bool {
 // meeting API. Opening the Home tab is not a request to refuse: it gets
 // nothing.
 func (h *Handler) admit(ctx context.Context, req Request) (Result, bool) {
-	if !h.access.allowed(req.UserID, req.ChannelID, req.TeamID) {
+	if !h.access.allowed(req.UserID, h.accessChannel(req), req.TeamID) {
 		res := Result{Outcome: outcomeRefused}
 		if req.Action != actionHome && req.Action != actionClosed {
 			h.tell(ctx, req, req.p.T("access.refused"))
@@ -334,6 +335,25 @@ func (h *Handler) admit(ctx context.Context, req Request) (Result, bool) {
 		return Result{Outcome: outcomeThrottled}, false
 	}
 	return Result{}, true
+}
+
+// accessChannel is the channel the access rules judge req by: where it
+// was typed or tapped, except for what a message shortcut started in a
+// channel and the user finishes in their DM with the bot: the form it
+// opened (its private_metadata names the channel) and the buttons under
+// its answer (their signed value does, and only the requester's own
+// count). Anything else in the DM, or about no channel (the global
+// shortcut, the Home tab), is judged by the DM or by nothing.
+func (h *Handler) accessChannel(req Request) string {
+	switch {
+	case req.Form != nil:
+		return parseMeta(req.Form.Meta, "").Channel
+	case strings.HasPrefix(req.ChannelID, "D") && signed(req.Value):
+		if ref, err := h.buttons.verify(req.Value, req.UserID); err == nil && ref.Channel != "" {
+			return ref.Channel
+		}
+	}
+	return req.ChannelID
 }
 
 // serve answers an admitted request.

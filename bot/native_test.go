@@ -246,3 +246,41 @@ func TestSlowLocaleLeavesTheFormItsTrigger(t *testing.T) {
 		t.Errorf("outcome %q, modals %+v; want the form in BOT_LANGUAGE", res.Outcome, views.opened)
 	}
 }
+
+// TestChannelAllowListFollowsTheMessage: with ALLOWED_CHANNEL_IDS, a
+// message shortcut in an allowed channel answers in the DM, and that
+// answer's buttons and form count as the message's channel; anything
+// about no allowed channel is refused.
+func TestChannelAllowListFollowsTheMessage(t *testing.T) {
+	src := &fakeSource{history: noHistory, attendees: func(context.Context, string, string) ([]meeting.Attendee, error) { return people(3), nil }}
+	h, out := newTestHandler(t, src, func(c *Config) { c.AllowedChannelIDs = []string{"C0GENERAL"} })
+	h.views = &fakeViews{}
+	inDM := func(action, value string) Request {
+		return Request{UserID: "U1", ChannelID: "DU1", TeamID: "T1", Action: action, Value: value}
+	}
+	general := lookupRef{ConfUUID: uuidA, Channel: "C0GENERAL"}
+	elsewhere := lookupRef{ConfUUID: uuidA, Channel: "C0OTHER"}
+	tests := []struct {
+		name string
+		req  Request
+		want string
+	}{
+		{"message shortcut in the channel", Request{UserID: "U1", ChannelID: "C0GENERAL", TeamID: "T1", Action: actionMessageShortcut, Text: uuidA}, outcomeOK},
+		{"its Share, tapped in the DM", inDM(actionShare, h.buttons.sign(general, "U1")), outcomeOK},
+		{"its CSV, tapped in the DM", inDM(actionCSV, h.buttons.sign(general, "U1")), outcomeOK},
+		{"its form, submitted", Request{UserID: "U1", TeamID: "T1", Action: actionSubmit, Form: &Form{Target: uuidA, Meta: modalMeta{Lang: "en-US", Channel: "C0GENERAL"}.String()}}, outcomeOK},
+		{"a button about another channel", inDM(actionShare, h.buttons.sign(elsewhere, "U1")), outcomeRefused},
+		{"a forged channel", inDM(actionCSV, general.String()), outcomeRefused},
+		{"someone else's button", inDM(actionCSV, h.buttons.sign(general, "U2")), outcomeRefused},
+		{"the global shortcut: no channel", Request{UserID: "U1", TeamID: "T1", Action: actionShortcut, TriggerID: "1.2.x"}, outcomeRefused},
+		{"a form about no channel", Request{UserID: "U1", TeamID: "T1", Action: actionSubmit, Form: &Form{Target: uuidA, Meta: modalMeta{Lang: "en-US"}.String()}}, outcomeRefused},
+	}
+	for _, tt := range tests {
+		if res := h.Handle(t.Context(), tt.req); res.Outcome != tt.want {
+			t.Errorf("%s: outcome %q (%v); want %q", tt.name, res.Outcome, res.Err, tt.want)
+		}
+	}
+	if len(out.postedIn) == 0 || !slices.Contains(out.postedIn, "C0GENERAL") {
+		t.Errorf("posted in %v; want the share in C0GENERAL", out.postedIn)
+	}
+}
