@@ -7,6 +7,7 @@ import (
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // An answer goes out as soon as the records are in (see Looker.Lookup).
@@ -60,8 +61,8 @@ func (h *Handler) compareLater(ctx context.Context, req Request, c *Comparison, 
 
 // noShowsFile is the CSV of a report's no-shows alone, for when the invite
 // list came after the records' CSV went out.
-func (h *Handler) noShowsFile(rep *attendance.Report, aud formatting.Audience, lang, channel, ts string) Upload {
-	f := formatting.NoShowsFile(rep, formatting.CSVOptions{Audience: aud, Location: h.loc, Lang: lang})
+func (h *Handler) noShowsFile(rep *attendance.Report, aud formatting.Audience, p *catalog.Printer, channel, ts string) Upload {
+	f := formatting.NoShowsFile(rep, formatting.CSVOptions{Audience: aud, Location: h.loc, Words: p})
 	return Upload{ChannelID: channel, ThreadTS: ts, Filename: f.Name, Title: f.Title, Content: f.Content}
 }
 
@@ -75,7 +76,7 @@ func needsNoShowsFile(rep *attendance.Report, msg formatting.Message, fileSent b
 // noShowsToDM sends the no-shows CSV to the requester's DM and returns the
 // sentence for the message's file note.
 func (h *Handler) noShowsToDM(ctx context.Context, req Request, rep *attendance.Report, res *Result) string {
-	if failure, ok := h.fileToDM(ctx, req, h.noShowsFile(rep, formatting.Private, req.p.Lang(), "", ""), req.p.T("file.no_shows")); !ok {
+	if failure, ok := h.fileToDM(ctx, req, h.noShowsFile(rep, formatting.Private, req.p, "", ""), req.p.T("file.no_shows")); !ok {
 		return failure
 	}
 	res.note(store.AuditCSV, store.AudienceDM)

@@ -161,7 +161,7 @@ func (h *Handler) series(ctx context.Context, req Request, cmd Command, ref look
 	if sentence, none := v.nobody(req.p); none {
 		return res, h.reply(ctx, req, textMessage(sentence))
 	}
-	opts := formatting.MessageOptions{Audience: formatting.Private, Lang: req.p.Lang(), InlineLimit: h.inline, Location: h.loc}
+	opts := formatting.MessageOptions{Audience: formatting.Private, Words: req.p, InlineLimit: h.inline, Location: h.loc}
 	msg := v.summary(opts)
 	if cmd.CSV || msg.More > 0 {
 		opts.FileNote, _ = h.csvToDM(ctx, req, v, formatting.Private, &res)

@@ -41,7 +41,7 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 	if sentence, none := NobodyMatches(rep, req.p); none {
 		return res, h.reply(ctx, req, textMessage(sentence))
 	}
-	opts := formatting.MessageOptions{Audience: formatting.Private, Lang: req.p.Lang(), InlineLimit: h.inline, Location: h.loc}
+	opts := formatting.MessageOptions{Audience: formatting.Private, Words: req.p, InlineLimit: h.inline, Location: h.loc}
 	fileSent := false
 	if wantCSV || formatting.Summary(rep, opts).More > 0 {
 		// Send the file first so the reply says truly where it went.
@@ -53,7 +53,7 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 	buttons := lookupActions(req.p, h.buttons.sign(ref, req.UserID), h.canShare(req, ref))
 	render := func(rep *attendance.Report, opts formatting.MessageOptions, pending bool, why error) formatting.Message {
 		msg := formatting.Summary(rep, opts)
-		msg.Blocks = append(msg.Blocks, formatting.InviteNote(opts.Lang, pending, why)...)
+		msg.Blocks = append(msg.Blocks, formatting.InviteNote(opts.Words, pending, why)...)
 		msg.Blocks = append(msg.Blocks, instances...)
 		msg.Blocks = append(msg.Blocks, buttons)
 		return msg
@@ -175,10 +175,10 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		return res, h.reply(ctx, req, textMessage(sentence))
 	}
 	res.Audit = append(res.Audit, Audited{store.AuditShare, store.AudienceChannel, channel})
-	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: h.channel.Lang(), InlineLimit: h.inline, Location: h.loc}
+	opts := formatting.MessageOptions{Audience: formatting.Shared, Words: h.channel, InlineLimit: h.inline, Location: h.loc}
 	render := func(v shown, pending bool, why error) formatting.Message {
 		msg := v.summary(opts)
-		msg.Blocks = append(msg.Blocks, formatting.InviteNote(opts.Lang, pending, why)...)
+		msg.Blocks = append(msg.Blocks, formatting.InviteNote(opts.Words, pending, why)...)
 		return msg
 	}
 	// The file goes into the post's thread after the post exists, so the
@@ -217,7 +217,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 		text = req.p.T("share.done_in", catalog.Args{"Channel": channel})
 	}
 	if long {
-		up := h.csvUpload(v, formatting.Shared, h.channel.Lang(), channel, ts)
+		up := h.csvUpload(v, formatting.Shared, h.channel, channel, ts)
 		up.Comment = h.channel.T("share.file_comment")
 		if err := h.out.Upload(ctx, up); err != nil {
 			h.log.LogAttrs(ctx, slog.LevelWarn, "csv upload to channel failed", slog.String("channel", channel), slog.Any("err", err))
@@ -234,7 +234,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 			later := resultOf(compared)
 			msg := render(shown{rep: compared}, false, nil)
 			if needsNoShowsFile(compared, msg, long) {
-				up := h.noShowsFile(compared, formatting.Shared, h.channel.Lang(), channel, ts)
+				up := h.noShowsFile(compared, formatting.Shared, h.channel, channel, ts)
 				up.Comment = h.channel.T("invites.no_shows_comment")
 				if err := h.out.Upload(ctx, up); err != nil {
 					h.log.LogAttrs(ctx, slog.LevelWarn, "no-shows csv upload to channel failed", slog.String("channel", channel), slog.Any("err", err))
@@ -253,7 +253,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 // did not) and whether it was sent. A file cannot be ephemeral, so the DM
 // is the private place for it.
 func (h *Handler) csvToDM(ctx context.Context, req Request, v shown, aud formatting.Audience, res *Result) (string, bool) {
-	if failure, ok := h.fileToDM(ctx, req, h.csvUpload(v, aud, req.p.Lang(), "", ""), req.p.T("file.csv")); !ok {
+	if failure, ok := h.fileToDM(ctx, req, h.csvUpload(v, aud, req.p, "", ""), req.p.T("file.csv")); !ok {
 		return req.p.Join(failure, req.p.T("file.try_csv")), false
 	}
 	res.note(store.AuditCSV, store.AudienceDM)
@@ -276,9 +276,9 @@ func (h *Handler) fileToDM(ctx context.Context, req Request, up Upload, what str
 	return "", true
 }
 
-// csvUpload is the CSV of v for aud, titled in lang.
-func (h *Handler) csvUpload(v shown, aud formatting.Audience, lang, channel, ts string) Upload {
-	f := v.file(formatting.CSVOptions{Audience: aud, Location: h.loc, Lang: lang})
+// csvUpload is the CSV of v for aud, titled in p's language.
+func (h *Handler) csvUpload(v shown, aud formatting.Audience, p *catalog.Printer, channel, ts string) Upload {
+	f := v.file(formatting.CSVOptions{Audience: aud, Location: h.loc, Words: p})
 	return Upload{ChannelID: channel, ThreadTS: ts, Filename: f.Name, Title: f.Title, Content: f.Content}
 }
 

@@ -58,7 +58,7 @@ func BenchmarkReport25k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		r := analyze(m, now)
-		_ = Summary(r, MessageOptions{Audience: Shared, Location: loc})
+		_ = Summary(r, MessageOptions{Words: en, Audience: Shared, Location: loc})
 		if err := WriteCSV(io.Discard, r, CSVOptions{Audience: Shared, Location: loc}); err != nil {
 			b.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func BenchmarkParts(b *testing.B) {
 	b.Run("Summary", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			Summary(r, MessageOptions{Audience: Shared})
+			Summary(r, MessageOptions{Words: en, Audience: Shared})
 		}
 	})
 	b.Run("CSV", func(b *testing.B) {
@@ -149,7 +149,7 @@ func BenchmarkSeries20x1000(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			s := analyzeAll()
-			_ = SeriesSummary(s, SeriesOptions{Asked: 20})
+			_ = SeriesSummary(s, SeriesOptions{MessageOptions: MessageOptions{Words: en}, Asked: 20})
 			if err := WriteSeriesCSV(io.Discard, s, CSVOptions{}); err != nil {
 				b.Fatal(err)
 			}

@@ -49,7 +49,7 @@ func TestSummaryInlineLimit(t *testing.T) {
 		{500, 1000, 0}, // capped by the budgets, checked below
 	}
 	for _, tt := range tests {
-		msg := Summary(manyPeople(tt.people), MessageOptions{InlineLimit: tt.limit})
+		msg := Summary(manyPeople(tt.people), MessageOptions{Words: en, InlineLimit: tt.limit})
 		checkMessage(t, msg, "")
 		txt := allText(msg)
 		lines := strings.Count(txt, "* — ")
@@ -75,8 +75,8 @@ func TestSummaryAudience(t *testing.T) {
 		Record{Name: "+991116005905", Number: "+991116005905", Join: at(0), Leave: at(60)},
 		Record{Name: "Alice", Number: "+991116000001", Join: at(0), Leave: at(60)},
 	), time.Time{})
-	priv := allText(Summary(r, MessageOptions{Audience: Private}))
-	shared := allText(Summary(r, MessageOptions{Audience: Shared}))
+	priv := allText(Summary(r, MessageOptions{Words: en, Audience: Private}))
+	shared := allText(Summary(r, MessageOptions{Words: en, Audience: Shared}))
 	for _, s := range []string{"+991116004380", "+991116005905"} {
 		if !strings.Contains(priv, s) {
 			t.Errorf("private summary lacks %s:\n%s", s, priv)
@@ -104,12 +104,12 @@ func TestSummaryHeader(t *testing.T) {
 		{Meeting{Subject: long}, strings.Repeat("x", 149) + "…"},
 	}
 	for _, tt := range tests {
-		msg := Summary(analyze(tt.m, time.Time{}), MessageOptions{})
+		msg := Summary(analyze(tt.m, time.Time{}), MessageOptions{Words: en})
 		if got := msg.Blocks[0].(*slack.HeaderBlock).Text.Text; got != tt.want {
 			t.Errorf("header of %+v = %q; want %q", tt.m, got, tt.want)
 		}
 	}
-	if got := Summary(analyze(Meeting{MeetingID: "9"}, time.Time{}), MessageOptions{Lang: "zh-CN"}).Blocks[0].(*slack.HeaderBlock).Text.Text; got != "会议 9" {
+	if got := Summary(analyze(Meeting{MeetingID: "9"}, time.Time{}), MessageOptions{Words: zh}).Blocks[0].(*slack.HeaderBlock).Text.Text; got != "会议 9" {
 		t.Errorf("zh header = %q", got)
 	}
 }
@@ -117,7 +117,7 @@ func TestSummaryHeader(t *testing.T) {
 func TestSummaryFallbackAndNote(t *testing.T) {
 	r := manyPeople(3)
 	r.Meeting.Subject = "<!here> plan"
-	msg := Summary(r, MessageOptions{FileNote: "CSV: <https://x.example/f|file>"})
+	msg := Summary(r, MessageOptions{Words: en, FileNote: "CSV: <https://x.example/f|file>"})
 	if msg.Text != "Attendance: &lt;!here&gt; plan — 3 people" {
 		t.Errorf("Text = %q", msg.Text)
 	}
@@ -125,7 +125,7 @@ func TestSummaryFallbackAndNote(t *testing.T) {
 	if got := last.ContextElements.Elements[0].(*slack.TextBlockObject).Text; got != "CSV: <https://x.example/f|file>" {
 		t.Errorf("file note = %q", got)
 	}
-	if got := Summary(nil, MessageOptions{}); len(got.Blocks) == 0 || got.Text == "" {
+	if got := Summary(nil, MessageOptions{Words: en}); len(got.Blocks) == 0 || got.Text == "" {
 		t.Errorf("Summary(nil) = %+v", got)
 	}
 }
@@ -133,10 +133,13 @@ func TestSummaryFallbackAndNote(t *testing.T) {
 func TestDateToken(t *testing.T) {
 	b := &msgBuilder{loc: time.FixedZone("CST", 8*3600)}
 	ts := time.Date(2019, 11, 18, 23, 31, 57, 0, time.UTC)
-	if got, want := b.date(ts, false), "<!date^1574119917^{date_short_pretty} {time}|2019-11-19 07:31 CST>"; got != want {
+	if got, want := DateToken(ts, b.loc), "<!date^1574119917^{date_short_pretty} {time}|2019-11-19 07:31 CST>"; got != want {
 		t.Errorf("date = %q; want %q", got, want)
 	}
-	if got, want := b.date(ts, true), "<!date^1574119917^{time}|07:31 CST>"; got != want {
+	if got, want := b.date(ts, ts.Add(time.Hour)), "<!date^1574119917^{time}|07:31 CST>"; got != want {
 		t.Errorf("time = %q; want %q", got, want)
+	}
+	if got, want := b.date(ts, ts.Add(-12*time.Hour)), DateToken(ts, b.loc); got != want { // the day before in CST
+		t.Errorf("date of another day = %q; want %q", got, want)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-var dateToken = regexp.MustCompile(`<!date\^[0-9]+\^(\{date_short_pretty\} \{time\}|\{time\}|\{date_short\})\|[^<>|^&]*>`)
+var datePattern = regexp.MustCompile(`<!date\^[0-9]+\^(\{date_short_pretty\} \{time\}|\{time\}|\{date_short\})\|[^<>|^&]*>`)
 
 // checkMessage asserts every Slack limit and that no control sequence other
 // than our date tokens (and the trusted FileNote) is in any text, and returns
@@ -50,7 +50,7 @@ func checkMessage(t *testing.T, msg Message, fileNote string) []byte {
 			}
 			switch o["type"] {
 			case "mrkdwn":
-				rest := dateToken.ReplaceAllString(s, "")
+				rest := datePattern.ReplaceAllString(s, "")
 				if fileNote != "" {
 					rest = strings.ReplaceAll(rest, fileNote, "")
 				}

@@ -1,8 +1,11 @@
 package formatting
 
 import (
+	"cmp"
 	"encoding/csv"
+	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +17,7 @@ import (
 type CSVOptions struct {
 	Audience Audience       // Shared masks numbers, number-like names and number keys
 	Location *time.Location // zone of the ISO 8601 times; nil = UTC
-	Lang     string         // language of CSVFile's title: "en-US" (default) or "zh-CN"
+	Words    Words          // the language of a file's title (CSVFile, SeriesCSVFile, NoShowsFile)
 }
 
 // CSVHeader is the header row of WriteCSV. It is English snake_case in every
@@ -51,72 +54,72 @@ const isoLayout = "2006-01-02T15:04:05.000Z07:00"
 // "person-N" (display position) instead of a key that may hold a number.
 // WriteCSV returns the first error of w.
 func WriteCSV(w io.Writer, r *attendance.Report, o CSVOptions) error {
+	if r == nil {
+		r = &attendance.Report{}
+	}
+	loc, shared := cmp.Or(o.Location, time.UTC), o.Audience == Shared
+	iso := func(ms int64) string { return time.UnixMilli(ms).In(loc).Format(isoLayout) }
+	return writeCSV(w, CSVHeader, func(yield func([]string) bool) {
+		row := make([]string, len(CSVHeader))
+		for i := range r.People {
+			p := &r.People[i]
+			// The person's cells, the same on each of their rows.
+			key, name, number := keyCell(p.Key, i, shared), nameCell(p.Name, shared), numberCell(p.Number, shared)
+			totals := []string{seconds(p.InMeeting), hms(p.InMeeting), strconv.Itoa(p.Joins),
+				strconv.FormatFloat(p.Share*100, 'f', 1, 64), string(p.Level), flags(p)}
+			for j := range p.Sessions {
+				s := &p.Sessions[j]
+				recName, recNumber := name, number
+				if s.Name != p.Name {
+					recName = nameCell(s.Name, shared)
+				}
+				if s.Number != p.Number {
+					recNumber = numberCell(s.Number, shared)
+				}
+				join, leave, leaveMs, open := "", "", "", strconv.FormatBool(s.Open)
+				if s.Leave != 0 {
+					leaveMs = strconv.FormatInt(s.Leave, 10)
+				}
+				switch {
+				case s.Unreadable:
+					open = "unreadable"
+				case s.Open:
+					join = iso(s.Join)
+				default:
+					join, leave = iso(s.Join), iso(s.Leave)
+				}
+				copy(row, []string{key, name, recName, recNumber, textCell(s.Dept), textCell(s.Device), textCell(s.Media),
+					join, leave, strconv.FormatInt(s.Join, 10), leaveMs, seconds(s.Length), open})
+				copy(row[13:], totals)
+				if !yield(row) {
+					return
+				}
+			}
+		}
+		for i := range r.NoShows {
+			inv := &r.NoShows[i]
+			clear(row)
+			copy(row, []string{keyCell(inv.Key(), len(r.People)+i, shared), nameCell(inv.Name, shared), "",
+				numberCell(inv.Number, shared), textCell(inv.Dept)})
+			copy(row[13:], []string{seconds(0), hms(0), "0", "0.0", LevelNoShow, ""})
+			if !yield(row) {
+				return
+			}
+		}
+	})
+}
+
+// writeCSV writes a UTF-8 BOM (so Excel reads Chinese names), then header
+// and rows with RFC 4180 quoting, and returns the first error of w.
+func writeCSV(w io.Writer, header []string, rows iter.Seq[[]string]) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(header); err != nil {
 		return err
 	}
-	if r == nil {
-		r = &attendance.Report{}
-	}
-	loc := o.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	shared := o.Audience == Shared
-	iso := func(ms int64) string { return time.UnixMilli(ms).In(loc).Format(isoLayout) }
-	row := make([]string, len(CSVHeader))
-	for i := range r.People {
-		p := &r.People[i]
-		key := p.Key
-		if shared {
-			key = "person-" + strconv.Itoa(i+1)
-		}
-		// The person's cells, the same on each of their rows.
-		name, number := nameCell(p.Name, shared), numberCell(p.Number, shared)
-		totals := []string{seconds(p.InMeeting), hms(p.InMeeting), strconv.Itoa(p.Joins),
-			strconv.FormatFloat(p.Share*100, 'f', 1, 64), string(p.Level), flags(p)}
-		for j := range p.Sessions {
-			s := &p.Sessions[j]
-			recName, recNumber := name, number
-			if s.Name != p.Name {
-				recName = nameCell(s.Name, shared)
-			}
-			if s.Number != p.Number {
-				recNumber = numberCell(s.Number, shared)
-			}
-			join, leave, leaveMs, open := "", "", "", strconv.FormatBool(s.Open)
-			if s.Leave != 0 {
-				leaveMs = strconv.FormatInt(s.Leave, 10)
-			}
-			switch {
-			case s.Unreadable:
-				open = "unreadable"
-			case s.Open:
-				join = iso(s.Join)
-			default:
-				join, leave = iso(s.Join), iso(s.Leave)
-			}
-			copy(row, []string{csvCell(key), name, recName, recNumber,
-				textCell(s.Dept), textCell(s.Device), textCell(s.Media), join, leave, strconv.FormatInt(s.Join, 10), leaveMs,
-				seconds(s.Length), open})
-			copy(row[13:], totals)
-			if err := cw.Write(row); err != nil {
-				return err
-			}
-		}
-	}
-	for i := range r.NoShows {
-		inv := &r.NoShows[i]
-		key := inv.Key()
-		if shared {
-			key = "person-" + strconv.Itoa(len(r.People)+i+1)
-		}
-		clear(row)
-		copy(row, []string{csvCell(key), nameCell(inv.Name, shared), "", numberCell(inv.Number, shared), textCell(inv.Dept)})
-		copy(row[13:], []string{seconds(0), hms(0), "0", "0.0", LevelNoShow, ""})
+	for row := range rows {
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -133,6 +136,21 @@ func seconds(d time.Duration) string {
 func flags(p *attendance.Person) string {
 	return strings.Join(flagNames(flagged{p.Late, "late"}, flagged{p.Early, "left_early"}, flagged{p.Open, "open"},
 		flagged{p.Uninvited, "uninvited"}, flagged{p.Unreadable > 0, "unreadable_times"}), ";")
+}
+
+// hms writes d as h:mm:ss, rounded down, hours unbounded.
+func hms(d time.Duration) string {
+	s := int64(max(d, 0) / time.Second)
+	return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+}
+
+// keyCell is the key of the person at display position i (from 0): for
+// Shared "person-N" instead, as a key may hold a number.
+func keyCell(key string, i int, shared bool) string {
+	if shared {
+		return "person-" + strconv.Itoa(i+1)
+	}
+	return csvCell(key)
 }
 
 // textCell is a trimmed cell of meeting data, made inert (csvCell).

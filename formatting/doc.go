@@ -39,9 +39,9 @@
 // Hidden names. Message.More counts the people and no-shows a message could
 // not name: the CSV, which has every record and every no-show, goes with it.
 //
-// Language. Labels and durations are localized: en-US "1h 05m", "5m 03s",
-// "42s"; zh-CN "1小时05分", "5分03秒", "42秒". Any tag starting with "zh"
-// is zh-CN; anything else is en-US. Every label is in labels.go. The CSV
-// header is always English snake_case (CSVHeader) so scripts do not depend
-// on the language.
+// Language. Every word comes from MessageOptions.Words (CSVOptions.Words
+// for a file's title), the catalog's sentences in the reader's language;
+// durations read en-US "1h 05m", "5m 03s", "42s", zh-CN "1小时05分",
+// "5分03秒", "42秒". The CSV header is always English snake_case
+// (CSVHeader) so scripts do not depend on the language.
 package formatting

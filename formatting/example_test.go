@@ -8,6 +8,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // The vendor's confAttendeeRecord example, summarised for a channel.
@@ -20,7 +21,7 @@ func ExampleSummary() {
 		},
 	}
 	r := attendance.Analyze(m, attendance.Thresholds{}, time.Time{})
-	msg := formatting.Summary(r, formatting.MessageOptions{Audience: formatting.Shared})
+	msg := formatting.Summary(r, formatting.MessageOptions{Words: catalog.For(catalog.English), Audience: formatting.Shared})
 	fmt.Println(msg.Text)
 	fmt.Print(formatting.RenderText(msg))
 	// Output:

@@ -2,6 +2,9 @@ package formatting
 
 import (
 	"bytes"
+	"cmp"
+	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -12,25 +15,64 @@ import (
 // bytes.
 type File struct {
 	Name    string // attendees-<meeting ID or confUUID>.csv, letters, digits and dashes only
-	Title   string // "Attendees: <subject>" in CSVOptions.Lang, at most 200 characters
+	Title   string // "Attendees: <subject>" in CSVOptions.Words' language, at most 200 characters
 	Content []byte
 }
 
 // CSVFile renders the whole CSV of r in memory, named after its meeting.
 func CSVFile(r *attendance.Report, o CSVOptions) File {
+	m := &r.Meeting
+	return csvFile(cmp.Or(m.MeetingID, m.ConfUUID), "", fileTitle(o.Words, m.Subject, "", r.Search),
+		func(w io.Writer) error { return WriteCSV(w, r, o) })
+}
+
+// SeriesCSVFile renders the whole series CSV in memory, named after the
+// meeting and the number of runs.
+func SeriesCSVFile(s *attendance.Series, o CSVOptions) File {
+	m, n := seriesMeeting(s), len(s.Runs)
+	return csvFile(cmp.Or(m.MeetingID, m.ConfUUID), "-last"+strconv.Itoa(n),
+		fileTitle(o.Words, cmp.Or(m.Subject, m.MeetingID), o.Words.N("series.last_runs", n), s.Search),
+		func(w io.Writer) error { return WriteSeriesCSV(w, s, o) })
+}
+
+// NoShowsFile is the CSV of r's no-shows alone (WriteCSV's no-show rows),
+// named after its meeting with "-no-shows": for when the invite list came
+// after the records' file went out.
+func NoShowsFile(r *attendance.Report, o CSVOptions) File {
+	only := *r
+	only.People = nil
+	title := o.Words.T("summary.no_shows")
+	if subject := strings.TrimSpace(r.Meeting.Subject); subject != "" {
+		title += ": " + subject
+	}
+	title = string([]rune(title)[:min(200, utf8.RuneCountInString(title))])
+	return csvFile(cmp.Or(r.Meeting.MeetingID, r.Meeting.ConfUUID), "-no-shows", title,
+		func(w io.Writer) error { return WriteCSV(w, &only, o) })
+}
+
+// csvFile renders write's CSV in memory (which cannot fail) as
+// attendees-<id><suffix>.csv with title, cut to 200 runes.
+func csvFile(id, suffix, title string, write func(io.Writer) error) File {
 	var buf bytes.Buffer
-	// Writing to memory cannot fail.
-	_ = WriteCSV(&buf, r, o)
-	id := r.Meeting.MeetingID
-	if id == "" {
-		id = r.Meeting.ConfUUID
+	_ = write(&buf)
+	return File{Name: "attendees-" + fileSafe(id) + suffix + ".csv", Title: cutRunes(title, 200), Content: buf.Bytes()}
+}
+
+// fileTitle is a CSV's title: "Attendees: <subject>", then what it holds
+// (e.g. "last 4 runs") and the people search it is filtered by, in
+// brackets.
+func fileTitle(w Words, subject, holds, search string) string {
+	title := w.T("summary.file")
+	if subject != "" {
+		title = w.T("summary.file_of", args{"Subject": subject})
 	}
-	l := labelsFor(o.Lang)
-	title := l.fileTitle(r.Meeting.Subject)
-	if r.Search != "" {
-		title += " (" + l.filtered(r.Search) + ")"
+	if holds != "" {
+		title += " (" + holds + ")"
 	}
-	return File{Name: "attendees-" + fileSafe(id) + ".csv", Title: cutRunes(title, 200), Content: buf.Bytes()}
+	if search != "" {
+		title += " (" + w.T("summary.filtered", args{"Search": search}) + ")"
+	}
+	return title
 }
 
 // cutRunes cuts s to at most n runes, marking a cut with "…".

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 func TestCSVFile(t *testing.T) {
@@ -22,7 +24,7 @@ func TestCSVFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := CSVFile(analyze(tt.m, t0), CSVOptions{Lang: tt.lang})
+			f := CSVFile(analyze(tt.m, t0), CSVOptions{Words: catalog.For(tt.lang)})
 			if f.Name != tt.wantName || f.Title != tt.wantTtl {
 				t.Errorf("CSVFile = %q, %q; want %q, %q", f.Name, f.Title, tt.wantName, tt.wantTtl)
 			}

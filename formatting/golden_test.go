@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -161,7 +162,7 @@ func TestGolden(t *testing.T) {
 				name string
 				a    Audience
 			}{{"private", Private}, {"shared", Shared}} {
-				msg := Summary(r, MessageOptions{Audience: aud.a, Lang: in.Lang, InlineLimit: in.InlineLimit, Location: loc, FileNote: in.FileNote})
+				msg := Summary(r, MessageOptions{Audience: aud.a, Words: catalog.For(in.Lang), InlineLimit: in.InlineLimit, Location: loc, FileNote: in.FileNote})
 				js := checkMessage(t, msg, in.FileNote)
 				golden(t, name+"."+aud.name+".golden.json", js)
 				if aud.a == Private {

@@ -4,7 +4,11 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
+
+// The words of the tests' summaries.
+var en, zh = catalog.For(catalog.English), catalog.For(catalog.Chinese)
 
 // The types of the domain package, short for the tables of these tests.
 type (

@@ -3,13 +3,8 @@ package formatting
 import (
 	"context"
 	"errors"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
-
-	"github.com/attendees-bot/attendees-bot/formatting/attendance"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // ErrInvitesNotReady is the reason to give when a message had to go out
@@ -20,45 +15,25 @@ var ErrInvitesNotReady = errors.New("the invite list was not ready yet")
 // with the invite list stands: pending ("comparing…", the message is edited
 // when it is done), or not possible and why. It is none when the summary
 // is compared (pending false, why nil), so an edited message loses it.
-// The note is in lang (MessageOptions.Lang).
-func InviteNote(lang string, pending bool, why error) []slack.Block {
-	p := catalog.For(lang)
-	var text string
+func InviteNote(w Words, pending bool, why error) []slack.Block {
 	switch {
 	case pending:
-		text = p.T("invites.pending")
+		return contextLine(w.T("invites.pending"))
 	case why != nil:
-		text = p.T("invites.failed", catalog.Args{"Reason": inviteReason(p, why)})
-	default:
-		return nil
+		return contextLine(w.T("invites.failed", args{"Reason": inviteReason(w, why)}))
 	}
-	return []slack.Block{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false))}
+	return nil
 }
 
 // inviteReason says why there is no comparison.
-func inviteReason(p *catalog.Printer, why error) string {
+func inviteReason(w Words, why error) string {
 	switch {
 	case errors.Is(why, ErrInvitesNotReady):
-		return p.T("invites.not_ready")
+		return w.T("invites.not_ready")
 	case errors.Is(why, context.DeadlineExceeded):
-		return p.T("invites.late")
+		return w.T("invites.late")
 	case errors.Is(why, context.Canceled):
-		return p.T("invites.restarting")
+		return w.T("invites.restarting")
 	}
-	return p.T("invites.unavailable")
-}
-
-// NoShowsFile is the CSV of r's no-shows alone (WriteCSV's no-show rows),
-// named after its meeting with "-no-shows": for when the invite list came
-// after the records' file went out.
-func NoShowsFile(r *attendance.Report, o CSVOptions) File {
-	only := *r
-	only.People = nil
-	f := CSVFile(&only, o)
-	f.Name = strings.TrimSuffix(f.Name, ".csv") + "-no-shows.csv"
-	f.Title = catalog.For(o.Lang).T("summary.no_shows")
-	if subject := strings.TrimSpace(r.Meeting.Subject); subject != "" {
-		f.Title = string([]rune(f.Title + ": " + subject)[:min(200, utf8.RuneCountInString(f.Title)+2+utf8.RuneCountInString(subject))])
-	}
-	return f
+	return w.T("invites.unavailable")
 }

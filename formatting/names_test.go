@@ -77,7 +77,7 @@ func TestSummarySameNames(t *testing.T) {
 				m.Invited = []Invitee{{Name: "Chris", Dept: "HR", Email: "c1@x"}, {Name: "Chris", Dept: "HR", Email: "c2@x"}}
 			}
 			r := analyze(m, t0)
-			msg := Summary(r, MessageOptions{Audience: tt.aud, InlineLimit: tt.limit})
+			msg := Summary(r, MessageOptions{Words: en, Audience: tt.aud, InlineLimit: tt.limit})
 			checkMessage(t, msg, "")
 			var got []string
 			for _, line := range strings.Split(allText(msg), "\n") {

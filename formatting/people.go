@@ -14,7 +14,7 @@ import (
 func (b *msgBuilder) displayName(name, number string) string {
 	raw := b.rawName(name, number)
 	if raw == "" {
-		return b.l.noName
+		return b.w.T("summary.no_name")
 	}
 	return escapeText(raw, nameRunes, nameOut)
 }
@@ -118,28 +118,33 @@ func (b *msgBuilder) numberTail(number string) string {
 }
 
 func (b *msgBuilder) personLine(p *attendance.Person, tag string) string {
-	l := b.l
-	line := "*" + b.displayName(p.Name, p.Number)
-	if tag != "" {
-		line += " " + tag
+	w, in := b.w, b.w.T("summary.time_unknown")
+	if p.Timed() {
+		in = b.dur(p.InMeeting)
 	}
-	if line += "* — "; p.Timed() {
-		line += b.dur(p.InMeeting)
-	} else {
-		line += l.timeUnknown
-	}
+	parts := []string{in}
 	if p.Joins > 1 {
-		line += " · " + l.joins(p.Joins)
+		parts = append(parts, w.N("summary.joins", p.Joins))
 	}
-	if fs := flagNames(flagged{p.Late, l.late}, flagged{p.Early, l.early}, flagged{p.Open && b.r.Ongoing, l.stillIn},
-		flagged{p.Open && !b.r.Ongoing, l.endUnknown}, flagged{p.Level == attendance.LevelBrief, l.brief},
-		flagged{p.Uninvited, l.notInvited}); len(fs) > 0 {
-		line += " · _" + strings.Join(fs, l.sep) + "_"
+	if fs := flagNames(flagged{p.Late, w.T("summary.late")}, flagged{p.Early, w.T("summary.early")},
+		flagged{p.Open && b.r.Ongoing, w.T("summary.still_in")}, flagged{p.Open && !b.r.Ongoing, w.T("summary.end_unknown")},
+		flagged{p.Level == attendance.LevelBrief, w.T("summary.brief")}, flagged{p.Uninvited, w.T("summary.not_invited")}); len(fs) > 0 {
+		parts = append(parts, "_"+strings.Join(fs, w.T("summary.sep"))+"_")
 	}
-	if p.Dept != "" {
-		line += " · " + escapeText(p.Dept, deptRunes, deptOut)
+	return b.line(p.Name, p.Number, p.Dept, tag, parts)
+}
+
+// line is a person's line: "*name tag* — ", parts and the department,
+// separated by " · ".
+func (b *msgBuilder) line(name, number, dept, tag string, parts []string) string {
+	head := b.displayName(name, number)
+	if tag != "" {
+		head += " " + tag
 	}
-	return line
+	if dept != "" {
+		parts = append(parts, escapeText(dept, deptRunes, deptOut))
+	}
+	return "*" + head + "* — " + strings.Join(parts, " · ")
 }
 
 // flagged is a person's flag and its name, shown when on.
@@ -191,7 +196,7 @@ func (b *msgBuilder) list(ps []attendance.Person, line func(i int, tag string) s
 	}
 	n := len(ps) - k
 	if n > 0 {
-		b.context(b.l.more(n))
+		b.context(b.w.N("summary.more", n))
 	}
 	return n
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 var hostile = []string{
@@ -100,7 +102,7 @@ func checkAll(t *testing.T, m Meeting, now time.Time, inline int, note string) {
 	}
 	for _, lang := range []string{"en-US", "zh-CN"} {
 		for _, aud := range []Audience{Private, Shared} {
-			msg := Summary(r, MessageOptions{Audience: aud, Lang: lang, InlineLimit: inline, FileNote: note,
+			msg := Summary(r, MessageOptions{Audience: aud, Words: catalog.For(lang), InlineLimit: inline, FileNote: note,
 				Location: time.FixedZone("X", 5*3600+1800)})
 			checkMessage(t, msg, trustedLink)
 			if RenderText(msg) == "" {

@@ -1,9 +1,7 @@
 package formatting
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/csv"
 	"io"
 	"maps"
 	"slices"
@@ -32,27 +30,20 @@ type SeriesOptions struct {
 // time per attended run, times late, "missed the last N" from two on.
 // Message.More counts the members not listed: attach the CSV.
 func SeriesSummary(s *attendance.Series, o SeriesOptions) Message {
-	b := &msgBuilder{r: &attendance.Report{}, o: o.MessageOptions, l: labelsFor(o.Lang), loc: cmp.Or(o.Location, time.UTC)}
-	l, m := b.l, seriesMeeting(s)
-	b.r.Meeting = m
-	title, suffix := b.title(), " — "+l.lastRuns(len(s.Runs))
-	if s.Search != "" {
-		suffix += " — " + l.filtered(plainText(s.Search, 40, 100))
-	}
-	head := cmp.Or(plainText(title, maxHeader-1-utf16Len(suffix), maxHeader-utf16Len(suffix)), l.attendance) + suffix
-	b.total += utf16Len(head)
-	b.blocks = append(b.blocks, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, head, false, false)))
+	b, w, m := newBuilder(nil, o.MessageOptions), o.Words, seriesMeeting(s)
+	title, suffix := b.title(&m), " — "+w.N("series.last_runs", len(s.Runs))+b.filtered(s.Search)
+	b.header(title, suffix)
 
 	var parts []string
 	if id := strings.TrimSpace(m.MeetingID); id != "" {
-		parts = append(parts, "*"+l.meetingID+"* "+escapeText(id, 40, 100))
+		parts = append(parts, "*"+w.T("series.meeting_id")+"* "+escapeText(id, 40, 100))
 	}
-	runs := "*" + l.runs + "* " + strconv.Itoa(len(s.Runs))
+	runs := "*" + w.T("series.runs") + "* " + strconv.Itoa(len(s.Runs))
 	switch n := len(s.Runs); {
 	case n == 1:
-		runs += l.colon + b.day(s.Runs[0].Start())
+		runs += w.T("summary.colon") + b.day(s.Runs[0].Start())
 	case n > 1:
-		runs += l.colon + b.day(s.Runs[n-1].Start()) + " – " + b.day(s.Runs[0].Start())
+		runs += w.T("summary.colon") + b.day(s.Runs[n-1].Start()) + " – " + b.day(s.Runs[0].Start())
 	}
 	lines := []string{strings.Join(append(parts, runs), " · ")}
 	if unread := len(s.Runs) - s.Readable; unread > 0 {
@@ -62,17 +53,18 @@ func SeriesSummary(s *attendance.Series, o SeriesOptions) Message {
 				days = append(days, b.day(s.Runs[i].Start()))
 			}
 		}
-		lines = append(lines, l.unreadRuns(unread, s.Readable, strings.Join(days, l.sep)))
+		lines = append(lines, w.N("series.unreadable", unread, args{"Readable": s.Readable, "Days": strings.Join(days, w.T("summary.sep"))}))
 	}
 	if o.Asked > len(s.Runs) {
-		lines = append(lines, l.fewerRuns(len(s.Runs), o.Asked, int(o.Window.Hours()/24)))
+		lines = append(lines, w.N("series.fewer", len(s.Runs), args{"Asked": o.Asked, "Days": int(o.Window.Hours() / 24)}))
 	}
 	b.blocks = append(b.blocks, slack.NewSectionBlock(b.mrkdwn(strings.Join(lines, "\n")), nil, nil))
 	if s.Readable > 0 {
-		sum := []string{l.perRun(strconv.FormatFloat(s.Average, 'f', 1, 64))}
+		sum := []string{w.T("series.per_run", args{"Avg": strconv.FormatFloat(s.Average, 'f', 1, 64)})}
 		if s.Readable > 1 {
 			fewest := &s.Runs[s.Fewest]
-			sum = append(sum, l.regulars(s.Readable, s.Regulars), l.fewest(b.day(fewest.Start()), len(fewest.Report.People)))
+			sum = append(sum, w.T("series.regulars", args{"Runs": s.Readable, "N": s.Regulars}),
+				w.N("series.fewest", len(fewest.Report.People), args{"At": b.day(fewest.Start())}))
 		}
 		b.context(strings.Join(sum, " · "))
 	}
@@ -82,11 +74,7 @@ func SeriesSummary(s *attendance.Series, o SeriesOptions) Message {
 		names[i] = attendance.Person{Name: m.Name, Number: m.Number, Dept: m.Dept}
 	}
 	more := b.list(names, func(i int, tag string) string { return b.memberLine(s, &s.Members[i], tag) })
-	if note := strings.TrimSpace(o.FileNote); note != "" {
-		b.context(cutUTF16(note, maxFileNote))
-	}
-	text := l.attendance + l.colon + escapeText(title, maxHeader-1, 3*maxHeader) + suffix + " — " + l.peopleText(len(s.Members))
-	return Message{Text: text, Blocks: b.blocks, More: more}
+	return b.finish(title, suffix, len(s.Members), more)
 }
 
 // seriesMeeting is the newest run's conference, with the subject and
@@ -101,30 +89,17 @@ func seriesMeeting(s *attendance.Series) attendance.Meeting {
 }
 
 func (b *msgBuilder) memberLine(s *attendance.Series, m *attendance.Member, tag string) string {
-	l := b.l
-	line := "*" + b.displayName(m.Name, m.Number)
-	if tag != "" {
-		line += " " + tag
-	}
-	line += "* — " + strconv.Itoa(m.Attended) + "/" + strconv.Itoa(s.Readable)
+	w, parts := b.w, []string{strconv.Itoa(m.Attended) + "/" + strconv.Itoa(s.Readable)}
 	if m.Attended > 0 {
-		line += " · " + l.avg(b.dur(m.Average))
+		parts = append(parts, w.T("series.avg", args{"D": b.dur(m.Average)}))
 	}
 	if m.Late > 0 {
-		line += " · " + l.lateTimes(m.Late)
+		parts = append(parts, w.N("series.late", m.Late))
 	}
 	if m.Missed >= 2 && m.Attended > 0 {
-		line += " · _" + l.missedLast(m.Missed) + "_"
+		parts = append(parts, "_"+w.N("series.missed_last", m.Missed)+"_")
 	}
-	if m.Dept != "" {
-		line += " · " + escapeText(m.Dept, deptRunes, deptOut)
-	}
-	return line
-}
-
-// day renders t's date as a Slack date token, with a fallback in b.loc.
-func (b *msgBuilder) day(t time.Time) string {
-	return "<!date^" + strconv.FormatInt(t.Unix(), 10) + "^{date_short}|" + t.In(b.loc).Format("2006-01-02") + ">"
+	return b.line(m.Name, m.Number, m.Dept, tag, parts)
 }
 
 // SeriesNote is what an automatic post adds under a run's summary for a
@@ -134,13 +109,13 @@ func (b *msgBuilder) day(t time.Time) string {
 // when nobody did. Names are shown for o.Audience.
 func SeriesNote(s *attendance.Series, o MessageOptions) []slack.Block {
 	if line := seriesLine(s, o); line != "" {
-		return []slack.Block{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, line, false, false))}
+		return contextLine(line)
 	}
 	return nil
 }
 
 func seriesLine(s *attendance.Series, o MessageOptions) string {
-	b := &msgBuilder{o: o, l: labelsFor(o.Lang)}
+	b, w := newBuilder(nil, o), o.Words
 	byMissed := map[int][]string{}
 	for i := range s.Members {
 		if m := &s.Members[i]; m.Missed >= 2 && m.Attended > 0 {
@@ -151,9 +126,9 @@ func seriesLine(s *attendance.Series, o MessageOptions) string {
 	for _, n := range slices.Backward(slices.Sorted(maps.Keys(byMissed))) {
 		names := byMissed[n]
 		if len(names) > noShowNames {
-			names = append(names[:noShowNames:noShowNames], b.l.more(len(names)-noShowNames))
+			names = append(names[:noShowNames:noShowNames], w.N("summary.more", len(names)-noShowNames))
 		}
-		parts = append(parts, b.l.missedLast(n)+b.l.colon+strings.Join(names, b.l.sep))
+		parts = append(parts, w.N("series.missed_last", n)+w.T("summary.colon")+strings.Join(names, w.T("summary.sep")))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -172,9 +147,6 @@ const unreadCell = "couldn't read"
 // "couldn't read" for a run whose records could not be read. BOM, formula
 // neutralising and masking are WriteCSV's.
 func WriteSeriesCSV(w io.Writer, s *attendance.Series, o CSVOptions) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
 	loc, shared := cmp.Or(o.Location, time.UTC), o.Audience == Shared
 	header := slices.Clone(SeriesCSVHeader)
 	for i := range s.Runs {
@@ -184,50 +156,29 @@ func WriteSeriesCSV(w io.Writer, s *attendance.Series, o CSVOptions) error {
 		}
 		header = append(header, col)
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
 	minutes := func(d time.Duration) string { return strconv.FormatFloat(d.Minutes(), 'f', 1, 64) }
-	for i := range s.Members {
-		m := &s.Members[i]
-		key := csvCell(m.Key)
-		if shared {
-			key = "person-" + strconv.Itoa(i+1)
-		}
-		avg := "" // no average of no run
-		if m.Attended > 0 {
-			avg = minutes(m.Average)
-		}
-		row := []string{key, nameCell(m.Name, shared), numberCell(m.Number, shared), textCell(m.Dept),
-			strconv.Itoa(m.Attended), strconv.Itoa(s.Readable), avg, strconv.Itoa(m.Late), strconv.Itoa(m.Missed)}
-		for j, p := range m.In {
-			switch {
-			case s.Runs[j].Report == nil:
-				row = append(row, unreadCell)
-			case p == nil:
-				row = append(row, "")
-			default:
-				row = append(row, minutes(p.InMeeting))
+	return writeCSV(w, header, func(yield func([]string) bool) {
+		for i := range s.Members {
+			m := &s.Members[i]
+			avg := "" // no average of no run
+			if m.Attended > 0 {
+				avg = minutes(m.Average)
+			}
+			row := []string{keyCell(m.Key, i, shared), nameCell(m.Name, shared), numberCell(m.Number, shared), textCell(m.Dept),
+				strconv.Itoa(m.Attended), strconv.Itoa(s.Readable), avg, strconv.Itoa(m.Late), strconv.Itoa(m.Missed)}
+			for j, p := range m.In {
+				switch {
+				case s.Runs[j].Report == nil:
+					row = append(row, unreadCell)
+				case p == nil:
+					row = append(row, "")
+				default:
+					row = append(row, minutes(p.InMeeting))
+				}
+			}
+			if !yield(row) {
+				return
 			}
 		}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// SeriesCSVFile renders the whole series CSV in memory, named after the
-// meeting and the number of runs.
-func SeriesCSVFile(s *attendance.Series, o CSVOptions) File {
-	var buf bytes.Buffer
-	_ = WriteSeriesCSV(&buf, s, o) // writing to memory cannot fail
-	m, l := seriesMeeting(s), labelsFor(o.Lang)
-	title := l.fileTitle(cmp.Or(m.Subject, m.MeetingID)) + " (" + l.lastRuns(len(s.Runs)) + ")"
-	if s.Search != "" {
-		title += " (" + l.filtered(s.Search) + ")"
-	}
-	return File{Name: "attendees-" + fileSafe(cmp.Or(m.MeetingID, m.ConfUUID)) + "-last" + strconv.Itoa(len(s.Runs)) + ".csv", Title: cutRunes(title, 200), Content: buf.Bytes()}
+	})
 }

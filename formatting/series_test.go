@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
+	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // standup is a weekly stand-up's runs, newest first: run 1 could not be
@@ -74,7 +75,7 @@ func TestSeriesGolden(t *testing.T) {
 				name string
 				a    Audience
 			}{{"private", Private}, {"shared", Shared}} {
-				o := SeriesOptions{MessageOptions: MessageOptions{Audience: aud.a, Lang: tt.lang, Location: zone, InlineLimit: tt.inline}, Asked: tt.asked, Window: 180 * 24 * time.Hour}
+				o := SeriesOptions{MessageOptions: MessageOptions{Audience: aud.a, Words: catalog.For(tt.lang), Location: zone, InlineLimit: tt.inline}, Asked: tt.asked, Window: 180 * 24 * time.Hour}
 				msg := SeriesSummary(s, o)
 				js := checkMessage(t, msg, "")
 				golden(t, "series/"+tt.name+"."+aud.name+".golden.json", js)
@@ -165,27 +166,27 @@ func checkSeriesCSV(t *testing.T, data []byte, s *attendance.Series, loc *time.L
 
 func TestSeriesNote(t *testing.T) {
 	s := attendance.AnalyzeSeries(standup(0, 1, 2, 3, 4))
-	if got, want := seriesLine(s, MessageOptions{}), "missed the last 2: Dan Kim"; got != want {
+	if got, want := seriesLine(s, MessageOptions{Words: en}), "missed the last 2: Dan Kim"; got != want {
 		t.Errorf("SeriesLine = %q; want %q", got, want)
 	}
-	if got := SeriesNote(attendance.AnalyzeSeries(standup(2, 3)), MessageOptions{Lang: "zh-CN"}); got != nil {
+	if got := SeriesNote(attendance.AnalyzeSeries(standup(2, 3)), MessageOptions{Words: zh}); got != nil {
 		t.Errorf("SeriesNote of a series nobody missed = %v", got)
 	}
-	if got := SeriesNote(s, MessageOptions{}); len(got) != 1 || checkMessage(t, Message{Text: "x", Blocks: got}, "") == nil {
+	if got := SeriesNote(s, MessageOptions{Words: en}); len(got) != 1 || checkMessage(t, Message{Text: "x", Blocks: got}, "") == nil {
 		t.Errorf("SeriesNote = %v; want one context block", got)
 	}
 	// Shared: a name that is a number is masked.
 	runs := standup(0, 2, 3)
 	runs[0].Report = runs[0].Report.Filter("alice")
 	runs[1].Report = runs[1].Report.Filter("alice")
-	if got := seriesLine(attendance.AnalyzeSeries(runs), MessageOptions{Audience: Shared, Lang: "zh-CN"}); !strings.Contains(got, "连续缺席最近 2 次：") ||
+	if got := seriesLine(attendance.AnalyzeSeries(runs), MessageOptions{Audience: Shared, Words: zh}); !strings.Contains(got, "连续缺席最近 2 次：") ||
 		strings.Contains(got, "4930123456") || !strings.Contains(got, "Bob Li") {
 		t.Errorf("SeriesLine = %q", got)
 	}
 }
 
 func TestSeriesCSVFile(t *testing.T) {
-	f := SeriesCSVFile(attendance.AnalyzeSeries(standup(0, 1)), CSVOptions{})
+	f := SeriesCSVFile(attendance.AnalyzeSeries(standup(0, 1)), CSVOptions{Words: en})
 	if f.Name != "attendees-9601234505-last2.csv" || f.Title != "Attendees: Team stand-up *daily* (last 2 runs)" || !bytes.HasPrefix(f.Content, []byte("\uFEFFperson_key,")) {
 		t.Errorf("file %q %q", f.Name, f.Title)
 	}

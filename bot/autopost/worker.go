@@ -122,7 +122,7 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	s.audited(p, ts, rep)
 	// From here the message exists: never retry the post itself.
 	if long {
-		f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location, Lang: s.cfg.Lang})
+		f := formatting.CSVFile(rep, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location, Words: catalog.For(s.cfg.Lang)})
 		if err := s.poster.UploadCSV(send, p.ChannelID, ts, f.Name, f.Title, f.Content); err != nil {
 			log.LogAttrs(record, slog.LevelWarn, "autopost CSV upload failed; the summary is posted without it", slog.Any("err", err))
 		}
@@ -152,9 +152,9 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 // with the invite list while that is pending or when it failed, and the
 // series note.
 func (s *Service) summary(rep *attendance.Report, pending bool, noInvites error, note []slack.Block) formatting.Message {
-	opts := formatting.MessageOptions{Audience: formatting.Shared, Lang: s.cfg.Lang, InlineLimit: s.cfg.InlineLimit, Location: s.cfg.Location}
+	opts := formatting.MessageOptions{Audience: formatting.Shared, Words: catalog.For(s.cfg.Lang), InlineLimit: s.cfg.InlineLimit, Location: s.cfg.Location}
 	msg := formatting.Summary(rep, opts)
-	msg.Blocks = append(msg.Blocks, formatting.InviteNote(s.cfg.Lang, pending, noInvites)...)
+	msg.Blocks = append(msg.Blocks, formatting.InviteNote(opts.Words, pending, noInvites)...)
 	msg.Blocks = append(msg.Blocks, note...)
 	return msg
 }
@@ -188,7 +188,7 @@ func (s *Service) seriesNote(ctx context.Context, log *slog.Logger, p store.Post
 		log.LogAttrs(ctx, slog.LevelInfo, "autopost: series line unavailable", slog.Any("err", err))
 		return nil
 	}
-	return formatting.SeriesNote(series, formatting.MessageOptions{Audience: formatting.Shared, Lang: s.cfg.Lang})
+	return formatting.SeriesNote(series, formatting.MessageOptions{Audience: formatting.Shared, Words: catalog.For(s.cfg.Lang)})
 }
 
 // compareLater waits, in the background, for the invite-list comparison
@@ -215,7 +215,7 @@ func (s *Service) compareLater(ctx context.Context, log *slog.Logger, p store.Po
 			return
 		}
 		if len(compared.NoShows) > 0 && (fileSent || msg.More > 0) {
-			f := formatting.NoShowsFile(compared, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location, Lang: s.cfg.Lang})
+			f := formatting.NoShowsFile(compared, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location, Words: catalog.For(s.cfg.Lang)})
 			if err := s.poster.UploadCSV(send, p.ChannelID, ts, f.Name, f.Title, f.Content); err != nil {
 				log.LogAttrs(send, slog.LevelWarn, "autopost no-shows CSV upload failed", slog.Any("err", err))
 			}

@@ -107,7 +107,7 @@ func (p *Printer) Join(sentences ...string) string {
 }
 
 // Args are the values a message's template refers to, by name.
-type Args map[string]any
+type Args = map[string]any
 
 // T returns message id filled with args.
 func (p *Printer) T(id string, args ...Args) string {

@@ -149,6 +149,9 @@ func TestMatch(t *testing.T) {
 	tests := []struct{ locale, fallback, want string }{
 		{"zh-CN", English, Chinese},
 		{"zh-TW", English, Chinese}, // closer than English for a Chinese reader
+		{"ZH", English, Chinese},
+		{"zh-Hans", English, Chinese},
+		{"fr", English, English},
 		{"en-GB", Chinese, English},
 		{"ja-JP", Chinese, Chinese}, // none near: the fallback
 		{"", Chinese, Chinese},
