@@ -179,10 +179,16 @@ func (h *Handler) AckPayload(req Request) any {
 		return nil
 	}
 	p := catalog.For(parseMeta(req.Form.Meta, h.channel.Lang()).Lang)
-	if errs := h.checkForm(p, *req.Form); len(errs) > 0 {
-		return slack.NewErrorsViewSubmissionResponse(errs)
+	errs := h.checkForm(p, *req.Form)
+	if len(errs) == 0 {
+		return nil
 	}
-	return nil
+	// Slack shows a field's error as plain text: `code` would keep its
+	// backticks.
+	for block, text := range errs {
+		errs[block] = strings.ReplaceAll(text, "`", "")
+	}
+	return slack.NewErrorsViewSubmissionResponse(errs)
 }
 
 // checkForm returns the error of each field of f that stops the lookup.

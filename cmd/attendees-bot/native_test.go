@@ -134,7 +134,7 @@ func TestRunEmptySubmissionIsRefusedInTheAck(t *testing.T) {
 		{"U1", "", "Type a meeting ID"},
 		{"U2", "", "请输入会议 ID"},
 		{"U1", "123", "6 to 20 digits"},
-		{"U1", "watch weekly sync", "Only lookups work here"},
+		{"U1", "watch weekly sync", "Only lookups work here; for watch, watching and help use /attendees."},
 	} {
 		v := s.shortcut(t, tt.user)
 		var values []slackfake.Value
@@ -155,6 +155,9 @@ func TestRunEmptySubmissionIsRefusedInTheAck(t *testing.T) {
 		}
 		if err := json.Unmarshal(payload, &ack); err != nil || ack.ResponseAction != "errors" || !strings.Contains(ack.Errors["target"], tt.want) {
 			t.Errorf("%s %q: ack payload %s; want errors on target with %q", tt.user, tt.text, payload, tt.want)
+		}
+		if strings.Contains(ack.Errors["target"], "`") {
+			t.Errorf("%s %q: error %q; Slack shows it as plain text, backticks and all", tt.user, tt.text, ack.Errors["target"])
 		}
 	}
 	s.shutdown(t)
