@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/audit"
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/formatting"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // auditTrail records what the bot showed and reads it back; *audit.Trail

@@ -10,8 +10,8 @@ import (
 	"github.com/slack-go/slack"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 )
 
 // localeSource tells a Slack user's locale (users.info with include_locale).

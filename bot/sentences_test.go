@@ -77,7 +77,7 @@ func TestNoSentenceOutsideTheCatalog(t *testing.T) {
 						return false
 					}
 					if s, _ := strconv.Unquote(n.Value); sentence.MatchString(s) {
-						t.Errorf("%s: %q is written outside the catalog (formatting/catalog/*.yaml)", fset.Position(n.Pos()), s)
+						t.Errorf("%s: %q is written outside the catalog (bot/catalog/*.yaml)", fset.Position(n.Pos()), s)
 					}
 				}
 				return true

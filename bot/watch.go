@@ -10,10 +10,10 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/bot/subscription"
 	"github.com/attendees-bot/attendees-bot/formatting"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // watch manages the channel's automatic-post subscriptions. Changes are

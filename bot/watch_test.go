@@ -8,8 +8,8 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/store"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 var _ subscriptions = (*store.Store)(nil)

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // The vendor's confAttendeeRecord example, summarised for a channel.

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 )
 
 func TestCSVFile(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

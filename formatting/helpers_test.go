@@ -3,12 +3,14 @@ package formatting
 import (
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
-// The words of the tests' summaries.
+// The words of the tests' summaries: the bot's catalog.
 var en, zh = catalog.For(catalog.English), catalog.For(catalog.Chinese)
+
+var _ Words = (*catalog.Printer)(nil)
 
 // The types of the domain package, short for the tables of these tests.
 type (

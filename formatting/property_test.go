@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 )
 
 var hostile = []string{

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 // standup is a weekly stand-up's runs, newest first: run 1 could not be

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/store"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 

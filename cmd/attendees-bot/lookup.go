@@ -11,8 +11,8 @@ import (
 	"unicode"
 
 	"github.com/attendees-bot/attendees-bot/bot"
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
-	"github.com/attendees-bot/attendees-bot/formatting/catalog"
 )
 
 func runLookup(ctx context.Context, args []string, getenv func(string) (string, bool), stdout, stderr io.Writer) error {

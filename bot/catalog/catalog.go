@@ -106,7 +106,8 @@ func (p *Printer) Join(sentences ...string) string {
 	return strings.Join(slices.DeleteFunc(sentences, func(s string) bool { return s == "" }), sentenceSep[p.lang])
 }
 
-// Args are the values a message's template refers to, by name.
+// Args are the values a message's template refers to, by name. An alias,
+// so that a *Printer is a formatting.Words.
 type Args = map[string]any
 
 // T returns message id filled with args.

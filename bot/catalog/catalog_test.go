@@ -182,7 +182,7 @@ func TestPlural(t *testing.T) {
 }
 
 // sourceDirs are the packages whose sentences come from the catalog.
-var sourceDirs = []string{"../../bot", "../../bot/autopost", "../../bot/audit", "..", "../../cmd/attendees-bot"}
+var sourceDirs = []string{"..", "../autopost", "../audit", "../../formatting", "../../cmd/attendees-bot"}
 
 // keyArgs are the functions whose first argument is a message ID, and
 // keyFields the struct type and field holding one.
