@@ -61,6 +61,17 @@ func auditRows(req Request, res Result, at time.Time) []store.AuditRow {
 	return rows
 }
 
+// audience is who can see an answer to r: the requester only (an
+// ephemeral reply through the response_url), or the requester's DM with
+// the bot, where the message stays (shortcuts, the Home tab, buttons on DM
+// messages).
+func (r Request) audience() string {
+	if r.ResponseURL == "" {
+		return store.AudienceDM
+	}
+	return store.AudiencePrivate
+}
+
 // attempted is the result of a lookup (action) of what cmd names that
 // failed before anything was shown: its audit row names the meeting ID or
 // conference that was asked for, never subject words (typed text).

@@ -186,6 +186,25 @@ func TestAuditOptionMistakesInTheAdminsLanguage(t *testing.T) {
 	}
 }
 
+// TestLookupInTheDMIsAuditedAsDM: an answer posted in the requester's DM
+// (the shortcut's form, a button under a DM message) stays there, and its
+// row says dm; an ephemeral reply says private.
+func TestLookupInTheDMIsAuditedAsDM(t *testing.T) {
+	trail := &fakeTrail{t: t}
+	src := &fakeSource{history: noHistory, attendees: func(context.Context, string, string) ([]meeting.Attendee, error) { return people(3), nil }}
+	h, out := newTestHandler(t, src, nil, func(d *HandlerDeps) { d.Audit = trail })
+	form := Request{UserID: "U1", TeamID: "T1", Action: actionSubmit, Form: &Form{Target: uuidA, Meta: modalMeta{Lang: "en-US"}.String()}}
+	for _, req := range []Request{slash(uuidA), form, {UserID: "U1", ChannelID: "DU1", TeamID: "T1", Action: actionOpen, Value: lookupRef{ConfUUID: uuidA}.String()}} {
+		h.Handle(t.Context(), req)
+	}
+	if got, want := trail.summary(), "lookup/private ok, lookup/dm ok, lookup/dm ok"; got != want {
+		t.Errorf("audit rows = %q; want %q", got, want)
+	}
+	if len(out.postedIn) != 2 || out.postedIn[0] != "DU1" {
+		t.Errorf("posted in %v; want the two DM answers", out.postedIn)
+	}
+}
+
 func TestWatchIsRecorded(t *testing.T) {
 	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {

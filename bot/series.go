@@ -157,7 +157,7 @@ func (h *Handler) series(ctx context.Context, req Request, cmd Command, ref look
 	}
 	v := shown{series: found.Series, asked: cmd.Last}
 	res := v.result()
-	res.note(store.AuditSeries, store.AudiencePrivate)
+	res.note(store.AuditSeries, req.audience())
 	if sentence, none := v.nobody(req.p); none {
 		return res, h.reply(ctx, req, textMessage(sentence))
 	}

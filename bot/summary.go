@@ -37,7 +37,7 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 	rep := ans.Report
 	h.history.add(req.UserID, rep.Meeting, h.now())
 	res := resultOf(rep)
-	res.note(store.AuditLookup, store.AudiencePrivate)
+	res.note(store.AuditLookup, req.audience())
 	if sentence, none := NobodyMatches(rep, req.p); none {
 		return res, h.reply(ctx, req, textMessage(sentence))
 	}
