@@ -37,7 +37,7 @@ type Config struct {
 	MeetingPassword    meeting.Secret `env:"MEETING_PASSWORD"`
 	MeetingAccessToken meeting.Secret `env:"MEETING_ACCESS_TOKEN"`
 	MeetingRateLimit   float64        `env:"MEETING_RATE_LIMIT, default=10"`
-	MeetingMaxInflight int            `env:"MEETING_MAX_INFLIGHT, default=4"`
+	MeetingMaxInflight int            `env:"MEETING_MAX_INFLIGHT, default=16"`
 	MeetingLanguage    string         `env:"MEETING_LANGUAGE, default=en-US"`
 	MeetingMaxRecords  int            `env:"MEETING_MAX_RECORDS, default=100000"`
 	MeetingCacheTTL    time.Duration  `env:"MEETING_CACHE_TTL, default=10m"`

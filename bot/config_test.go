@@ -28,7 +28,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		{"SlackCommand", cfg.SlackCommand, "/attendees"},
 		{"MeetingAPIURL", cfg.MeetingAPIURL, "https://api.meeting.huaweicloud.com"},
 		{"MeetingRateLimit", cfg.MeetingRateLimit, 10.0},
-		{"MeetingMaxInflight", cfg.MeetingMaxInflight, 4},
+		{"MeetingMaxInflight", cfg.MeetingMaxInflight, 16},
 		{"MeetingLanguage", cfg.MeetingLanguage, "en-US"},
 		{"InlineLimit", cfg.InlineLimit, 25},
 		{"LateAfter", cfg.LateAfter, 5 * time.Minute},

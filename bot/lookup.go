@@ -224,44 +224,12 @@ func (c *Comparison) Cancel() { c.cancel() }
 // an update. A twentieth keeps a lookup within 1.05 × the records' time.
 func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search string) (*Answer, error) {
 	start := time.Now()
-	var detail *detailFetch
-	if search == "" {
-		detail = l.fetchDetail(ctx, conf.ConfUUID)
-	}
-	uuid := conf.ConfUUID
-	g, gctx := errgroup.WithContext(ctx)
-	var records []meeting.Attendee
-	g.Go(func() error {
-		var err error
-		// A search filters the whole, cached list here (Report.Filter).
-		records, err = l.src.Attendees(gctx, uuid)
-		if err != nil {
-			return fmt.Errorf("attendees of %s: %w", uuid, err)
-		}
-		return nil
-	})
-	known := conf
-	if detail == nil && onlyUUID(conf) {
-		// No invite list to bring the subject and times: ask for them.
-		g.Go(func() error {
-			known = l.info(gctx, known)
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		if detail != nil {
-			detail.cancel()
-			<-detail.done // nothing of this lookup outlives its failure
-		}
+	records, conf, detail, err := l.fetch(ctx, conf, search)
+	if err != nil {
 		return nil, err
 	}
-	conf = known
 	analyze := func(d *meeting.ConferenceDetail) *attendance.Report {
-		rep := attendance.Analyze(toMeeting(conf, d, records), l.thresholds, l.now())
-		if search != "" {
-			rep = rep.Filter(search)
-		}
-		return rep
+		return l.analyze(conf, d, records, search)
 	}
 	if detail == nil {
 		return &Answer{Report: analyze(nil), Invites: InvitesSkipped}, nil
@@ -298,6 +266,58 @@ func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search str
 		c.report = analyze(detail.detail)
 	}()
 	return &Answer{Report: analyze(nil), Invites: InvitesPending, Compared: c}, nil
+}
+
+// fetch reads conf's records (and, without a search, starts its invite
+// list): what Lookup and Report share. conf comes back with its subject
+// and times when a search had to ask for them.
+func (l *Looker) fetch(ctx context.Context, conf meeting.Conference, search string) ([]meeting.Attendee, meeting.Conference, *detailFetch, error) {
+	var detail *detailFetch
+	if search == "" {
+		detail = l.fetchDetail(ctx, conf.ConfUUID)
+	}
+	uuid := conf.ConfUUID
+	g, gctx := errgroup.WithContext(ctx)
+	var records []meeting.Attendee
+	g.Go(func() error {
+		var err error
+		// A search filters the whole, cached list here (Report.Filter).
+		records, err = l.src.Attendees(gctx, uuid)
+		if err != nil {
+			return fmt.Errorf("attendees of %s: %w", uuid, err)
+		}
+		return nil
+	})
+	known := conf
+	if detail == nil && onlyUUID(conf) {
+		// No invite list to bring the subject and times: ask for them.
+		g.Go(func() error {
+			known = l.info(gctx, known)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		if detail != nil {
+			detail.cancel()
+			<-detail.done // nothing of this lookup outlives its failure
+		}
+		return nil, conf, nil, err
+	}
+	return records, known, detail, nil
+}
+
+// analyze is the report of conf's records, compared with detail's invite
+// list when there is one, and filtered by search when there is one.
+func (l *Looker) analyze(conf meeting.Conference, detail *meeting.ConferenceDetail, records []meeting.Attendee, search string) *attendance.Report {
+	return l.analyzeMeeting(toMeeting(conf, detail, records), search)
+}
+
+func (l *Looker) analyzeMeeting(m attendance.Meeting, search string) *attendance.Report {
+	rep := attendance.Analyze(m, l.thresholds, l.now())
+	if search != "" {
+		rep = rep.Filter(search)
+	}
+	return rep
 }
 
 // minGrace is the least a lookup gives the invite list after the records:
@@ -347,23 +367,37 @@ func (l *Looker) inviteFailed(ctx context.Context, confUUID string, err error) {
 }
 
 // Report is Lookup for callers that use a report once (the lookup command,
-// the runs of a series): it waits for the comparison too, at most the
-// invite wait or until ctx ends, and returns the report without it (and
-// InvitesFailed) when the invite list cannot be had.
+// the runs of a series): it waits for the invite list too, at most the
+// invite wait or until ctx ends, and analyses once. Without the invite
+// list it returns the report without a comparison and InvitesFailed.
 func (l *Looker) Report(ctx context.Context, conf meeting.Conference, search string) (*attendance.Report, Invites, error) {
-	a, err := l.Lookup(ctx, conf, search)
+	records, conf, detail, err := l.fetch(ctx, conf, search)
 	if err != nil {
 		return nil, 0, err
 	}
-	if a.Compared == nil {
-		return a.Report, a.Invites, nil
+	if detail == nil {
+		return l.analyze(conf, nil, records, search), InvitesSkipped, nil
 	}
-	rep, err := a.Compared.Wait(ctx)
-	if err != nil {
-		a.Compared.Cancel()
-		return a.Report, InvitesFailed, nil
+	defer detail.cancel()
+	select {
+	case <-detail.done:
+	case <-ctx.Done():
+		detail.cancel()
+		<-detail.done
 	}
-	return rep, InvitesCompared, nil
+	invites := InvitesCompared
+	if detail.err != nil {
+		l.inviteFailed(ctx, conf.ConfUUID, detail.err)
+		if onlyUUID(conf) {
+			conf = l.info(ctx, conf)
+		}
+		invites = InvitesFailed
+	}
+	// The analysis works on its own copy: let the API's go first, so a
+	// large meeting is never held three times over.
+	m := toMeeting(conf, detail.detail, records)
+	records, detail.detail = nil, nil
+	return l.analyzeMeeting(m, search), invites, nil
 }
 
 // toMeeting converts the meeting API's data into the formatting input.

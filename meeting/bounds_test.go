@@ -92,17 +92,19 @@ func TestLongFieldsAreCut(t *testing.T) {
 // under the page bound) is not decoded into a million records: the page is
 // over its 500 and the list is refused as inconsistent.
 func TestMillionEmptyRecordsPage(t *testing.T) {
-	body := `{"offset":0,"limit":500,"count":600,"data":[` + strings.Repeat("{},", 999999) + `{}]}`
-	fake := startFake(t, meetingfake.Config{Conferences: meetingfake.Sample(time.Now())})
-	c := newClient(t, fake)
-	fake.FailNext(meetingfake.OpAttendees, 2, meetingfake.Failure{Status: 200, Body: body, ContentType: "application/json"})
-	var err error
-	alloc := allocatedDuring(func() { _, err = c.Attendees(t.Context(), meetingfake.SampleSyncUUID) })
-	if !errors.Is(err, meeting.ErrInconsistent) {
-		t.Fatalf("Attendees = %v; want ErrInconsistent", err)
-	}
-	if alloc > 32<<20 {
-		t.Errorf("decoding allocated %d MiB; want the page cut at 501 records", alloc>>20)
+	for _, n := range []int{600, 1_000_000} { // decoded at once, and element by element
+		body := `{"offset":0,"limit":500,"count":600,"data":[` + strings.Repeat("{},", n-1) + `{}]}`
+		fake := startFake(t, meetingfake.Config{Conferences: meetingfake.Sample(time.Now())})
+		c := newClient(t, fake)
+		fake.FailNext(meetingfake.OpAttendees, 2, meetingfake.Failure{Status: 200, Body: body, ContentType: "application/json"})
+		var err error
+		alloc := allocatedDuring(func() { _, err = c.Attendees(t.Context(), meetingfake.SampleSyncUUID) })
+		if !errors.Is(err, meeting.ErrInconsistent) {
+			t.Fatalf("Attendees of a page of %d = %v; want ErrInconsistent", n, err)
+		}
+		if alloc > 32<<20 {
+			t.Errorf("decoding a page of %d allocated %d MiB; want the page cut at 501 records", n, alloc>>20)
+		}
 	}
 }
 

@@ -24,7 +24,7 @@ const (
 // Defaults of a Client.
 const (
 	DefaultRateLimit     = 10
-	DefaultMaxInFlight   = 4
+	DefaultMaxInFlight   = 16
 	DefaultLanguage      = "en-US"
 	DefaultMaxRecords    = 100000
 	DefaultCacheEntries  = 64
@@ -295,7 +295,7 @@ func (c *Client) attempt(ctx context.Context, req request, tok Secret, n int) (r
 	if hresp.ContentLength > MaxPageBytes {
 		return nil, 0, &permanentError{tooLarge(ev.RequestID, hresp.ContentLength)}
 	}
-	body, err := io.ReadAll(io.LimitReader(hresp.Body, MaxPageBytes+1))
+	body, err := readBody(hresp)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read response (request id %s): %w", ev.RequestID, c.scrubErr(err))
 	}
@@ -303,6 +303,29 @@ func (c *Client) attempt(ctx context.Context, req request, tok Secret, n int) (r
 		return nil, 0, &permanentError{tooLarge(ev.RequestID, -1)}
 	}
 	return &response{body: body, requestID: ev.RequestID}, 0, nil
+}
+
+// readBody reads a success body of at most MaxPageBytes+1 bytes (more is
+// the caller's error). With the size announced it reads into a buffer of
+// that size: io.ReadAll grows one by doubling, about three times the
+// garbage per page, which is most of what a large lookup allocates.
+func readBody(resp *http.Response) ([]byte, error) {
+	r := io.LimitReader(resp.Body, MaxPageBytes+1)
+	n := resp.ContentLength
+	if n <= 0 || n > MaxPageBytes {
+		return io.ReadAll(r)
+	}
+	body := make([]byte, n, n+1)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return nil, err
+	}
+	// A body longer than announced is a broken answer: keep one byte of the
+	// rest so the size check sees it.
+	var extra [1]byte
+	if k, _ := r.Read(extra[:]); k > 0 {
+		body = append(body, extra[0])
+	}
+	return body, nil
 }
 
 // tooLarge describes an answer over MaxPageBytes; size is -1 when unknown.

@@ -210,8 +210,9 @@ type wirePage[T any] struct {
 // a page of a million empty objects never becomes a million structs.
 const maxPageItems = pageLimit + 1
 
-// wireList decodes a JSON array one element at a time and stops after
-// maxPageItems. Anything but an array is an empty list.
+// wireList decodes a JSON array element by element and stops after
+// maxPageItems. Anything but an array is an empty list. It is for large
+// answers (see smallPage): it is slower than decoding a slice at once.
 type wireList[T any] []T
 
 func (l *wireList[T]) UnmarshalJSON(b []byte) error {
@@ -239,17 +240,40 @@ func (l *wireList[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// smallPage is the size of an answer decoded in one go: at most 37 bytes
+// of structs for each byte of JSON ("{}," is an element), so well under
+// 10 MB. A page of 500 records is about 100 KB. A larger answer is
+// decoded element by element (wireList), which bounds what a page of a
+// million empty objects can cost, at 1.7 times the time.
+const smallPage = 256 << 10
+
+// decodePage decodes a paged list's count and items (at most maxPageItems)
+// from body.
+func decodePage[T any](body []byte) (count flexInt, items []T, err error) {
+	if len(body) <= smallPage {
+		var p struct {
+			Count flexInt `json:"count"`
+			Data  []T     `json:"data"`
+		}
+		err = decodeLenient(body, &p)
+		return p.Count, p.Data[:min(len(p.Data), maxPageItems)], err
+	}
+	var p wirePage[T]
+	err = decodeLenient(body, &p)
+	return p.Count, p.Data, err
+}
+
 // decodeAttendeePage decodes one confAttendeeRecord page.
 func decodeAttendeePage(body []byte) (count int, records []Attendee, err error) {
-	var p wirePage[wireAttendee]
-	if err := decodeLenient(body, &p); err != nil {
+	n, data, err := decodePage[wireAttendee](body)
+	if err != nil {
 		return 0, nil, err
 	}
-	records = make([]Attendee, len(p.Data))
-	for i := range p.Data {
-		records[i] = p.Data[i].attendee()
+	records = make([]Attendee, len(data))
+	for i := range data {
+		records[i] = data[i].attendee()
 	}
-	return clampCount(p.Count), records, nil
+	return clampCount(n), records, nil
 }
 
 func clampCount(n flexInt) int {
@@ -291,15 +315,15 @@ func (w *wireConference) conference() Conference {
 
 // decodeHistoryPage decodes one page of the history conference list.
 func decodeHistoryPage(body []byte) (count int, confs []Conference, err error) {
-	var p wirePage[wireConference]
-	if err := decodeLenient(body, &p); err != nil {
+	n, data, err := decodePage[wireConference](body)
+	if err != nil {
 		return 0, nil, err
 	}
-	confs = make([]Conference, len(p.Data))
-	for i := range p.Data {
-		confs[i] = p.Data[i].conference()
+	confs = make([]Conference, len(data))
+	for i := range data {
+		confs[i] = data[i].conference()
 	}
-	return clampCount(p.Count), confs, nil
+	return clampCount(n), confs, nil
 }
 
 // wireParticipant is the lenient wire form of Participant.
@@ -333,17 +357,21 @@ func (w *wireParticipant) participant() Participant {
 // its invite list.
 func decodeDetailPage(body []byte) (conf Conference, count int, parts []Participant, err error) {
 	var p struct {
-		ConferenceData wireConference            `json:"conferenceData"`
-		Data           wirePage[wireParticipant] `json:"data"`
+		ConferenceData wireConference  `json:"conferenceData"`
+		Data           json.RawMessage `json:"data"`
 	}
 	if err := decodeLenient(body, &p); err != nil {
 		return Conference{}, 0, nil, err
 	}
-	parts = make([]Participant, len(p.Data.Data))
-	for i := range p.Data.Data {
-		parts[i] = p.Data.Data[i].participant()
+	n, data, err := decodePage[wireParticipant](p.Data)
+	if err != nil && len(p.Data) > 0 {
+		return Conference{}, 0, nil, err
 	}
-	return p.ConferenceData.conference(), clampCount(p.Data.Count), parts, nil
+	parts = make([]Participant, len(data))
+	for i := range data {
+		parts[i] = data[i].participant()
+	}
+	return p.ConferenceData.conference(), clampCount(n), parts, nil
 }
 
 // wireToken is the token part of the appauth, account and refresh responses.

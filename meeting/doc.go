@@ -37,7 +37,7 @@
 // # Defaults
 //
 //	rate limit        10 requests/s, burst 10 (WithRateLimit, WithLimiter)
-//	in flight         4 requests (WithMaxInFlight), shared by all callers;
+//	in flight         16 requests (WithMaxInFlight), shared by all callers;
 //	                  each holds its slot for at most 2 s (DefaultSlotLease)
 //	language          en-US (WithLanguage; zh-CN gives Chinese labels)
 //	record cap        100000 per call (WithMaxRecords)

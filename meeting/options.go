@@ -92,7 +92,7 @@ func newLimiter(perSecond float64) *rate.Limiter {
 }
 
 // WithMaxInFlight bounds how many requests of this client run at once
-// (default 4), across all callers. Attendee records and history lists go
+// (default 16), across all callers. Attendee records and history lists go
 // before invite lists, and among equals the meeting with the fewest
 // requests in flight goes first. A request holds its slot for at most
 // DefaultSlotLease: one still running after that no longer counts, so

@@ -13,6 +13,7 @@ import (
 	"github.com/attendees-bot/attendees-bot/bot"
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
 func runLookup(ctx context.Context, args []string, getenv func(string) (string, bool), stdout, stderr io.Writer) error {
@@ -45,7 +46,8 @@ func runLookup(ctx context.Context, args []string, getenv func(string) (string, 
 	if _, set := getenv("LOG_LEVEL"); set {
 		log = newLogger(cfg, stderr)
 	}
-	mc, err := newMeeting(cfg, nil, log)
+	// One lookup, then the process ends: nothing to cache.
+	mc, err := newMeeting(cfg, nil, log, meeting.WithCache(0, 0))
 	if err != nil {
 		return err
 	}

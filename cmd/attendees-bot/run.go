@@ -115,8 +115,9 @@ func newLogger(cfg *bot.Config, w io.Writer) *slog.Logger {
 }
 
 // newMeeting builds the meeting client for cfg with metrics hooked in.
-func newMeeting(cfg *bot.Config, m *bot.Metrics, log *slog.Logger) (*meeting.Client, error) {
+func newMeeting(cfg *bot.Config, m *bot.Metrics, log *slog.Logger, extra ...meeting.Option) (*meeting.Client, error) {
 	opts := append(cfg.MeetingOptions(), meeting.WithLogger(log), meeting.WithUserAgent("attendees-bot/"+version))
+	opts = append(opts, extra...)
 	if m != nil {
 		opts = append(opts, m.MeetingOptions()...)
 	}
