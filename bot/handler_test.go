@@ -85,6 +85,8 @@ func (f *fakeSource) ConferenceInfo(ctx context.Context, c string) (meeting.Conf
 	return meeting.Conference{}, meeting.ErrNotFound
 }
 
+func (f *fakeSource) HoldInvites() func() { return func() {} }
+
 // fakeOut records what the handler sent.
 type fakeOut struct {
 	mu       sync.Mutex

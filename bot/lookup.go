@@ -21,6 +21,7 @@ type attendeeSource interface {
 	ConferencesByMeetingID(ctx context.Context, meetingID string) ([]meeting.Conference, error)
 	ConferenceDetail(ctx context.Context, confUUID string) (*meeting.ConferenceDetail, error)
 	ConferenceInfo(ctx context.Context, confUUID string) (meeting.Conference, error)
+	HoldInvites() (release func())
 }
 
 // Looker turns what a user typed into attendance reports. It is shared by
@@ -218,10 +219,11 @@ func (c *Comparison) Cancel() { c.cancel() }
 // department) from the meeting's whole, cached record list, and fetches no
 // invite list: nobody left out is a no-show.
 //
-// "By then" allows a twentieth of the time the records took, at least
-// 25 ms: the invite list's last pages start right after the records' last
-// and usually land with them, and one message is better than a message and
-// an update. A twentieth keeps a lookup within 1.05 × the records' time.
+// "By then" allows a little more (inviteGrace): the invite list's pages
+// start with or right after the records' and usually land with them, and
+// one message is better than a message and an update. Past that, the
+// invite list's remaining pages wait while the answer is analysed
+// (meeting.Client.HoldInvites).
 func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search string) (*Answer, error) {
 	start := time.Now()
 	records, conf, detail, err := l.fetch(ctx, conf, search)
@@ -234,7 +236,7 @@ func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search str
 	if detail == nil {
 		return &Answer{Report: analyze(nil), Invites: InvitesSkipped}, nil
 	}
-	grace := time.NewTimer(max(time.Since(start)/20, minGrace))
+	grace := time.NewTimer(inviteGrace(time.Since(start), len(records)))
 	defer grace.Stop()
 	select {
 	case <-detail.done:
@@ -249,6 +251,9 @@ func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search str
 		return &Answer{Report: analyze(detail.detail), Invites: InvitesCompared}, nil
 	case <-grace.C:
 	}
+	// The answer goes first: no more invite pages while it is made.
+	release := l.src.HoldInvites()
+	defer release()
 	if onlyUUID(conf) {
 		// The invite list's first page brought them; it is cached then.
 		conf = l.info(ctx, conf)
@@ -320,9 +325,19 @@ func (l *Looker) analyzeMeeting(m attendance.Meeting, search string) *attendance
 	return rep
 }
 
-// minGrace is the least a lookup gives the invite list after the records:
-// less than anyone notices, more than loopback jitter.
-const minGrace = 25 * time.Millisecond
+// inviteGrace is how long an answer waits for the invite list after its n
+// records came, which took took. Up to 10 pages, the invite list's pages
+// are asked for with or right after the records' and land within about a
+// round trip of them: it gets half the records' time, 50 to 250 ms, less
+// than anyone notices. A larger meeting's gets a twentieth of the
+// records' time, 25 to 50 ms, which keeps a town hall's answer within
+// 1.05 × its records' time.
+func inviteGrace(took time.Duration, n int) time.Duration {
+	if n <= 10*500 {
+		return min(max(took/2, 50*time.Millisecond), 250*time.Millisecond)
+	}
+	return min(max(took/20, 25*time.Millisecond), 50*time.Millisecond)
+}
 
 // onlyUUID reports whether conf is known by its UUID alone.
 func onlyUUID(conf meeting.Conference) bool {

@@ -3,7 +3,6 @@ package meeting_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"runtime"
 	"testing"
@@ -154,7 +153,7 @@ func BenchmarkAttendees25kSequential(b *testing.B) {
 		b.StartTimer()
 
 		start := time.Now()
-		recs, err := sequentialPages(b, hc, fake.URL)
+		recs, err := meetingfake.PageByPage(b.Context(), hc, fake.URL, testStatic, bigUUID)
 		d := time.Since(start)
 
 		b.StopTimer()
@@ -169,38 +168,6 @@ func BenchmarkAttendees25kSequential(b *testing.B) {
 	n := float64(b.N)
 	b.ReportMetric(elapsed.Seconds()/n/benchBound.Seconds(), "x-bound")
 	b.ReportMetric(float64(throttled)/n, "429s/op")
-}
-
-func sequentialPages(b *testing.B, hc *http.Client, base string) ([]meeting.Attendee, error) {
-	var all []meeting.Attendee
-	for offset := 0; ; {
-		req, err := http.NewRequestWithContext(b.Context(), http.MethodGet,
-			fmt.Sprintf("%s/v1/mmc/management/conferences/history/confAttendeeRecord?confUUID=%s&offset=%d&limit=500", base, bigUUID, offset), nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("X-Access-Token", testStatic)
-		req.Header.Set("Accept-Language", "en-US")
-		resp, err := hc.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		var page struct {
-			Count int                `json:"count"`
-			Data  []meeting.Attendee `json:"data"`
-		}
-		err = json.NewDecoder(resp.Body).Decode(&page)
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("page at %d: status %d: %v", offset, resp.StatusCode, err)
-		}
-		all = append(all, page.Data...)
-		offset += len(page.Data)
-		if len(page.Data) == 0 || offset >= page.Count {
-			return all, nil
-		}
-	}
 }
 
 // decodeAttendeePerRecord measures the client's decoding of one full page.

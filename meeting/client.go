@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -136,7 +137,10 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c.sched = newSched(c.limiter, c.maxInFlight, DefaultSlotLease)
 	c.cache = newLRUCache[[]Attendee](c.cacheEntries, c.cacheTTL)
 	c.detailCache = newLRUCache[*ConferenceDetail](c.cacheEntries, c.cacheTTL)
-	c.infoCache = newLRUCache[Conference](c.cacheEntries, c.cacheTTL)
+	// Conference info (subject, times) is kept even with the cache off: a
+	// concluded meeting's never changes, and a lookup whose invite list is
+	// late needs what the list's first page brought (ConferenceInfo).
+	c.infoCache = newLRUCache[Conference](max(c.cacheEntries, DefaultCacheEntries), cmp.Or(c.cacheTTL, DefaultCacheTTL))
 	return c, nil
 }
 

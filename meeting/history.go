@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 )
 
 // defaultHistoryMax is HistoryQuery.Max when zero.
@@ -191,4 +192,16 @@ func (c *Client) ConferenceInfo(ctx context.Context, confUUID string) (Conferenc
 		return Conference{}, fmt.Errorf("conference info %s: %w", confUUID, err)
 	}
 	return conf, nil
+}
+
+// HoldInvites keeps the rest of every invite list (its pages after the
+// first) from starting until release is called, as a list of attendee
+// records being read does. A lookup holds them while it turns records it
+// already has into its answer, so the invite list's pages, decoded as
+// they arrive, do not take the CPU the answer needs. Pages already asked
+// for go on. release may be called more than once.
+func (c *Client) HoldInvites() (release func()) {
+	var once sync.Once
+	r := c.sched.hold()
+	return func() { once.Do(r) }
 }

@@ -149,7 +149,9 @@ func WithMaxRecords(n int) Option {
 
 // WithCache sets the caches of attendee records and of invite lists (each
 // default 64 conferences, 10 minutes). Zero entries disables caching;
-// concurrent calls for one conference still share one fetch.
+// concurrent calls for one conference still share one fetch. Conference
+// info (ConferenceInfo: subject and times) is kept for 64 conferences
+// whatever the setting: it does not change once a meeting concluded.
 func WithCache(entries int, ttl time.Duration) Option {
 	return func(c *Client) error {
 		if entries < 0 || (entries > 0 && ttl <= 0) {

@@ -307,3 +307,13 @@ func poke(t *ticket) {
 	default:
 	}
 }
+
+// hold keeps the rest of every invite list waiting, as a record list being
+// read does, until release.
+func (s *sched) hold() (release func()) {
+	m := &listMark{opening: true}
+	s.mu.Lock()
+	s.lists[m] = true
+	s.mu.Unlock()
+	return func() { s.closeList(m) }
+}

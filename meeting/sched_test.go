@@ -205,3 +205,21 @@ func TestSchedCancelledWaiterLeaves(t *testing.T) {
 		t.Errorf("scheduler not empty after everything ended: %s", fmt.Sprint(w.s.busy, w.s.held, len(w.s.waiting)))
 	}
 }
+
+// TestSchedHoldKeepsInviteRestWaiting: while held (a lookup making its
+// answer), the rest of an invite list waits; records and an invite list's
+// first page do not.
+func TestSchedHoldKeepsInviteRestWaiting(t *testing.T) {
+	w := newQueueWatch(4)
+	release := w.s.hold()
+	w.queue(t, t.Context(), "more", prioInvitesMore, "A")
+	w.queue(t, t.Context(), "records", prioRecords, "B")
+	w.queue(t, t.Context(), "invites", prioInvites, "B")
+	if got := w.granted(t, 2); !slices.Equal(got, []string{"records", "invites"}) {
+		t.Fatalf("granted %v while held; want the records and the first invite page", got)
+	}
+	release()
+	if got := w.granted(t, 1); got[0] != "more" {
+		t.Errorf("after release granted %v; want the invite page", got)
+	}
+}

@@ -109,9 +109,13 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 			fmt.Fprintln(stdout, "(type quit or press Ctrl-D to stop)")
 		}
 	}
-	return bot.ReadCommands(ctx, stdin, h, cfg.SlackCommand, prompt, func(req bot.Request, res bot.Result) {
+	err = bot.ReadCommands(ctx, stdin, h, cfg.SlackCommand, prompt, func(req bot.Request, res bot.Result) {
 		log.Info("command", slog.String("text", req.Text), slog.String("outcome", res.Outcome))
 	})
+	// A comparison with an invite list still coming is shown before the
+	// demo ends (at most INVITE_LIST_TIMEOUT).
+	h.Drain(cfg.InviteListTimeout, func() {})
+	return err
 }
 
 // demoExamples are commands worth trying against the sample data.
