@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/attendees-bot/attendees-bot/bot/terminal"
 	"github.com/attendees-bot/attendees-bot/formatting"
 )
 
@@ -64,7 +65,7 @@ func (c *Console) Upload(_ context.Context, f Upload) error {
 func (c *Console) print(who string, m formatting.Message) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.w, "── reply (%s) ──\n%s\n", who, strings.TrimRight(formatting.RenderText(m), "\n")+"\n")
+	fmt.Fprintf(c.w, "── reply (%s) ──\n%s\n", who, strings.TrimRight(terminal.Render(m), "\n")+"\n")
 }
 
 // ConsoleUserID is the Slack user ID of the person at the console.

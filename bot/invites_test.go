@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/terminal"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -44,7 +45,7 @@ func lateInvites(people int, invited int) (*fakeSource, chan error) {
 }
 
 // blocksOf is what a message shows, as text.
-func blocksOf(m formatting.Message) string { return formatting.RenderText(m) }
+func blocksOf(m formatting.Message) string { return terminal.Render(m) }
 
 // TestLookupAnswersBeforeInviteList: the answer does not wait for the
 // invite list: it says it is comparing, then the same message is replaced

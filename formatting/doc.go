@@ -1,8 +1,9 @@
 // Package formatting renders an attendance report (package attendance,
 // which holds the rules behind every number) for people: a Slack Block Kit
 // summary (Summary), an Excel-safe CSV with one row per raw record and per
-// no-show (WriteCSV, CSVFile) and a terminal rendering of a message
-// (RenderText).
+// no-show (WriteCSV, CSVFile), and the same of a series of runs
+// (SeriesSummary, WriteSeriesCSV). bot/terminal prints a message for a
+// terminal.
 //
 // The package is pure: no network, no clock and no randomness. Callers pass
 // a *time.Location in, and equal reports give byte-identical outputs (see

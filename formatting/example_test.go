@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
+	"github.com/attendees-bot/attendees-bot/bot/terminal"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 )
@@ -23,7 +24,7 @@ func ExampleSummary() {
 	r := attendance.Analyze(m, attendance.Thresholds{}, time.Time{})
 	msg := formatting.Summary(r, formatting.MessageOptions{Words: catalog.For(catalog.English), Audience: formatting.Shared})
 	fmt.Println(msg.Text)
-	fmt.Print(formatting.RenderText(msg))
+	fmt.Print(terminal.Render(msg)) // as the demo console shows it
 	// Output:
 	// Attendance: 9a0fa6d10a5b11eaae5e191763c22c0e — 2 people
 	// 9a0fa6d10a5b11eaae5e191763c22c0e

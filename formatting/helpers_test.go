@@ -12,6 +12,11 @@ var en, zh = catalog.For(catalog.English), catalog.For(catalog.Chinese)
 
 var _ Words = (*catalog.Printer)(nil)
 
+// RenderText is a message as the demo console and the CLI print it: the
+// .golden.txt files. It is bot/terminal's Render, which imports this
+// package, so terminal_test.go (package formatting_test) sets it.
+var RenderText func(Message) string
+
 // The types of the domain package, short for the tables of these tests.
 type (
 	Meeting    = attendance.Meeting

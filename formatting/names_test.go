@@ -90,8 +90,9 @@ func TestSummarySameNames(t *testing.T) {
 			}
 			// The terminal rendering shows the same names.
 			txt := RenderText(msg)
+			shown := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", wj, "", fsi, "", pdi, "")
 			for _, w := range tt.want {
-				if !strings.Contains(txt, "*"+unescape(w)+"* — ") {
+				if !strings.Contains(txt, "*"+shown.Replace(w)+"* — ") {
 					t.Errorf("RenderText lacks %q:\n%s", w, txt)
 				}
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot"
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
+	"github.com/attendees-bot/attendees-bot/bot/terminal"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -105,7 +106,7 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 		return enc.Encode(rep)
 	}
 	if sentence, none := bot.NobodyMatches(rep, catalog.For(catalog.English)); none {
-		_, err := io.WriteString(stdout, formatting.RenderText(formatting.Message{Text: sentence}))
+		_, err := io.WriteString(stdout, terminal.Render(formatting.Message{Text: sentence}))
 		return err
 	}
 	return writeText(stdout, rep, invites == bot.InvitesFailed, others, cfg.Location)

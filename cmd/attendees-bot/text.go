@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/width"
-
 	"github.com/attendees-bot/attendees-bot/bot"
+	"github.com/attendees-bot/attendees-bot/bot/terminal"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -28,7 +27,7 @@ func writeText(w io.Writer, rep *attendance.Report, noInvites bool, others []mee
 	if rep.Search != "" {
 		title += " — filtered: " + printable(rep.Search)
 	}
-	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(displayWidth(title), 3), 80)))
+	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(terminal.Width(title), 3), 80)))
 
 	var summary table
 	row := func(label, value string) { summary.add(label, value) }
@@ -148,7 +147,7 @@ func cell(s string) string {
 
 // table is rows of cells printed in aligned columns. text/tabwriter
 // counts a Chinese character as one column where a terminal shows two, so
-// the widths here come from x/text/width.
+// the widths here are terminal.Width's.
 type table [][]string
 
 func (t *table) add(cells ...string) { *t = append(*t, cells) }
@@ -160,7 +159,7 @@ func (t table) write(w io.Writer) {
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], displayWidth(c))
+			widths[i] = max(widths[i], terminal.Width(c))
 		}
 	}
 	var b strings.Builder
@@ -169,26 +168,11 @@ func (t table) write(w io.Writer) {
 		for i, c := range row {
 			b.WriteString(c)
 			if i < len(row)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+				b.WriteString(strings.Repeat(" ", widths[i]-terminal.Width(c)+2))
 			}
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
-}
-
-// displayWidth is the columns s takes in a terminal: East Asian wide and
-// fullwidth characters take two.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }
 
 func firstNonEmpty(s ...string) string {
@@ -223,7 +207,7 @@ func writeSeriesText(w io.Writer, s *attendance.Series, asked int, loc *time.Loc
 	ew := &errWriter{w: w}
 	newest := s.Runs[0].Meeting
 	title := firstNonEmpty(printable(newest.Subject), "(no subject)") + fmt.Sprintf(" — last %d runs", len(s.Runs))
-	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(displayWidth(title), 3), 80)))
+	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(terminal.Width(title), 3), 80)))
 	var summary table
 	summary.add("Meeting ID", printable(newest.MeetingID))
 	for i, r := range s.Runs {

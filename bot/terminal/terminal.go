@@ -1,4 +1,7 @@
-package formatting
+// Package terminal prints for a terminal: the bot's Slack messages as the
+// demo console and the lookup command show them (Render), and the columns
+// text takes there (Width).
+package terminal
 
 import (
 	"strings"
@@ -6,15 +9,17 @@ import (
 
 	"github.com/slack-go/slack"
 	"golang.org/x/text/width"
+
+	"github.com/attendees-bot/attendees-bot/formatting"
 )
 
-// RenderText renders a Message for a terminal (demo and CLI text output):
+// Render renders a message for a terminal (demo and CLI text output):
 // the header underlined, section text and fields, context lines, a rule for
 // dividers and the buttons of actions blocks as "[Label]". Date tokens show
 // their fallback, links their label and URL, entities are unescaped and the
-// word joiners Summary adds are removed; *bold* and _italic_ stay as typed.
+// word joiners and bidi isolates formatting adds are removed; *bold* and _italic_ stay as typed.
 // With no blocks it renders the fallback text.
-func RenderText(m Message) string {
+func Render(m formatting.Message) string {
 	if len(m.Blocks) == 0 {
 		return displayText(m.Text) + "\n"
 	}
@@ -29,7 +34,7 @@ func RenderText(m Message) string {
 		switch v := blk.(type) {
 		case *slack.HeaderBlock:
 			s := textOf(v.Text)
-			lines = append(lines, s, strings.Repeat("=", max(1, displayWidth(s))))
+			lines = append(lines, s, strings.Repeat("=", max(1, Width(s))))
 		case *slack.SectionBlock:
 			add(textOf(v.Text))
 			for _, f := range v.Fields {
@@ -107,7 +112,10 @@ func displayText(s string) string {
 	return b.String()
 }
 
-var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", wj, "", fsi, "", pdi, "")
+// unescaper undoes formatting's escaping: the entities, and the WORD
+// JOINER (U+2060) around mrkdwn markers and the FIRST STRONG and POP
+// DIRECTIONAL ISOLATEs (U+2068, U+2069) around right-to-left names.
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "\u2060", "", "\u2068", "", "\u2069", "")
 
 func unescape(s string) string {
 	if !strings.ContainsAny(s, "&\u2060\u2068\u2069") {
@@ -116,9 +124,9 @@ func unescape(s string) string {
 	return unescaper.Replace(s)
 }
 
-// displayWidth approximates terminal columns: wide and fullwidth East Asian
+// Width approximates the columns s takes in a terminal: wide and fullwidth East Asian
 // runes and emoji take two, combining marks and joiners none.
-func displayWidth(s string) int {
+func Width(s string) int {
 	w := 0
 	for _, r := range s {
 		switch k := width.LookupRune(r).Kind(); {

@@ -1,16 +1,20 @@
-package formatting
+package terminal
 
 import (
 	"testing"
 
 	"github.com/slack-go/slack"
+
+	"github.com/attendees-bot/attendees-bot/formatting"
 )
 
-func TestRenderText(t *testing.T) {
+const wj = "\u2060"
+
+func TestRender(t *testing.T) {
 	txt := func(s string) *slack.TextBlockObject {
 		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 	}
-	msg := Message{Text: "fallback", Blocks: []slack.Block{
+	msg := formatting.Message{Text: "fallback", Blocks: []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "会议 a&amp;b", false, false)),
 		slack.NewSectionBlock(txt("*Span* <!date^1^{time}|09:00 UTC> &lt;!here&gt; "+wj+"*"+wj), []*slack.TextBlockObject{txt("*People*\n2")}, nil),
 		slack.NewDividerBlock(),
@@ -26,18 +30,18 @@ func TestRenderText(t *testing.T) {
 		"────────────────────────────────────────\n" +
 		"see file (https://x.example/f) and https://y.example\n" +
 		"[Download CSV] [Refresh]\n"
-	if got := RenderText(msg); got != want {
-		t.Errorf("RenderText =\n%s\nwant\n%s", got, want)
+	if got := Render(msg); got != want {
+		t.Errorf("Render =\n%s\nwant\n%s", got, want)
 	}
-	if got := RenderText(Message{Text: "a &amp; b"}); got != "a & b\n" {
-		t.Errorf("RenderText(text only) = %q", got)
+	if got := Render(formatting.Message{Text: "a &amp; b"}); got != "a & b\n" {
+		t.Errorf("Render(text only) = %q", got)
 	}
 }
 
-func TestDisplayWidth(t *testing.T) {
+func TestWidth(t *testing.T) {
 	for s, want := range map[string]int{"": 0, "abc": 3, "会议": 4, "ｱ": 1, "😀": 2, "e\u0301": 1} {
-		if got := displayWidth(s); got != want {
-			t.Errorf("displayWidth(%q) = %d; want %d", s, got, want)
+		if got := Width(s); got != want {
+			t.Errorf("Width(%q) = %d; want %d", s, got, want)
 		}
 	}
 }
