@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/store/storetest"
+	"github.com/attendees-bot/attendees-bot/bot/subscription"
 )
 
 // TestMain lets the test binary be the "other process" holding a store:
@@ -117,6 +118,10 @@ func TestCheckNoticesTheFileGone(t *testing.T) {
 			err := s.Check(t.Context())
 			if !errors.Is(err, ErrFileGone) || !strings.Contains(err.Error(), tc.name) {
 				t.Errorf("Check after the file was %s = %v; want ErrFileGone saying so", tc.name, err)
+			}
+			// A new subscription would only last until the restart.
+			if _, err := s.Watch(t.Context(), Subscription{ChannelID: "C1", Kind: subscription.Subject, Value: "weekly sync"}); !errors.Is(err, ErrFileGone) {
+				t.Errorf("Watch after the file was %s = %v; want ErrFileGone", tc.name, err)
 			}
 		})
 	}

@@ -44,6 +44,11 @@ func (s *Store) Watch(ctx context.Context, sub Subscription) (created bool, err 
 	if err != nil {
 		return false, fmt.Errorf("watch: %w", err)
 	}
+	// A subscription written to a deleted SQLite file would be gone at the
+	// next restart, after the user was told the channel is subscribed.
+	if err := s.fileGone(); err != nil {
+		return false, fmt.Errorf("watch: %w", err)
+	}
 	at := sub.CreatedAt
 	if at.IsZero() {
 		at = s.now()

@@ -70,6 +70,11 @@ func TestRunNoticesDeletedStore(t *testing.T) {
 	}
 	mustContain(t, get(t, s.http+"/metrics"), "attendees_store_up 0")
 	mustContain(t, s.logs.String(), `"level":"ERROR","msg":"STORE FAILING`)
+	// Nobody is told a channel is subscribed when the restart would forget it.
+	_, rs := s.command(t, slackfake.SlashCommand{Text: "watch weekly sync", ChannelID: "C0GENERAL"}, 1)
+	if got := text(rs...); !strings.Contains(got, "couldn't reach my database") || strings.Contains(got, "subscribed this channel") {
+		t.Errorf("watch on a deleted store: %s; want the database blamed, no subscription", got)
+	}
 }
 
 // A store that cannot be written is not ready, even though it can be read.
