@@ -41,10 +41,8 @@ func goMemLimit(t *testing.T, v string) int64 {
 	return n
 }
 
-// dockerIgnored reports whether the image build leaves path (relative to
-// the repository root) out of its context, reading .dockerignore with the
-// matcher docker itself uses.
-func dockerIgnored(t *testing.T, path string) bool {
+// dockerPatterns are the patterns of .dockerignore as docker reads them.
+func dockerPatterns(t *testing.T) []string {
 	t.Helper()
 	f, err := os.Open(filepath.Join(root, ".dockerignore"))
 	if err != nil {
@@ -55,7 +53,47 @@ func dockerIgnored(t *testing.T, path string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pm, err := patternmatcher.New(patterns)
+	return patterns
+}
+
+// embedded lists the files the //go:embed lines of the Go file at path
+// name (a directory stands for every file under it).
+func embedded(t *testing.T, path string) []string {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for line := range strings.Lines(string(src)) {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "//go:embed ")
+		if !ok {
+			continue
+		}
+		for _, pattern := range strings.Fields(rest) {
+			matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), pattern))
+			if len(matches) == 0 {
+				t.Errorf("%s: //go:embed %s matches nothing", path, pattern)
+			}
+			for _, m := range matches {
+				_ = filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
+					if err == nil && !d.IsDir() {
+						out = append(out, p)
+					}
+					return err
+				})
+			}
+		}
+	}
+	return out
+}
+
+// dockerIgnored reports whether the image build leaves path (relative to
+// the repository root) out of its context, reading .dockerignore with the
+// matcher docker itself uses.
+func dockerIgnored(t *testing.T, path string) bool {
+	t.Helper()
+	pm, err := patternmatcher.New(dockerPatterns(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +124,11 @@ func TestDockerignore(t *testing.T) {
 			if dockerIgnored(t, rel) {
 				t.Errorf(".dockerignore leaves %s out of the build; re-include its directory", rel)
 			}
+			for _, e := range embedded(t, path) {
+				if er, _ := filepath.Rel(root, e); dockerIgnored(t, er) {
+					t.Errorf(".dockerignore leaves %s out of the build; %s embeds it", er, rel)
+				}
+			}
 		}
 		return nil
 	})
@@ -94,6 +137,15 @@ func TestDockerignore(t *testing.T) {
 	}
 	if goFiles == 0 {
 		t.Fatal("found no Go files")
+	}
+	// Every directory the allowlist lets in exists: a stale line is a
+	// directory that moved and whose new place may be left out.
+	for _, p := range dockerPatterns(t) {
+		if dir, ok := strings.CutPrefix(p, "!"); ok && !strings.ContainsAny(dir, "*?[") {
+			if _, err := os.Stat(filepath.Join(root, dir)); err != nil {
+				t.Errorf(".dockerignore lets in %s, which does not exist", dir)
+			}
+		}
 	}
 	for _, keep := range []string{"go.mod", "go.sum", "cmd/attendees-bot/main.go"} {
 		if dockerIgnored(t, keep) {
