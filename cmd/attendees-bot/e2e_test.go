@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -180,6 +181,13 @@ func startOn(t testing.TB, sl *slackfake.Server, conns int, envMod func(map[stri
 				t.Errorf("a secret appears in the logs")
 			}
 		}
+		logs := s.logs.String()
+		for _, n := range samplePhoneNumbers() {
+			if strings.Contains(logs, n) {
+				t.Errorf("a phone number of the sample meetings (%s…) appears in the logs", n[:4])
+				break
+			}
+		}
 	})
 	wctx, wcancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer wcancel()
@@ -188,6 +196,28 @@ func startOn(t testing.TB, sl *slackfake.Server, conns int, envMod func(map[stri
 	}
 	return s
 }
+
+// samplePhoneNumbers are the digits of every phone number in the sample
+// meetings (attendees' call numbers, invitees' SMS numbers), however a log
+// line might write them.
+var samplePhoneNumbers = sync.OnceValue(func() []string {
+	var out []string
+	add := func(n string) {
+		if digits := strings.TrimLeft(n, "+"); len(digits) >= 7 {
+			out = append(out, digits)
+		}
+	}
+	for _, c := range meetingfake.Sample(time.Now()) {
+		for _, r := range c.Records {
+			add(r.CallNumber)
+		}
+		for _, p := range c.Invited {
+			add(p.SMS)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+})
 
 // shutdown is SIGTERM: cancel run's context and wait for a clean exit.
 func (s *system) shutdown(t testing.TB) {
