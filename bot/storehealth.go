@@ -21,9 +21,11 @@ type StoreHealth struct {
 	metrics *Metrics
 	log     *slog.Logger
 
-	mu     sync.Mutex
-	last   string // the last error, "" when healthy
-	judged bool
+	mu      sync.Mutex
+	last    string // the last error, "" when healthy
+	judged  bool
+	started int // checks begun so far
+	applied int // the latest-begun check whose result stands
 }
 
 // NewStoreHealth returns the health of the store that probe checks.
@@ -35,15 +37,29 @@ func NewStoreHealth(probe func(context.Context) error, m *Metrics, log *slog.Log
 func (s *StoreHealth) Check(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, storeCheckTimeout)
 	defer cancel()
+	s.mu.Lock()
+	s.started++
+	mine := s.started
+	s.mu.Unlock()
 	err := s.probe(ctx)
 	msg := ""
 	if err != nil {
 		msg = err.Error()
+	}
+	s.mu.Lock()
+	// Checks overlap (/readyz and the periodic one): one begun before the
+	// file was deleted may end after one that saw it gone, and must not
+	// put attendees_store_up back to 1.
+	if mine < s.applied {
+		s.mu.Unlock()
+		return err
+	}
+	s.applied = mine
+	if err != nil {
 		s.metrics.storeUp.Set(0)
 	} else {
 		s.metrics.storeUp.Set(1)
 	}
-	s.mu.Lock()
 	changed := !s.judged || msg != s.last
 	s.judged, s.last = true, msg
 	s.mu.Unlock()
