@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -202,6 +203,27 @@ func TestLookupInTheDMIsAuditedAsDM(t *testing.T) {
 	}
 	if len(out.postedIn) != 2 || out.postedIn[0] != "DU1" {
 		t.Errorf("posted in %v; want the two DM answers", out.postedIn)
+	}
+}
+
+// TestFilteredLookupCountsWhatItShows: with search:, the CSV sentence and
+// the audit row count the records of the people shown, as the file holds
+// them, not the whole meeting's.
+func TestFilteredLookupCountsWhatItShows(t *testing.T) {
+	trail := &fakeTrail{t: t}
+	src := &fakeSource{attendees: func(context.Context, string, string) ([]meeting.Attendee, error) {
+		recs := people(5)
+		again := recs[3] // Person 03 joins twice
+		again.JoinTime, again.LeftTime = t0.Add(2*time.Hour).UnixMilli(), t0.Add(3*time.Hour).UnixMilli()
+		return append(recs, again), nil
+	}}
+	h, out := newTestHandler(t, src, nil, func(d *HandlerDeps) { d.Audit = trail })
+	h.Handle(t.Context(), slash(uuidA+` search:"Person 03" csv`))
+	if got := out.text(0); !strings.Contains(got, "(CSV, 2 records)") {
+		t.Errorf("reply %q; want the 2 records of Person 03", got)
+	}
+	if len(trail.rows) == 0 || trail.rows[0].People != 1 || trail.rows[0].Records != 2 {
+		t.Errorf("audit rows %+v; want 1 person and 2 records", trail.rows)
 	}
 }
 

@@ -238,7 +238,7 @@ func (v shown) file(o formatting.CSVOptions) formatting.File {
 // sent is the sentence saying the CSV is in the requester's DM.
 func (v shown) sent(p *catalog.Printer) string {
 	if v.series == nil {
-		return p.N("csv.sent", len(v.rep.Meeting.Records))
+		return p.N("csv.sent", v.rep.Sessions) // the records of the people in it
 	}
 	return p.N("csv.sent_series", len(v.series.Members), catalog.Args{"Runs": len(v.series.Runs)})
 }
@@ -257,7 +257,7 @@ func (v shown) result() Result {
 		}
 		res.ConfUUIDs = append(res.ConfUUIDs, r.Meeting.ConfUUID)
 		if r.Report != nil {
-			res.Records += len(r.Report.Meeting.Records)
+			res.Records += r.Report.Sessions
 		}
 	}
 	return res

@@ -282,8 +282,10 @@ func (h *Handler) csvUpload(v shown, aud formatting.Audience, p *catalog.Printer
 	return Upload{ChannelID: channel, ThreadTS: ts, Filename: f.Name, Title: f.Title, Content: f.Content}
 }
 
+// resultOf is what the log line and the audit trail say rep showed: its
+// people and their records (with search:, only the matching people's).
 func resultOf(rep *attendance.Report) Result {
-	return Result{ConfUUID: rep.Meeting.ConfUUID, MeetingID: rep.Meeting.MeetingID, People: len(rep.People), Records: len(rep.Meeting.Records)}
+	return Result{ConfUUID: rep.Meeting.ConfUUID, MeetingID: rep.Meeting.MeetingID, People: len(rep.People), Records: rep.Sessions}
 }
 
 // lookupRef is what a button remembers: a conference, or the newest Last
