@@ -14,6 +14,7 @@ import (
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
 // auditTrail records what the bot showed and reads it back; *audit.Trail
@@ -73,13 +74,17 @@ func (r Request) audience() string {
 }
 
 // attempted is the result of a lookup (action) of what cmd names that
-// failed before anything was shown: its audit row names the meeting ID or
-// conference that was asked for, never subject words (typed text).
-func attempted(cmd Command, action string) Result {
+// failed with err before anything was shown. Its audit row names the
+// conference or the meeting ID asked for, except digits the meeting
+// service knows no meeting by (a phone number typed by mistake stays out
+// of the store), and never subject words (typed text).
+func attempted(cmd Command, action string, err error) Result {
 	var res Result
 	switch cmd.Kind {
 	case KindMeetingID:
-		res.MeetingID = cmd.Target
+		if !isNotFound(err) && !errors.Is(err, meeting.ErrNotFound) {
+			res.MeetingID = cmd.Target
+		}
 	case KindConfUUID:
 		res.ConfUUID = cmd.Target
 	}

@@ -143,22 +143,28 @@ func TestHandleRecordsWhatWasShown(t *testing.T) {
 	}
 }
 
-// TestFailedLookupNamesWhatWasAskedFor: a lookup or last runs that found
-// nothing is recorded with the meeting ID asked for, and subject words
-// (typed text) never reach the row.
+// TestFailedLookupNamesWhatWasAskedFor: a lookup or last runs that failed
+// is recorded with the meeting ID asked for when the meeting service
+// knows it (here it refuses access), not with digits that name no meeting
+// (a phone number typed by mistake), and never with subject words.
 func TestFailedLookupNamesWhatWasAskedFor(t *testing.T) {
 	trail := &fakeTrail{t: t}
-	// The meeting client's answer for a meeting ID that did not run lately.
-	src := &fakeSource{history: noHistory, byID: func(context.Context, string) ([]meeting.Conference, error) { return nil, meeting.ErrNotFound }}
+	// The meeting client's answers: no such meeting lately, or no access.
+	src := &fakeSource{history: noHistory, byID: func(_ context.Context, id string) ([]meeting.Conference, error) {
+		if id == "9601234599" {
+			return nil, meeting.ErrForbidden
+		}
+		return nil, meeting.ErrNotFound
+	}}
 	h, _ := newTestHandler(t, src, nil, func(d *HandlerDeps) { d.Audit = trail })
-	for _, text := range []string{"960 123 4599", "960-123-4599 last 3", "board review", "board review last 3"} {
+	for _, text := range []string{"960 123 4599", "960-123-4599 last 3", "13800138000", "13800138000 last 3", "board review", "board review last 3"} {
 		h.Handle(t.Context(), slash(text))
 	}
 	var got []string
 	for _, r := range trail.rows {
 		got = append(got, r.Action+" "+r.MeetingID+" "+r.Outcome)
 	}
-	want := []string{"lookup 9601234599 not_found", "series 9601234599 not_found", "lookup  not_found", "series  not_found"}
+	want := []string{"lookup 9601234599 no_permission", "series 9601234599 no_permission", "lookup  not_found", "series  not_found", "lookup  not_found", "series  not_found"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("audit rows = %q; want %q", got, want)
 	}

@@ -473,7 +473,7 @@ func (h *Handler) find(ctx context.Context, req Request, cmd Command, ref lookup
 	}
 	conf, others, err := h.looker.Resolve(ctx, cmd)
 	if err != nil {
-		return attempted(cmd, store.AuditLookup), err
+		return attempted(cmd, store.AuditLookup, err), err
 	}
 	if conf.ConfUUID == "" {
 		target := formatting.Escape(cmd.Target)

@@ -146,7 +146,7 @@ func (h *Handler) series(ctx context.Context, req Request, cmd Command, ref look
 		return h.lookup(ctx, req, meeting.Conference{ConfUUID: cmd.Target}, nil, lookupRef{ConfUUID: cmd.Target, Search: cmd.Search, Channel: ref.Channel}, cmd.CSV)
 	}
 	if err != nil {
-		return attempted(cmd, store.AuditSeries), err
+		return attempted(cmd, store.AuditSeries, err), err
 	}
 	if found.Series == nil {
 		title := req.p.N("choices.series_match", len(found.Choices), catalog.Args{"Target": formatting.Escape(cmd.Target)})
