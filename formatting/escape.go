@@ -3,6 +3,7 @@ package formatting
 import (
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack/slackutilsx"
@@ -59,9 +60,9 @@ func cleanText(s string, mrkdwn bool, maxRunes, maxOut int) string {
 			piece = "&gt;"
 		case mrkdwn && (r == '*' || r == '_' || r == '~' || r == '`'):
 			piece = wj + string(r) + wj
-		case r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029':
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
 			piece = " "
-		case isBidiControl(r):
+		case unicode.Is(unicode.Bidi_Control, r):
 			piece = "" // explicit overrides could disguise the text
 		default:
 			piece = s[i : i+w]
@@ -90,16 +91,13 @@ const (
 	pdi = "\u2069" // POP DIRECTIONAL ISOLATE
 )
 
-// isBidiControl reports explicit directional embeddings, overrides,
-// isolates and marks.
-func isBidiControl(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
-
-// hasRTL reports whether s has right-to-left letters or bidi controls.
+// hasRTL reports whether s has right-to-left letters or bidi controls
+// (explicit embeddings, overrides, isolates and marks).
 func hasRTL(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool {
 		p, _ := bidi.LookupRune(r)
 		c := p.Class()
-		return c == bidi.R || c == bidi.AL || c == bidi.AN || isBidiControl(r)
+		return c == bidi.R || c == bidi.AL || c == bidi.AN || unicode.Is(unicode.Bidi_Control, r)
 	})
 }
 
@@ -107,14 +105,8 @@ func hasRTL(s string) bool {
 // counts characters; it is never less than the rune count.
 func utf16Len(s string) int {
 	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c < 0x80 || c >= 0xC0 && c < 0xF0:
-			n++ // ASCII or the first byte of a BMP rune
-		case c >= 0xF0:
-			n += 2 // a rune outside the BMP: a surrogate pair
-		}
+	for _, r := range s {
+		n += utf16.RuneLen(r)
 	}
 	return n
 }
@@ -134,13 +126,7 @@ func MaskNumber(s string) string {
 		return ""
 	}
 	number := attendance.NormalizeNumber(s)
-	plus := strings.HasPrefix(number, "+")
-	digits := strings.Map(func(r rune) rune {
-		if r < '0' || r > '9' {
-			return -1
-		}
-		return r
-	}, number)
+	digits := digitsOf(number)
 	if other := len(strings.TrimPrefix(number, "+")) - len(digits); digits == "" || other > len(digits)/4 {
 		first, size := utf8.DecodeRuneInString(s)
 		return string(first) + strings.Repeat("*", max(3, utf8.RuneCountInString(s[size:])))
@@ -153,10 +139,20 @@ func MaskNumber(s string) string {
 		keepHead, keepTail = 0, 2
 	}
 	out := digits[:keepHead] + strings.Repeat("*", len(digits)-keepHead-keepTail) + digits[len(digits)-keepTail:]
-	if plus {
+	if strings.HasPrefix(number, "+") {
 		return "+" + out
 	}
 	return out
+}
+
+// digitsOf is the ASCII digits of s.
+func digitsOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < '0' || r > '9' {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // looksLikeNumber reports whether a display name is really a phone number

@@ -3,6 +3,7 @@ package formatting
 import (
 	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/slack-go/slack"
 
@@ -37,7 +38,7 @@ func (b *msgBuilder) rawName(name, number string) string {
 // nameTags returns, for people listed inline together, a short distinguisher
 // for each person who shares the shown name with another of them (names
 // compared as identity compares them: trimmed, case- and width-insensitive,
-// and cut where the line cuts them), else "". Nil when no shown name repeats.
+// and cut where the line cuts them), else "".
 //
 // A person's distinguisher is the first of these that is known and that no
 // other person of the same name has: the last 4 digits of the call number as
@@ -54,13 +55,10 @@ func (b *msgBuilder) nameTags(ps []attendance.Person) []string {
 		}
 		byName[attendance.Fold(raw)] = append(byName[attendance.Fold(raw)], i)
 	}
-	var tags []string
+	tags := make([]string, len(ps))
 	for _, same := range byName {
 		if len(same) < 2 {
 			continue
-		}
-		if tags == nil {
-			tags = make([]string, len(ps))
 		}
 		cands := make([][3]string, len(same))
 		for j, i := range same {
@@ -108,12 +106,7 @@ func (b *msgBuilder) numberTail(number string) string {
 		number = MaskNumber(number)
 		number = number[strings.LastIndexByte(number, '*')+1:]
 	}
-	digits := strings.Map(func(r rune) rune {
-		if r < '0' || r > '9' {
-			return -1
-		}
-		return r
-	}, attendance.NormalizeNumber(number))
+	digits := digitsOf(attendance.NormalizeNumber(number))
 	return digits[max(0, len(digits)-4):]
 }
 
@@ -202,46 +195,32 @@ func (b *msgBuilder) list(ps []attendance.Person, line func(i int, tag string) s
 }
 
 // lines adds sections for as many of the first k lines as the budgets
-// allow and returns how many it added.
+// allow, keeping room for the "+N more" and FileNote context blocks, and
+// returns how many it added.
 func (b *msgBuilder) lines(k int, tags []string, line func(i int, tag string) string) int {
-	// Room kept for the "+N more" and FileNote context blocks.
-	const reserveText = maxFileNote + 200
-	reserveBlocks := 2
-	var sec strings.Builder
-	lines, secLen, shown := 0, 0, 0
+	const reserveBlocks, reserveText = 2, maxFileNote + 200
+	var sec []string
+	secLen := 0 // UTF-16 units of sec's lines and the newlines between them
 	flush := func() {
-		if lines > 0 {
-			b.blocks = append(b.blocks, slack.NewSectionBlock(b.mrkdwn(sec.String()), nil, nil))
+		if len(sec) > 0 {
+			b.blocks = append(b.blocks, slack.NewSectionBlock(b.mrkdwn(strings.Join(sec, "\n")), nil, nil))
 		}
-		sec.Reset()
-		lines, secLen = 0, 0
+		sec, secLen = sec[:0], 0
 	}
-	for i := range k {
-		tag := ""
-		if tags != nil {
-			tag = tags[i]
-		}
-		line := line(i, tag)
-		n := utf16Len(line)
-		if lines == linesPerSection || lines > 0 && secLen+1+n > maxSectionText {
+	shown := 0
+	for ; shown < k; shown++ {
+		text := line(shown, tags[shown])
+		n := utf16Len(text)
+		if len(sec) == linesPerSection || len(sec) > 0 && secLen+1+n > maxSectionText {
 			flush()
 		}
-		newBlock := 0
-		if lines == 0 {
-			newBlock = 1
-		}
-		if len(b.blocks)+newBlock+reserveBlocks > MaxBlocks ||
-			b.total+secLen+1+n+reserveText > maxTotalText {
+		if len(sec) == 0 && len(b.blocks)+1+reserveBlocks > MaxBlocks || b.total+secLen+1+n+reserveText > maxTotalText {
 			break
 		}
-		if lines > 0 {
-			sec.WriteByte('\n')
+		if len(sec) > 0 {
 			secLen++
 		}
-		sec.WriteString(line)
-		secLen += n
-		lines++
-		shown++
+		sec, secLen = append(sec, text), secLen+n
 	}
 	flush()
 	return shown
@@ -254,14 +233,9 @@ func cutUTF16(s string, n int) string {
 	}
 	units := 0
 	for i, r := range s {
-		u := 1
-		if r > 0xFFFF {
-			u = 2
-		}
-		if units+u > n-1 {
+		if units += utf16.RuneLen(r); units > n-1 {
 			return s[:i] + "…"
 		}
-		units += u
 	}
 	return s
 }
