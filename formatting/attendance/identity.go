@@ -22,23 +22,6 @@ func Fold(s string) string {
 	return fold1(s)
 }
 
-// isFolded reports whether Fold(s) is s.
-func isFolded(s string) bool {
-	if norm.NFKD.QuickSpanString(s) < len(s) || norm.NFC.QuickSpanString(s) < len(s) || strings.HasSuffix(s, " ") {
-		return false
-	}
-	space := true // at the start, as after a space
-	for _, r := range s {
-		switch {
-		case r == ' ' && space, r != ' ' && (unicode.IsSpace(r) || unicode.IsControl(r)), unicode.ToLower(r) != r, r == utf8.RuneError,
-			r >= 0x300 && unicode.Is(unicode.Mn, r) && r != 0x3099 && r != 0x309A:
-			return false
-		}
-		space = r == ' '
-	}
-	return true
-}
-
 // fold1 is Fold the long way.
 func fold1(s string) string {
 	s = norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD"))
@@ -50,7 +33,7 @@ func fold1(s string) string {
 		case unicode.IsSpace(r) || unicode.IsControl(r):
 			space = b.Len() > 0
 			continue
-		case r >= 0x300 && unicode.Is(unicode.Mn, r) && r != 0x3099 && r != 0x309A:
+		case isAccent(r):
 			continue
 		}
 		if space {
@@ -62,13 +45,36 @@ func fold1(s string) string {
 	return norm.NFC.String(b.String())
 }
 
+// isAccent reports the combining marks Fold drops: all but the kana
+// voicing marks, which make another kana.
+func isAccent(r rune) bool {
+	return r >= 0x300 && unicode.Is(unicode.Mn, r) && r != 0x3099 && r != 0x309A
+}
+
+// isFolded reports whether Fold(s) is s.
+func isFolded(s string) bool {
+	if norm.NFKD.QuickSpanString(s) < len(s) || norm.NFC.QuickSpanString(s) < len(s) || strings.HasSuffix(s, " ") {
+		return false
+	}
+	space := true // at the start, as after a space
+	for _, r := range s {
+		switch {
+		case r == ' ' && space, r != ' ' && (unicode.IsSpace(r) || unicode.IsControl(r)),
+			unicode.ToLower(r) != r, r == utf8.RuneError, isAccent(r):
+			return false
+		}
+		space = r == ' '
+	}
+	return true
+}
+
 // NormalizeNumber is how call numbers are compared: compatibility-folded
 // (fullwidth digits), spaces, dashes, dots and brackets removed,
 // lower-cased. Text without a digit, or with an '@' (an e-mail address), is
 // not a number and gives "".
 func NormalizeNumber(s string) string {
-	if plainNumber(s) {
-		return s // the common case, nothing to fold or drop
+	if strings.Trim(s, normalChars) == "" && strings.ContainsAny(s, "0123456789") {
+		return s // the common case: already normalised
 	}
 	s = norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD"))
 	if strings.ContainsRune(s, '@') || !strings.ContainsAny(s, "0123456789") {
@@ -98,24 +104,27 @@ func (f folded) key() string {
 
 var keyEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`)
 
-// plainNumber reports whether s is already a normalised number: ASCII
-// digits, lower-case letters, '+', '*' and '#', with a digit.
-func plainNumber(s string) bool {
-	digit := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c >= 'a' && c <= 'z', c == '+', c == '*', c == '#':
-		default:
-			return false
-		}
+// normalChars are those of a normalised number: ASCII digits, lower-case
+// letters, '+', '*' and '#'.
+const normalChars = "0123456789abcdefghijklmnopqrstuvwxyz+*#"
+
+// numberKey is the key of a call number: "n:" and the number normalised,
+// or "" when it is none.
+func numberKey(number string) string {
+	if n := NormalizeNumber(number); n != "" {
+		return "n:" + n
 	}
-	return digit
+	return ""
 }
 
-// nameKey is the key of a record's or invitee's name and department.
-func nameKey(name, dept string) string { return fold(name, dept).key() }
+// personKey is the key of a name and department: "p:" and their folded
+// key, or "" without a name.
+func personKey(name, dept string) string {
+	if k := fold(name, dept).key(); k != "" {
+		return "p:" + k
+	}
+	return ""
+}
 
 // group is the records of one person, in input order, and the invitee they
 // were matched to (-1: none).
@@ -136,8 +145,8 @@ func identify(recs []Record, invitees []Invitee) []group {
 		who    folded // the name and department of its records
 		multi  bool   // its records carry several
 	}
-	ids := make([]byID, 0, len(recs)/2) // most people come once or twice
-	// Sized for a meeting where most people come once, as most do.
+	// Sized for a meeting where most people come once or twice, as most do.
+	ids := make([]byID, 0, len(recs)/2)
 	byNumber, byName := make(map[string]int, len(recs)/2), map[folded]int{}
 	shared := map[folded]bool{}                      // names on a number used under several
 	names := make(map[[2]string]folded, len(recs)/2) // folded once per name and department
@@ -158,10 +167,10 @@ func identify(recs []Record, invitees []Invitee) []group {
 		}
 		if !known { // a new group; with neither number nor name, a person of its own
 			at = len(ids)
-			key := "n:" + number
+			var key string
 			switch {
 			case number != "":
-				byNumber[number] = at
+				byNumber[number], key = at, "n:"+number
 			case who.name != "":
 				byName[who], key = at, "p:"+who.key()
 			default:
@@ -201,27 +210,26 @@ func identify(recs []Record, invitees []Invitee) []group {
 		}
 		return at, n
 	}
-	for i := range ids {
-		g := &ids[i]
-		if at, ok := invNumber[g.number]; ok && g.number != "" {
-			g.invitee = at
-		} else if at, n := named(g.who); n == 1 && !g.multi {
-			g.invitee = at
-		}
-	}
 
-	// 3. One person per invitee, and per unambiguous name and department.
+	// Each group matched (2), then 3. one person per invitee, and per
+	// unambiguous name and department.
 	people := make([]group, 0, len(ids))
 	byInvitee, sameName := make(map[int]int, len(invitees)), map[folded]int{}
 	for _, g := range ids {
+		fit, fits := named(g.who)
+		if at, ok := invNumber[g.number]; ok {
+			g.invitee = at
+		} else if fits == 1 && !g.multi {
+			g.invitee = fit
+		}
 		at, found := 0, false
-		switch _, invited := named(g.who); {
+		switch {
 		case g.invitee >= 0:
 			if at, found = byInvitee[g.invitee]; !found {
 				byInvitee[g.invitee] = len(people)
 				g.key = invitees[g.invitee].Key()
 			}
-		case g.who.name != "" && !g.multi && !shared[g.who] && invited == 0:
+		case g.who.name != "" && !g.multi && !shared[g.who] && fits == 0:
 			if at, found = sameName[g.who]; !found {
 				sameName[g.who] = len(people)
 			} else {
@@ -247,7 +255,7 @@ func (inv *Invitee) Key() string {
 	if e := strings.ToLower(strings.TrimSpace(inv.Email)); e != "" {
 		return "i:" + e
 	}
-	return "i:" + nameKey(inv.Name, inv.Dept)
+	return "i:" + fold(inv.Name, inv.Dept).key()
 }
 
 // distinctInvitees drops repeated entries of the invite list (the same

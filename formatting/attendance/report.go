@@ -1,6 +1,8 @@
 package attendance
 
-import "time"
+import (
+	"time"
+)
 
 // Session is one raw record with what was computed from it.
 type Session struct {
@@ -56,30 +58,23 @@ func (p *Person) Timed() bool { return p.Unreadable < len(p.Sessions) }
 // each of their records (folded). A series of runs of one meeting links
 // the people of its reports who share a key.
 func (p *Person) Keys() []string {
-	keys := []string{p.Key}
-	seen := map[string]bool{p.Key: true}
+	keys, seen := []string{p.Key}, map[string]bool{p.Key: true}
 	add := func(k string) {
-		if !seen[k] {
+		if k != "" && !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
 		}
 	}
 	// Re-joins repeat the number and name before them: folding them again
 	// was a third of BenchmarkSeries20x1000.
-	number, name, dept := "", "", ""
 	for i := range p.Sessions {
-		r := &p.Sessions[i].Record
-		if i == 0 || r.Number != number {
-			if n := NormalizeNumber(r.Number); n != "" {
-				add("n:" + n)
-			}
+		r, prev := &p.Sessions[i].Record, &p.Sessions[max(i-1, 0)].Record
+		if i == 0 || r.Number != prev.Number {
+			add(numberKey(r.Number))
 		}
-		if i == 0 || r.Name != name || r.Dept != dept {
-			if k := nameKey(r.Name, r.Dept); k != "" {
-				add("p:" + k)
-			}
+		if i == 0 || r.Name != prev.Name || r.Dept != prev.Dept {
+			add(personKey(r.Name, r.Dept))
 		}
-		number, name, dept = r.Number, r.Name, r.Dept
 	}
 	return keys
 }

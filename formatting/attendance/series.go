@@ -121,7 +121,7 @@ func AnalyzeSeries(runs []Run) *Series {
 		for j := range r.NoShows {
 			inv := &r.NoShows[j]
 			key := inv.Key()
-			m := link(i, []string{key, numberKey(inv.Number), nameKeyOf(inv.Name, inv.Dept)}, key)
+			m := link(i, []string{key, numberKey(inv.Number), personKey(inv.Name, inv.Dept)}, key)
 			if m.Invited = true; m.Name == "" {
 				m.Name, m.Number, m.Dept = strings.TrimSpace(inv.Name), strings.TrimSpace(inv.Number), strings.TrimSpace(inv.Dept)
 			}
@@ -177,18 +177,4 @@ func (m *Member) count(runs []Run) {
 	if timed > 0 {
 		m.Average = sum / time.Duration(timed)
 	}
-}
-
-func numberKey(number string) string {
-	if n := NormalizeNumber(number); n != "" {
-		return "n:" + n
-	}
-	return ""
-}
-
-func nameKeyOf(name, dept string) string {
-	if k := nameKey(name, dept); k != "" {
-		return "p:" + k
-	}
-	return ""
 }
