@@ -57,24 +57,24 @@ func WriteCSV(w io.Writer, r *attendance.Report, o CSVOptions) error {
 	if r == nil {
 		r = &attendance.Report{}
 	}
-	loc, shared := cmp.Or(o.Location, time.UTC), o.Audience == Shared
+	loc, a := cmp.Or(o.Location, time.UTC), o.Audience
 	iso := func(ms int64) string { return time.UnixMilli(ms).In(loc).Format(isoLayout) }
 	return writeCSV(w, CSVHeader, func(yield func([]string) bool) {
 		row := make([]string, len(CSVHeader))
 		for i := range r.People {
 			p := &r.People[i]
 			// The person's cells, the same on each of their rows.
-			key, name, number := keyCell(p.Key, i, shared), nameCell(p.Name, shared), numberCell(p.Number, shared)
+			key, name, number := keyCell(p.Key, i, a), csvCell(a.name(p.Name)), csvCell(a.number(p.Number))
 			totals := []string{seconds(p.InMeeting), hms(p.InMeeting), strconv.Itoa(p.Joins),
 				strconv.FormatFloat(p.Share*100, 'f', 1, 64), string(p.Level), flags(p)}
 			for j := range p.Sessions {
 				s := &p.Sessions[j]
 				recName, recNumber := name, number
 				if s.Name != p.Name {
-					recName = nameCell(s.Name, shared)
+					recName = csvCell(a.name(s.Name))
 				}
 				if s.Number != p.Number {
-					recNumber = numberCell(s.Number, shared)
+					recNumber = csvCell(a.number(s.Number))
 				}
 				join, leave, leaveMs, open := "", "", "", strconv.FormatBool(s.Open)
 				if s.Leave != 0 {
@@ -99,8 +99,8 @@ func WriteCSV(w io.Writer, r *attendance.Report, o CSVOptions) error {
 		for i := range r.NoShows {
 			inv := &r.NoShows[i]
 			clear(row)
-			copy(row, []string{keyCell(inv.Key(), len(r.People)+i, shared), nameCell(inv.Name, shared), "",
-				numberCell(inv.Number, shared), textCell(inv.Dept)})
+			copy(row, []string{keyCell(inv.Key(), len(r.People)+i, a), csvCell(a.name(inv.Name)), "",
+				csvCell(a.number(inv.Number)), textCell(inv.Dept)})
 			copy(row[13:], []string{seconds(0), hms(0), "0", "0.0", LevelNoShow, ""})
 			if !yield(row) {
 				return
@@ -146,8 +146,8 @@ func hms(d time.Duration) string {
 
 // keyCell is the key of the person at display position i (from 0): for
 // Shared "person-N" instead, as a key may hold a number.
-func keyCell(key string, i int, shared bool) string {
-	if shared {
+func keyCell(key string, i int, a Audience) string {
+	if a == Shared {
 		return "person-" + strconv.Itoa(i+1)
 	}
 	return csvCell(key)
@@ -155,22 +155,6 @@ func keyCell(key string, i int, shared bool) string {
 
 // textCell is a trimmed cell of meeting data, made inert (csvCell).
 func textCell(s string) string { return csvCell(strings.TrimSpace(s)) }
-
-// nameCell is a name's cell: for Shared a number-like name is masked.
-func nameCell(name string, shared bool) string {
-	if shared && looksLikeNumber(name) {
-		return csvCell(MaskNumber(name))
-	}
-	return textCell(name)
-}
-
-// numberCell is a call number's cell, masked for Shared.
-func numberCell(number string, shared bool) string {
-	if shared {
-		return csvCell(MaskNumber(number))
-	}
-	return textCell(number)
-}
 
 // csvCell makes s inert for spreadsheets: a cell starting with = @ + - tab
 // or CR gets a leading apostrophe unless the whole cell is a plain number

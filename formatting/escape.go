@@ -165,3 +165,20 @@ func looksLikeNumber(s string) bool {
 	number := strings.TrimPrefix(attendance.NormalizeNumber(s), "+")
 	return len(number) >= 5 && strings.Trim(number, "0123456789") == ""
 }
+
+// number is a call number as a shows it: masked for Shared.
+func (a Audience) number(n string) string {
+	if a == Shared {
+		return MaskNumber(n)
+	}
+	return strings.TrimSpace(n)
+}
+
+// name is a display name as a shows it: for Shared, masked when it is a
+// number.
+func (a Audience) name(n string) string {
+	if a == Shared && looksLikeNumber(n) {
+		return MaskNumber(n)
+	}
+	return strings.TrimSpace(n)
+}

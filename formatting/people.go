@@ -20,19 +20,13 @@ func (b *msgBuilder) displayName(name, number string) string {
 	return escapeText(raw, nameRunes, nameOut)
 }
 
-// rawName is displayName before escaping; "" for no name.
+// rawName is displayName before escaping; "" for no name. A name that is
+// the number is shown as the number.
 func (b *msgBuilder) rawName(name, number string) string {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		name = strings.TrimSpace(number)
+	if name, number = strings.TrimSpace(name), strings.TrimSpace(number); name == "" || name == number {
+		return b.o.Audience.number(number)
 	}
-	if name == "" {
-		return ""
-	}
-	if b.o.Audience == Shared && looksLikeNumber(name) || name == strings.TrimSpace(number) && b.o.Audience == Shared {
-		name = MaskNumber(name)
-	}
-	return name
+	return b.o.Audience.name(name)
 }
 
 // nameTags returns, for people listed inline together, a short distinguisher
@@ -87,11 +81,7 @@ func (b *msgBuilder) nameTags(ps []attendance.Person) []string {
 // in order of preference: "(…4380)", the number, "(Sales)".
 func (b *msgBuilder) distinguishers(p *attendance.Person) (c [3]string) {
 	if d := b.numberTail(p.Number); d != "" {
-		num := strings.TrimSpace(p.Number)
-		if b.o.Audience == Shared {
-			num = MaskNumber(num)
-		}
-		c[0], c[1] = "(…"+d+")", "("+escapeText(num, nameRunes, nameOut)+")"
+		c[0], c[1] = "(…"+d+")", "("+escapeText(b.o.Audience.number(p.Number), nameRunes, nameOut)+")"
 	}
 	if dept := escapeText(p.Dept, deptRunes, deptOut); dept != "" {
 		c[2] = "(" + dept + ")"

@@ -147,7 +147,7 @@ const unreadCell = "couldn't read"
 // "couldn't read" for a run whose records could not be read. BOM, formula
 // neutralising and masking are WriteCSV's.
 func WriteSeriesCSV(w io.Writer, s *attendance.Series, o CSVOptions) error {
-	loc, shared := cmp.Or(o.Location, time.UTC), o.Audience == Shared
+	loc, a := cmp.Or(o.Location, time.UTC), o.Audience
 	header := slices.Clone(SeriesCSVHeader)
 	for i := range s.Runs {
 		col := textCell(s.Runs[i].Meeting.ConfUUID) // when the start is unknown
@@ -164,7 +164,7 @@ func WriteSeriesCSV(w io.Writer, s *attendance.Series, o CSVOptions) error {
 			if m.Attended > 0 {
 				avg = minutes(m.Average)
 			}
-			row := []string{keyCell(m.Key, i, shared), nameCell(m.Name, shared), numberCell(m.Number, shared), textCell(m.Dept),
+			row := []string{keyCell(m.Key, i, a), csvCell(a.name(m.Name)), csvCell(a.number(m.Number)), textCell(m.Dept),
 				strconv.Itoa(m.Attended), strconv.Itoa(s.Readable), avg, strconv.Itoa(m.Late), strconv.Itoa(m.Missed)}
 			for j, p := range m.In {
 				switch {

@@ -110,13 +110,11 @@ func (r *Report) setSpan(ss []Session, now time.Time) {
 func (r *Report) person(g group, ss []Session, invitees []Invitee) Person {
 	slices.SortStableFunc(ss, func(a, b Session) int { return cmp.Compare(a.Join, b.Join) })
 	p := Person{Key: g.key, Joins: len(ss), Sessions: ss}
-	count := func(*Session) time.Duration { return 1 }
-	length := func(s *Session) time.Duration { return s.Length }
-	p.Name = mainValue(p.Sessions, func(r *Record) string { return r.Name }, count)
-	p.Number = mainValue(p.Sessions, func(r *Record) string { return r.Number }, count)
-	p.Dept = mainValue(p.Sessions, func(r *Record) string { return r.Dept }, count)
-	p.Device = mainValue(p.Sessions, func(r *Record) string { return r.Device }, length)
-	p.Medium = mainValue(p.Sessions, func(r *Record) string { return r.Media }, length)
+	p.Name = mainValue(ss, func(s *Session) (string, time.Duration) { return s.Name, 1 })
+	p.Number = mainValue(ss, func(s *Session) (string, time.Duration) { return s.Number, 1 })
+	p.Dept = mainValue(ss, func(s *Session) (string, time.Duration) { return s.Dept, 1 })
+	p.Device = mainValue(ss, func(s *Session) (string, time.Duration) { return s.Device, s.Length })
+	p.Medium = mainValue(ss, func(s *Session) (string, time.Duration) { return s.Media, s.Length })
 	if g.invitee >= 0 {
 		inv := &invitees[g.invitee]
 		p.Invitee = inv
@@ -165,12 +163,16 @@ func (r *Report) person(g group, ss []Session, invitees []Invitee) Person {
 	return p
 }
 
-// mainValue returns the trimmed, non-empty value of field with the largest
-// total weight over ss, the first used on a tie; "" when there is none.
-func mainValue(ss []Session, field func(*Record) string, weight func(*Session) time.Duration) string {
+// mainValue returns the trimmed, non-empty value with the largest total
+// weight over ss, the first used on a tie; "" when there is none.
+func mainValue(ss []Session, value func(*Session) (string, time.Duration)) string {
+	trimmed := func(s *Session) string {
+		v, _ := value(s)
+		return strings.TrimSpace(v)
+	}
 	first, several := "", false
 	for i := range ss {
-		if v := strings.TrimSpace(field(&ss[i].Record)); v != "" && first == "" {
+		if v := trimmed(&ss[i]); first == "" {
 			first = v
 		} else if v != "" && v != first {
 			several = true
@@ -181,13 +183,13 @@ func mainValue(ss []Session, field func(*Record) string, weight func(*Session) t
 	}
 	totals := map[string]time.Duration{}
 	for i := range ss {
-		if v := strings.TrimSpace(field(&ss[i].Record)); v != "" {
-			totals[v] += weight(&ss[i])
+		if v, w := value(&ss[i]); strings.TrimSpace(v) != "" {
+			totals[strings.TrimSpace(v)] += w
 		}
 	}
 	best := first
 	for i := range ss {
-		if v := strings.TrimSpace(field(&ss[i].Record)); totals[v] > totals[best] {
+		if v := trimmed(&ss[i]); totals[v] > totals[best] {
 			best = v
 		}
 	}
@@ -237,12 +239,18 @@ func sortPeople(ps []Person) {
 	copy(ps, sorted)
 	seen := make(map[string]bool, len(ps))
 	for i := range ps {
-		key := ps[i].Key
-		for n := 2; seen[key]; n++ {
-			key = ps[i].Key + "#" + strconv.Itoa(n) // invitees of the same key
-		}
-		seen[key], ps[i].Key = true, key
+		ps[i].Key = unique(seen, ps[i].Key) // invitees of the same key
 	}
+}
+
+// unique returns key, else key#2, key#3… if seen has it, and marks it seen.
+func unique(seen map[string]bool, key string) string {
+	k := key
+	for n := 2; seen[k]; n++ {
+		k = key + "#" + strconv.Itoa(n)
+	}
+	seen[k] = true
+	return k
 }
 
 // summarize computes the meeting's figures from its people.

@@ -220,11 +220,11 @@ func TestBreakdownsAddUp(t *testing.T) {
 
 func TestMainValueTies(t *testing.T) {
 	ss := []Session{{Record: Record{Name: " b "}}, {Record: Record{Name: "a"}}, {Record: Record{Name: "a"}}, {Record: Record{Name: "b"}}, {}}
-	count := func(*Session) time.Duration { return 1 }
-	if got := mainValue(ss, func(r *Record) string { return r.Name }, count); got != "b" {
+	name := func(s *Session) (string, time.Duration) { return s.Name, 1 }
+	if got := mainValue(ss, name); got != "b" {
 		t.Errorf("mainValue = %q; want b, the first used of the most frequent", got)
 	}
-	if got := mainValue(ss[4:], func(r *Record) string { return r.Name }, count); got != "" {
+	if got := mainValue(ss[4:], name); got != "" {
 		t.Errorf("mainValue of no value = %q", got)
 	}
 }

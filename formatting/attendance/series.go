@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -137,11 +136,7 @@ func AnalyzeSeries(runs []Run) *Series {
 		if s.Readable > 1 && m.Attended == s.Readable {
 			s.Regulars++
 		}
-		key := m.Key
-		for n := 2; seen[key]; n++ {
-			key = m.Key + "#" + strconv.Itoa(n) // two people, one key, in different runs
-		}
-		seen[key], m.Key = true, key
+		m.Key = unique(seen, m.Key) // two people, one key, in different runs
 	}
 	slices.SortFunc(s.Members, func(a, b Member) int {
 		return cmp.Or(cmp.Compare(b.Attended, a.Attended), strings.Compare(a.Name, b.Name), strings.Compare(a.Key, b.Key))
