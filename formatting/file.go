@@ -43,9 +43,8 @@ func NoShowsFile(r *attendance.Report, o CSVOptions) File {
 	only.People = nil
 	title := o.Words.T("summary.no_shows")
 	if subject := strings.TrimSpace(r.Meeting.Subject); subject != "" {
-		title += ": " + subject
+		title += o.Words.T("summary.colon") + subject
 	}
-	title = string([]rune(title)[:min(200, utf8.RuneCountInString(title))])
 	return csvFile(cmp.Or(r.Meeting.MeetingID, r.Meeting.ConfUUID), "-no-shows", title,
 		func(w io.Writer) error { return WriteCSV(w, &only, o) })
 }

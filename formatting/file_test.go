@@ -51,3 +51,26 @@ func TestDateTokenExported(t *testing.T) {
 		}
 	}
 }
+
+func TestNoShowsFile(t *testing.T) {
+	m := Meeting{MeetingID: "9601234501", Subject: " Weekly ", Records: []Record{{Name: "Ann", Join: at(0), Leave: at(60)}},
+		Invited: []Invitee{{Name: "Ann"}, {Name: "Bob", Email: "bob@example.com"}}}
+	tests := []struct {
+		subject, lang, want string
+	}{
+		{" Weekly ", "", "No-shows: Weekly"},
+		{"", "", "No-shows"},
+		{"周会", "zh-CN", "未参会：周会"}, // a Chinese colon in Chinese
+		{strings.Repeat("é", 300), "", "No-shows: " + strings.Repeat("é", 189) + "…"}, // cut like every file title
+	}
+	for _, tt := range tests {
+		m.Subject = tt.subject
+		f := NoShowsFile(analyze(m, later), CSVOptions{Words: catalog.For(tt.lang)})
+		if f.Name != "attendees-9601234501-no-shows.csv" || f.Title != tt.want {
+			t.Errorf("NoShowsFile(%q) = %q, %q; want attendees-9601234501-no-shows.csv, %q", tt.subject, f.Name, f.Title, tt.want)
+		}
+		if rows := strings.Split(strings.TrimSpace(string(f.Content)), "\n"); len(rows) != 2 || rows[1] != "i:bob@example.com,Bob,,,,,,,,,,,,0.000,0:00:00,0,0.0,no_show," {
+			t.Errorf("NoShowsFile content %q; want the header and Bob's no-show row", rows)
+		}
+	}
+}
