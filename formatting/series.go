@@ -26,7 +26,7 @@ type SeriesOptions struct {
 // which could not be read and that the counts are of the readable ones,
 // and when the meeting ran fewer times than asked), a summary line
 // (people per run, regulars, the run with the fewest), then one line per
-// member as SeriesMembers orders them: runs attended of the readable runs,
+// member in AnalyzeSeries's order: runs attended of the readable runs,
 // time per attended run, times late, "missed the last N" from two on.
 // Message.More counts the members not listed: attach the CSV.
 func SeriesSummary(s *attendance.Series, o SeriesOptions) Message {
