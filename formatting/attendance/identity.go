@@ -126,25 +126,27 @@ func personKey(name, dept string) string {
 	return ""
 }
 
-// group is the records of one person, in input order, with their key,
-// call number, name and department (folded) and the invitee they were
-// matched to (-1: none).
+// group is the records of one person, in input order, and the invitee they
+// were matched to (-1: none).
 type group struct {
 	records []int
-	key     string
 	invitee int
-	number  string
-	who     folded // the name and department of its records
-	multi   bool   // its records carry several
+	key     string
 }
 
 // identify sorts the records into people, following the identity rules of
 // the package documentation, and matches them to the invitees (already
 // without duplicates; nil without an invite list).
 func identify(recs []Record, invitees []Invitee) []group {
-	// 1. By call number, else by name and department, else alone. Sized
-	// for a meeting where most people come once or twice, as most do.
-	ids := make([]group, 0, len(recs)/2)
+	// 1. By call number, else by name and department, else alone.
+	type byID struct {
+		group
+		number string
+		who    folded // the name and department of its records
+		multi  bool   // its records carry several
+	}
+	// Sized for a meeting where most people come once or twice, as most do.
+	ids := make([]byID, 0, len(recs)/2)
 	byNumber, byName := make(map[string]int, len(recs)/2), map[folded]int{}
 	shared := map[folded]bool{}                      // names on a number used under several
 	names := make(map[[2]string]folded, len(recs)/2) // folded once per name and department
@@ -174,7 +176,7 @@ func identify(recs []Record, invitees []Invitee) []group {
 			default:
 				key = "r:" + strconv.Itoa(i)
 			}
-			ids = append(ids, group{key: key, invitee: -1, number: number})
+			ids = append(ids, byID{group: group{invitee: -1, key: key}, number: number})
 		}
 		g := &ids[at]
 		g.records = append(g.records, i)
@@ -237,7 +239,7 @@ func identify(recs []Record, invitees []Invitee) []group {
 		if found {
 			people[at].records = append(people[at].records, g.records...)
 		} else {
-			people = append(people, g)
+			people = append(people, g.group)
 		}
 	}
 	return people
