@@ -73,8 +73,8 @@ func isFolded(s string) bool {
 // lower-cased. Text without a digit, or with an '@' (an e-mail address), is
 // not a number and gives "".
 func NormalizeNumber(s string) string {
-	if strings.Trim(s, normalChars) == "" && strings.ContainsAny(s, "0123456789") {
-		return s // the common case: already normalised
+	if plainNumber(s) {
+		return s // the common case, nothing to fold or drop
 	}
 	s = norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD"))
 	if strings.ContainsRune(s, '@') || !strings.ContainsAny(s, "0123456789") {
@@ -104,9 +104,23 @@ func (f folded) key() string {
 
 var keyEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`)
 
-// normalChars are those of a normalised number: ASCII digits, lower-case
-// letters, '+', '*' and '#'.
-const normalChars = "0123456789abcdefghijklmnopqrstuvwxyz+*#"
+// plainNumber reports whether s is already a normalised number: ASCII
+// digits, lower-case letters, '+', '*' and '#', with a digit. (A loop:
+// strings.Trim over those characters is nine times slower, 3 ms of
+// BenchmarkSeries20x1000.)
+func plainNumber(s string) bool {
+	digit := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z', c == '+', c == '*', c == '#':
+		default:
+			return false
+		}
+	}
+	return digit
+}
 
 // numberKey is the key of a call number: "n:" and the number normalised,
 // or "" when it is none.
