@@ -15,6 +15,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -311,6 +312,13 @@ func (c *Config) HandlerConfig() HandlerConfig {
 		},
 		Workers: c.Workers, Timeout: c.CommandTimeout, MeetingRate: c.MeetingRateLimit, ButtonSecret: c.SlackBotToken, Auditors: c.AuditUserIDs,
 	}
+}
+
+// LookerConfig is the part of the configuration lookups use.
+func (c *Config) LookerConfig() LookerConfig {
+	th := attendance.DefaultThresholds()
+	th.LateAfter = c.LateAfter
+	return LookerConfig{Thresholds: th, InviteWait: c.InviteListTimeout}
 }
 
 // httpAddrProblem says what is wrong with a listen address like :8080 or

@@ -16,7 +16,6 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/slackfake"
 	"github.com/attendees-bot/attendees-bot/formatting"
-	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -221,7 +220,9 @@ func newTestHandler(t *testing.T, src *fakeSource, mod func(*Config), deps ...fu
 	// The clock moves a second per reading, as a person typing would.
 	var tick atomic.Int64
 	now := func() time.Time { return t0.Add(48*time.Hour + time.Duration(tick.Add(1))*time.Second) }
-	d := HandlerDeps{Looker: NewLooker(src, attendance.DefaultThresholds(), now, nil), Out: out}
+	lc := cfg.LookerConfig()
+	lc.Now = now
+	d := HandlerDeps{Looker: NewLooker(src, lc), Out: out}
 	for _, f := range deps {
 		f(&d)
 	}

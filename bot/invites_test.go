@@ -102,6 +102,23 @@ func TestLookupInviteListFailsLater(t *testing.T) {
 	}
 }
 
+// TestLookupInviteWaitIsTheConfigured: INVITE_LIST_TIMEOUT reaches the
+// lookups through the Looker's construction: an invite list that never
+// comes is given up after it, and the answer says the list came too late
+// (not that the bot was restarting, as a drain past a longer wait would).
+func TestLookupInviteWaitIsTheConfigured(t *testing.T) {
+	src, _ := lateInvites(3, 0)
+	h, out := newTestHandler(t, src, func(c *Config) { c.InviteListTimeout = time.Millisecond })
+	h.Handle(t.Context(), slash(uuidA))
+	h.Drain(10*time.Second, func() {})
+	if len(out.replies) == 0 {
+		t.Fatal("no reply")
+	}
+	if got := blocksOf(out.replies[len(out.replies)-1].Message); !strings.Contains(got, "did not send the invite list in time") {
+		t.Errorf("last reply = %q; want it to say the invite list did not come in time", got)
+	}
+}
+
 // TestLookupDrainEndsTheWait: a shutdown that cannot wait for the invite
 // list ends the wait, and the answer says why.
 func TestLookupDrainEndsTheWait(t *testing.T) {

@@ -38,23 +38,31 @@ type Looker struct {
 // invite list after its answer went out (INVITE_LIST_TIMEOUT).
 const DefaultInviteWait = time.Minute
 
-// SetInviteWait sets how long a lookup waits for the invite list after its
-// answer; past it the comparison is given up. Call it before use.
-func (l *Looker) SetInviteWait(d time.Duration) {
-	if d > 0 {
-		l.inviteWait = d
-	}
+// LookerConfig is what a Looker is built with. The zero value is the
+// default thresholds (attendance.Analyze fills in zero fields),
+// DefaultInviteWait, time.Now and no log.
+type LookerConfig struct {
+	Thresholds attendance.Thresholds
+	// InviteWait is how long a lookup waits for the invite list after its
+	// answer; past it the comparison is given up. 0 is DefaultInviteWait.
+	InviteWait time.Duration
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 // NewLooker returns a Looker reading from src.
-func NewLooker(src attendeeSource, th attendance.Thresholds, now func() time.Time, log *slog.Logger) *Looker {
-	if now == nil {
-		now = time.Now
+func NewLooker(src attendeeSource, cfg LookerConfig) *Looker {
+	l := &Looker{src: src, thresholds: cfg.Thresholds, now: cfg.Now, log: cfg.Log, inviteWait: cfg.InviteWait}
+	if l.now == nil {
+		l.now = time.Now
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if l.log == nil {
+		l.log = slog.New(slog.DiscardHandler)
 	}
-	return &Looker{src: src, thresholds: th, now: now, log: log, inviteWait: DefaultInviteWait}
+	if l.inviteWait <= 0 {
+		l.inviteWait = DefaultInviteWait
+	}
+	return l
 }
 
 // recentWindow is how far back "recent" and subject searches look.
@@ -213,7 +221,7 @@ func (c *Comparison) Cancel() { c.cancel() }
 // Lookup fetches the records of conf and analyses them, with the invite
 // list when it is complete by then: the records never wait for it. The
 // invite list is fetched beside the records and, if late, keeps coming for
-// the invite wait (SetInviteWait), detached from ctx: Answer.Compared then
+// the invite wait (LookerConfig.InviteWait), detached from ctx: Answer.Compared then
 // delivers the compared report. A search keeps only the people matching it
 // (attendance.Report.Filter: case, width and accents folded; name, number,
 // department) from the meeting's whole, cached record list, and fetches no

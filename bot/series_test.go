@@ -38,8 +38,7 @@ func TestSeriesDoesNotWaitForALateInviteList(t *testing.T) {
 			return &meeting.ConferenceDetail{Conference: runs[0], Participants: []meeting.Participant{{Name: "Ivan Petrov", Email: "ivan@example.com"}}}, nil
 		},
 	}
-	h, out := newTestHandler(t, src, nil)
-	h.looker.SetInviteWait(time.Millisecond)
+	h, out := newTestHandler(t, src, func(c *Config) { c.InviteListTimeout = time.Millisecond })
 	res := h.Handle(t.Context(), slash("960 123 4506 last 3"))
 	if res.Outcome != outcomeOK || len(res.ConfUUIDs) != 3 || res.People != 4 || res.Audit[0] != (Audited{store.AuditSeries, store.AudiencePrivate, ""}) {
 		t.Fatalf("result %+v", res)

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/attendees-bot/attendees-bot/bot"
-	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -126,13 +125,7 @@ func newMeeting(cfg *bot.Config, m *bot.Metrics, log *slog.Logger, extra ...meet
 
 // newLooker is the lookups of cfg on mc.
 func newLooker(cfg *bot.Config, mc *meeting.Client, log *slog.Logger) *bot.Looker {
-	l := bot.NewLooker(mc, thresholds(cfg), nil, log)
-	l.SetInviteWait(cfg.InviteListTimeout)
-	return l
-}
-
-func thresholds(cfg *bot.Config) attendance.Thresholds {
-	th := attendance.DefaultThresholds()
-	th.LateAfter = cfg.LateAfter
-	return th
+	lc := cfg.LookerConfig()
+	lc.Log = log
+	return bot.NewLooker(mc, lc)
 }
