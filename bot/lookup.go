@@ -263,7 +263,8 @@ func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search str
 	release := l.src.HoldInvites()
 	defer release()
 	if onlyUUID(conf) {
-		// The invite list's first page brought them; it is cached then.
+		// The invite list's first page brings them: one request for both
+		// (ConferenceInfo waits for it if it is still on its way).
 		conf = l.info(ctx, conf)
 	}
 	c := &Comparison{done: make(chan struct{}), cancel: detail.cancel}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -88,6 +89,13 @@ type Client struct {
 	detailFlights flightGroup[*ConferenceDetail]
 	infoCache     *lruCache[Conference]
 	infoFlights   flightGroup[Conference]
+
+	// firstPages are the invite lists being read whose first page, which
+	// brings the conference itself, has not come yet (by confUUID): a
+	// ConferenceInfo meanwhile waits for it instead of asking again.
+	firstMu    sync.Mutex
+	firstPages map[string]chan struct{}
+	onInfoWait func() // tests: called when ConferenceInfo waits for a first page
 }
 
 // NewClient returns a client for baseURL (DefaultBaseURL or

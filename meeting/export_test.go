@@ -26,3 +26,7 @@ func SetSlotLease(c *Client, d time.Duration) { c.sched.lease = d }
 
 // SetMaxListBytes replaces the bound on one list's answers.
 func SetMaxListBytes(c *Client, n int64) { c.maxListBytes = n }
+
+// SetInfoWaitHook sets what ConferenceInfo calls when it waits for the
+// first page of an invite list being read instead of asking itself.
+func SetInfoWaitHook(c *Client, f func()) { c.onInfoWait = f }

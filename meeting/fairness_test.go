@@ -179,3 +179,68 @@ func TestConferenceInfo(t *testing.T) {
 		t.Errorf("confDetail requests with limits %v; want one of 1, then the invite list's one page of 500", limits)
 	}
 }
+
+// TestConferenceInfoJoinsTheInviteListsFirstPage: while an invite list's
+// first page is on its way (held here), ConferenceInfo of the same
+// conference waits for it and asks nothing itself: one confDetail request
+// for both, as a lookup whose answer goes before its invite list needs.
+func TestConferenceInfoJoinsTheInviteListsFirstPage(t *testing.T) {
+	open := make(chan struct{})
+	firstPage, small := make(chan struct{}, 1), make(chan struct{}, 1)
+	fake := startFake(t, meetingfake.Config{Conferences: meetingfake.Sample(time.Now()), OnRequest: func(op string, r *http.Request) {
+		if op != meetingfake.OpConfDetail {
+			return
+		}
+		if r.URL.Query().Get("limit") == "1" {
+			small <- struct{}{}
+			return
+		}
+		firstPage <- struct{}{}
+		select {
+		case <-open:
+		case <-r.Context().Done():
+		}
+	}})
+	c := newClient(t, fake)
+	waiting := make(chan struct{}, 1)
+	meeting.SetInfoWaitHook(c.Client, func() { waiting <- struct{}{} })
+	ctx := t.Context()
+
+	detail := make(chan error, 1)
+	go func() {
+		_, err := c.ConferenceDetail(ctx, meetingfake.SampleSyncUUID)
+		detail <- err
+	}()
+	<-firstPage
+	type result struct {
+		conf meeting.Conference
+		err  error
+	}
+	info := make(chan result, 1)
+	go func() {
+		conf, err := c.ConferenceInfo(ctx, meetingfake.SampleSyncUUID)
+		info <- result{conf, err}
+	}()
+	select {
+	case <-waiting:
+	case <-small:
+		t.Error("ConferenceInfo asked for the conference again while the invite list's first page was on its way")
+	case r := <-info:
+		t.Errorf("ConferenceInfo = %+v, %v before the invite list's first page came", r.conf, r.err)
+	}
+	close(open)
+	if err := <-detail; err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-info:
+		if r.err != nil || r.conf.Subject != "Weekly product sync" {
+			t.Errorf("ConferenceInfo = %+v, %v; want the sync's subject from the first page", r.conf, r.err)
+		}
+	case <-ctx.Done():
+		t.Fatal("ConferenceInfo never returned")
+	}
+	if n := fake.Count(meetingfake.OpConfDetail); n != 1 {
+		t.Errorf("confDetail requests = %d; want 1 for the invite list and the conference together", n)
+	}
+}

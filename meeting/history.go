@@ -137,6 +137,8 @@ func invitePrio(offset int) int {
 
 func (c *Client) fetchDetail(ctx context.Context, confUUID string) (*ConferenceDetail, error) {
 	var conf Conference
+	arrived := c.readingFirstPage(confUUID)
+	defer arrived()
 	parts, err := collectPages(ctx, c, false, confUUID, c.maxRecords, true, func(ctx context.Context, offset, limit int) (int, []Participant, int, error) {
 		q := url.Values{
 			"confUUID": {confUUID},
@@ -154,6 +156,7 @@ func (c *Client) fetchDetail(ctx context.Context, confUUID string) (*ConferenceD
 		if offset == 0 { // the first page is fetched alone, before the others
 			conf = pageConf
 			c.infoCache.put(confUUID, conf, c.now())
+			arrived()
 		}
 		return count, parts, len(resp.body), nil
 	})
@@ -171,12 +174,17 @@ func (c *Client) fetchDetail(ctx context.Context, confUUID string) (*ConferenceD
 // them at once, while the invite list may take long. It costs one small
 // request (the first entry of confDetail) at the priority of attendee
 // records, none when ConferenceDetail or ConferenceInfo already read it
-// (cached like the invite lists, see WithCache).
+// (cached like the invite lists, see WithCache), and none while
+// ConferenceDetail is reading it: the invite list's first page, already
+// asked for, brings the same entry, and ConferenceInfo waits for it.
 func (c *Client) ConferenceInfo(ctx context.Context, confUUID string) (Conference, error) {
 	if err := ValidateConfUUID(confUUID); err != nil {
 		return Conference{}, fmt.Errorf("conference info: %w", err)
 	}
 	conf, _, err := cachedFetch(ctx, c.infoCache, &c.infoFlights, confUUID, c.now, func(ctx context.Context) (Conference, error) {
+		if conf, ok := c.infoFromFirstPage(ctx, confUUID); ok {
+			return conf, nil
+		}
 		q := url.Values{"confUUID": {confUUID}, "offset": {"0"}, "limit": {"1"}}
 		resp, err := c.call(ctx, request{op: opConfDetail, method: http.MethodGet, path: pathConfDetail, query: q, key: confUUID})
 		if err != nil {
@@ -192,6 +200,51 @@ func (c *Client) ConferenceInfo(ctx context.Context, confUUID string) (Conferenc
 		return Conference{}, fmt.Errorf("conference info %s: %w", confUUID, err)
 	}
 	return conf, nil
+}
+
+// readingFirstPage marks the first page of confUUID's invite list as on
+// its way; arrived (idempotent) says it came or will not, once its
+// conference is in the info cache if it came.
+func (c *Client) readingFirstPage(confUUID string) (arrived func()) {
+	ch := make(chan struct{})
+	c.firstMu.Lock()
+	if c.firstPages == nil {
+		c.firstPages = make(map[string]chan struct{})
+	}
+	c.firstPages[confUUID] = ch
+	c.firstMu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.firstMu.Lock()
+			if c.firstPages[confUUID] == ch {
+				delete(c.firstPages, confUUID)
+			}
+			c.firstMu.Unlock()
+			close(ch)
+		})
+	}
+}
+
+// infoFromFirstPage waits for the first page of confUUID's invite list
+// when one is on its way, and returns the conference it brought; false
+// when none is on its way, it failed, or ctx ended first.
+func (c *Client) infoFromFirstPage(ctx context.Context, confUUID string) (Conference, bool) {
+	c.firstMu.Lock()
+	arrived, reading := c.firstPages[confUUID]
+	c.firstMu.Unlock()
+	if !reading {
+		return Conference{}, false
+	}
+	if c.onInfoWait != nil {
+		c.onInfoWait()
+	}
+	select {
+	case <-arrived:
+	case <-ctx.Done():
+		return Conference{}, false
+	}
+	return c.infoCache.get(confUUID, c.now())
 }
 
 // HoldInvites keeps the rest of every invite list (its pages after the
