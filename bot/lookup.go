@@ -32,6 +32,7 @@ type Looker struct {
 	now        func() time.Time
 	log        *slog.Logger
 	inviteWait time.Duration
+	waitAll    bool
 }
 
 // DefaultInviteWait is how long a lookup keeps waiting for a meeting's
@@ -46,13 +47,17 @@ type LookerConfig struct {
 	// InviteWait is how long a lookup waits for the invite list after its
 	// answer; past it the comparison is given up. 0 is DefaultInviteWait.
 	InviteWait time.Duration
-	Now        func() time.Time
-	Log        *slog.Logger
+	// AnswerCompared makes Lookup's answer wait for the invite list (at
+	// most InviteWait, or until its context ends) instead of going first:
+	// for a terminal, where an answer cannot be edited in place.
+	AnswerCompared bool
+	Now            func() time.Time
+	Log            *slog.Logger
 }
 
 // NewLooker returns a Looker reading from src.
 func NewLooker(src attendeeSource, cfg LookerConfig) *Looker {
-	l := &Looker{src: src, thresholds: cfg.Thresholds, now: cfg.Now, log: cfg.Log, inviteWait: cfg.InviteWait}
+	l := &Looker{src: src, thresholds: cfg.Thresholds, now: cfg.Now, log: cfg.Log, inviteWait: cfg.InviteWait, waitAll: cfg.AnswerCompared}
 	if l.now == nil {
 		l.now = time.Now
 	}
@@ -221,8 +226,10 @@ func (c *Comparison) Cancel() { c.cancel() }
 // Lookup fetches the records of conf and analyses them, with the invite
 // list when it is complete by then: the records never wait for it. The
 // invite list is fetched beside the records and, if late, keeps coming for
-// the invite wait (LookerConfig.InviteWait), detached from ctx: Answer.Compared then
-// delivers the compared report. A search keeps only the people matching it
+// the invite wait (LookerConfig.InviteWait), detached from ctx:
+// Answer.Compared then delivers the compared report. With
+// LookerConfig.AnswerCompared the answer waits for the invite list
+// instead, and is never pending. A search keeps only the people matching it
 // (attendance.Report.Filter: case, width and accents folded; name, number,
 // department) from the meeting's whole, cached record list, and fetches no
 // invite list: nobody left out is a no-show.
@@ -233,6 +240,11 @@ func (c *Comparison) Cancel() { c.cancel() }
 // invite list's remaining pages wait while the answer is analysed
 // (meeting.Client.HoldInvites).
 func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search string) (*Answer, error) {
+	return l.lookup(ctx, conf, search, l.waitAll)
+}
+
+// lookup is Lookup; waitAll makes the answer wait for the invite list.
+func (l *Looker) lookup(ctx context.Context, conf meeting.Conference, search string, waitAll bool) (*Answer, error) {
 	start := time.Now()
 	records, conf, detail, err := l.fetch(ctx, conf, search)
 	if err != nil {
@@ -244,8 +256,19 @@ func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search str
 	if detail == nil {
 		return &Answer{Report: analyze(nil), Invites: InvitesSkipped}, nil
 	}
-	grace := time.NewTimer(inviteGrace(time.Since(start), len(records)))
-	defer grace.Stop()
+	var graceOver <-chan time.Time
+	if waitAll {
+		select { // then the select below takes the invite list
+		case <-detail.done:
+		case <-ctx.Done():
+			detail.cancel()
+			<-detail.done
+		}
+	} else {
+		grace := time.NewTimer(inviteGrace(time.Since(start), len(records)))
+		defer grace.Stop()
+		graceOver = grace.C
+	}
 	select {
 	case <-detail.done:
 		detail.cancel()
@@ -257,7 +280,7 @@ func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search str
 			return &Answer{Report: analyze(nil), Invites: InvitesFailed, InviteErr: detail.err}, nil
 		}
 		return &Answer{Report: analyze(detail.detail), Invites: InvitesCompared}, nil
-	case <-grace.C:
+	case <-graceOver:
 	}
 	// The answer goes first: no more invite pages while it is made.
 	release := l.src.HoldInvites()

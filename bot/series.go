@@ -104,7 +104,9 @@ func (l *Looker) runs(ctx context.Context, confs []meeting.Conference, search st
 	var wg sync.WaitGroup
 	for i, c := range confs {
 		runs[i].Meeting = toMeeting(c, nil, nil)
-		wg.Go(func() { answers[i], errs[i] = l.Lookup(ctx, c, search) })
+		// Invite lists are waited for below, at most inviteWait, whatever
+		// the Looker's answers do.
+		wg.Go(func() { answers[i], errs[i] = l.lookup(ctx, c, search, false) })
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {

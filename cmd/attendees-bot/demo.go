@@ -99,8 +99,13 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 	defer func() { stopAudit(); <-audited }()
 	hcfg := cfg.HandlerConfig()
 	hcfg.Auditors = append(hcfg.Auditors, bot.ConsoleUserID)
+	// A terminal cannot edit an answer in place, as Slack does when the
+	// invite list comes after the records: each answer waits for it, so
+	// the replies come once each and in the order of the commands.
+	lc := cfg.LookerConfig()
+	lc.Log, lc.AnswerCompared = log, true
 	h := bot.NewHandler(hcfg, bot.HandlerDeps{
-		Looker: newLooker(cfg, mc, log), Out: bot.NewConsole(stdout, dir), Subscriptions: st, Log: log, Audit: trail,
+		Looker: bot.NewLooker(mc, lc), Out: bot.NewConsole(stdout, dir), Subscriptions: st, Log: log, Audit: trail,
 	})
 	var prompt func()
 	if f, ok := stdin.(*os.File); ok {
@@ -112,8 +117,8 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 	err = bot.ReadCommands(ctx, stdin, h, cfg.SlackCommand, prompt, func(req bot.Request, res bot.Result) {
 		log.Info("command", slog.String("text", req.Text), slog.String("outcome", res.Outcome))
 	})
-	// A comparison with an invite list still coming is shown before the
-	// demo ends (at most INVITE_LIST_TIMEOUT).
+	// Whatever the handler still runs in the background ends before the
+	// demo does.
 	h.Drain(cfg.InviteListTimeout, func() {})
 	return err
 }
