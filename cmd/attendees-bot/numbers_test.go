@@ -62,8 +62,8 @@ func with(cs ...*conference) func(*meetingfake.Config) {
 // reply is the text of the only reply to a slash command.
 func (s *system) reply(t *testing.T, user, command string) string {
 	t.Helper()
-	_, rs := s.command(t, slackfake.SlashCommand{Text: command, UserID: user}, 1)
-	return text(rs...)
+	id, _ := s.command(t, slackfake.SlashCommand{Text: command, UserID: user}, 1)
+	return text(s.settled(t, id)...)
 }
 
 // Rule 1: time is not cut at the conference's start and end.
@@ -224,33 +224,37 @@ func TestRunNoShowsAreInTheCSV(t *testing.T) {
 		e["AUTOPOST_SETTLE"], e["AUTOPOST_CHANNEL_ID"] = "0s", "C0GENERAL"
 	}, with(c))
 	ctx := ctxT(t)
-	_, rs := s.command(t, slackfake.SlashCommand{Text: c.Info.ConfUUID, UserID: "U1", ChannelID: "C0GENERAL"}, 1)
+	id, _ := s.command(t, slackfake.SlashCommand{Text: c.Info.ConfUUID, UserID: "U1", ChannelID: "C0GENERAL"}, 1)
+	rs := s.settled(t, id)
 	mustContain(t, text(rs...), "*No-shows* 6: Cy Ma, Di Xu, Ed Yu, Fu Qi, Gu Li +1 more in the attached file", "direct messages")
-	files, err := s.slack.WaitFiles(ctx, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkCSVRows(t, files[0].Content, 2, 6)
+	checkDelivered(t, s.slack.Files(), "DU1", "", 2, 6)
 
-	s.press(t, "U1", "C0GENERAL", "attendees_share", buttonValue(t, rs[0], "attendees_share"))
-	if files, err = s.slack.WaitFiles(ctx, 2); err != nil {
+	share := s.press(t, "U1", "C0GENERAL", "attendees_share", buttonValue(t, rs[0], "attendees_share"))
+	if _, err := s.slack.WaitResponsesFor(ctx, share, 1); err != nil { // "Shared", once its CSV is in the thread
 		t.Fatal(err)
 	}
-	if files[1].Channel != "C0GENERAL" || files[1].ThreadTS == "" {
-		t.Errorf("shared CSV went to %s thread %q; want the shared post's thread", files[1].Channel, files[1].ThreadTS)
+	posts := s.slack.Posts()
+	if len(posts) != 1 {
+		t.Fatalf("posts = %d; want the share", len(posts))
 	}
-	checkCSVRows(t, files[1].Content, 2, 6)
+	shared, _ := s.settledPost(t, "C0GENERAL", posts[0].TS) // the handler sends the no-shows before the edit
+	mustContain(t, shared, "*No-shows* 6")
+	checkDelivered(t, s.slack.Files(), "C0GENERAL", posts[0].TS, 2, 6)
 
 	if code, body := postWebhook(t, s.http, concludeEvent(t, webhookKey, c.Info.ConferenceID, c.Info.ConfUUID, "nonce-noshows")); code != http.StatusOK {
 		t.Fatalf("conclude event: %d %s", code, body)
 	}
-	if files, err = s.slack.WaitFiles(ctx, 3); err != nil {
+	posts, err := s.slack.WaitPosts(ctx, 2)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if files[2].Channel != "C0GENERAL" || files[2].ThreadTS == files[1].ThreadTS {
-		t.Errorf("automatic post's CSV went to %s thread %s; want its own post's thread", files[2].Channel, files[2].ThreadTS)
+	if posts[1].Channel != "C0GENERAL" || posts[1].TS == posts[0].TS {
+		t.Fatalf("automatic post in %s at %s; want a post of its own in C0GENERAL", posts[1].Channel, posts[1].TS)
 	}
-	checkCSVRows(t, files[2].Content, 2, 6)
+	auto, late := s.settledPost(t, "C0GENERAL", posts[1].TS)
+	mustContain(t, auto, "*No-shows* 6")
+	s.waitFileIn(t, "C0GENERAL", posts[1].TS, late) // an automatic post edits first, then sends the no-shows
+	checkDelivered(t, s.slack.Files(), "C0GENERAL", posts[1].TS, 2, 6)
 }
 
 // The same rules through lookup.
