@@ -122,14 +122,7 @@ func (l *Looker) Resolve(ctx context.Context, cmd Command) (conf meeting.Confere
 	case KindConfUUID:
 		return meeting.Conference{ConfUUID: cmd.Target}, nil, nil
 	case KindMeetingID:
-		confs, err := l.src.ConferencesByMeetingID(ctx, cmd.Target)
-		if err == nil && len(confs) == 0 {
-			err = meeting.ErrNotFound
-		}
-		if errors.Is(err, meeting.ErrNotFound) {
-			months := int(meeting.DefaultHistoryWindow / (30 * 24 * time.Hour))
-			err = &notFound{key: "error.no_meeting_id", args: catalog.Args{"ID": groupDigits(cmd.Target), "Months": months}, err: err}
-		}
+		confs, err := l.byMeetingID(ctx, cmd.Target)
 		if err != nil {
 			return conf, nil, fmt.Errorf("resolve meeting ID %s: %w", cmd.Target, err)
 		}
@@ -145,6 +138,21 @@ func (l *Looker) Resolve(ctx context.Context, cmd Command) (conf meeting.Confere
 		return conf, confs, nil
 	}
 	return conf, nil, fmt.Errorf("resolve %v: %w", cmd.Kind, errors.ErrUnsupported)
+}
+
+// byMeetingID is the runs of meeting ID id in the history window, newest
+// first, at least one: none is a *notFound that names the ID and the
+// window, for one run and for "last N" alike.
+func (l *Looker) byMeetingID(ctx context.Context, id string) ([]meeting.Conference, error) {
+	confs, err := l.src.ConferencesByMeetingID(ctx, id)
+	if err == nil && len(confs) == 0 {
+		err = meeting.ErrNotFound
+	}
+	if errors.Is(err, meeting.ErrNotFound) {
+		months := int(meeting.DefaultHistoryWindow / (30 * 24 * time.Hour))
+		err = &notFound{key: "error.no_meeting_id", args: catalog.Args{"ID": groupDigits(id), "Months": months}, err: err}
+	}
+	return confs, err
 }
 
 // errNoMatch is a subject search that found nothing.

@@ -63,7 +63,7 @@ func (l *Looker) Series(ctx context.Context, cmd Command) (SeriesLookup, error) 
 			return SeriesLookup{}, fmt.Errorf("runs of %s: %w", cmd.Target, errNoSeries)
 		}
 	}
-	confs, err := l.src.ConferencesByMeetingID(ctx, id)
+	confs, err := l.byMeetingID(ctx, id)
 	if err != nil {
 		return SeriesLookup{}, fmt.Errorf("runs of %s: %w", id, err)
 	}

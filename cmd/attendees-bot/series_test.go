@@ -307,3 +307,29 @@ func TestRunSeriesInChinese(t *testing.T) {
 	}
 	mustContain(t, body(posts[0]), "Team stand-up — last 4 runs", "counts are of 3 readable runs")
 }
+
+// TestRunSeriesOfAnUnknownMeetingID: "last N" of a meeting ID that names
+// no meeting says what the lookup without it says: the ID and the window
+// searched, in each reader's language, and on the terminal too.
+func TestRunSeriesOfAnUnknownMeetingID(t *testing.T) {
+	s := startNative(t, nil)
+	for _, tt := range []struct{ user, want string }{
+		{"U1", "I found no meeting with ID 960 123 4599 in the last 6 months"},
+		{"U2", "最近 6 个月内，机器人会议账号可见的会议中没有 ID 为 960 123 4599 的会议。"},
+	} {
+		var replies []string
+		for _, cmd := range []string{"960 123 4599", "960 123 4599 last 3", "960-123-4599 last"} {
+			_, rs := s.command(t, slackfake.SlashCommand{Text: cmd, UserID: tt.user}, 1)
+			mustContain(t, text(rs...), tt.want)
+			replies = append(replies, rs[0].Text)
+		}
+		if replies[1] != replies[0] || replies[2] != replies[0] {
+			t.Errorf("%s: replies differ:\n%s", tt.user, strings.Join(replies, "\n"))
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	err := run(t.Context(), []string{"lookup", "--last", "3", "960 123 4599"}, getenv(cliEnv(fakeMeeting(t, nil))), nil, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "I found no meeting with ID 960 123 4599 in the last 6 months") {
+		t.Errorf("lookup --last 3 of an unknown meeting ID = %v; want it to name the ID and the window", err)
+	}
+}
