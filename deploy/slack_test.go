@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/slack-go/slack"
@@ -132,6 +133,18 @@ func TestSlackManifest(t *testing.T) {
 	for _, key := range []string{"description", "usage_hint"} {
 		if s, _ := cmd[key].(string); s == "" {
 			t.Errorf("slash command has no %s", key)
+		}
+	}
+	// The hint is what Slack shows while the command is typed, often the
+	// only usage a phone user sees: every form of a lookup (README's usage
+	// table), within Slack's 1,000 characters.
+	hint, _ := cmd["usage_hint"].(string)
+	if n := len(hint); n > 1000 {
+		t.Errorf("usage_hint is %d characters; Slack allows 1,000", n)
+	}
+	for _, form := range []string{"meeting ID", "conference UUID", "subject words", "last N", "csv", "search:", "watch", "watching"} {
+		if !strings.Contains(hint, form) {
+			t.Errorf("usage_hint %q does not mention %q", hint, form)
 		}
 	}
 	if _, ok := cmd["url"]; ok {
