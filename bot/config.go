@@ -75,6 +75,11 @@ type Config struct {
 	Location *time.Location `env:"-"`
 }
 
+// Placeholder is what the examples in deploy/ hold where a value of the
+// operator's own belongs (xapp-REPLACE-ME, a STORE_URL's password). A
+// variable holding it, in any letter case, is refused.
+const Placeholder = "REPLACE-ME"
+
 // Needs says which credentials a mode of the program requires.
 type Needs struct {
 	Slack   bool // both Slack tokens
@@ -115,6 +120,13 @@ func LoadConfig(ctx context.Context, lookup func(string) (string, bool), needs N
 			problems = append(problems, fmt.Sprintf("%s is malformed (%s)", name, describe(f.Type)))
 			malformed[name] = true
 			continue
+		}
+		if raw, _ := lookup(name); strings.Contains(strings.ToUpper(raw), Placeholder) {
+			// Without this, xapp-REPLACE-ME passes and the bot exits 1 at
+			// connect, to be restarted, instead of 78 here. The value is
+			// not repeated: with a real password beside it, it is a secret.
+			problems = append(problems, fmt.Sprintf("%s still holds the placeholder %s of the examples: put the real value in its place", name, Placeholder))
+			malformed[name] = true
 		}
 		v.Field(i).Set(one.Elem().Field(0))
 	}

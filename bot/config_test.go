@@ -2,6 +2,7 @@ package bot
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -129,13 +130,17 @@ func TestLoadConfigRefusesMalformedValues(t *testing.T) {
 		{"ALLOWED_USER_IDS", "U1,U2><!channel>", "ALLOWED_USER_IDS must be a comma-separated list"},
 		{"ALLOWED_CHANNEL_IDS", "general", "ALLOWED_CHANNEL_IDS must be a comma-separated list"},
 		{"AUTOPOST_CHANNEL_ID", "#general", "AUTOPOST_CHANNEL_ID must be a channel ID"},
+		// The examples' placeholders (deploy/*.example, the ConfigMap).
+		{"SLACK_APP_TOKEN", "xapp-REPLACE-ME", "SLACK_APP_TOKEN still holds the placeholder REPLACE-ME of the examples"},
+		{"SLACK_BOT_TOKEN", "xoxb-REPLACE-ME", "SLACK_BOT_TOKEN still holds the placeholder"},
+		{"MEETING_ACCESS_TOKEN", "replace-me", "MEETING_ACCESS_TOKEN still holds the placeholder"},
+		{"STORE_URL", "postgres://attendees:REPLACE-ME@postgres.example.internal:5432/attendees?sslmode=require", "STORE_URL still holds the placeholder"},
+		{"MEETING_WEBHOOK_KEY", "REPLACE-ME-hunter2", "MEETING_WEBHOOK_KEY still holds the placeholder"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.value, func(t *testing.T) {
-			e := map[string]string{tt.key: tt.value}
-			for k, v := range base {
-				e[k] = v
-			}
+			e := maps.Clone(base)
+			e[tt.key] = tt.value
 			_, err := LoadConfig(t.Context(), env(e), Needs{Slack: true, Meeting: true})
 			var ce *ConfigError
 			if !errors.As(err, &ce) || !strings.Contains(err.Error(), tt.want) {
@@ -144,7 +149,7 @@ func TestLoadConfigRefusesMalformedValues(t *testing.T) {
 			if len(ce.Problems) != 1 {
 				t.Errorf("%d problems %q; want exactly one", len(ce.Problems), ce.Problems)
 			}
-			if strings.Contains(err.Error(), "hunter2") {
+			if strings.Contains(err.Error(), "hunter2") || (strings.Contains(strings.ToUpper(tt.value), Placeholder) && strings.Contains(err.Error(), tt.value)) {
 				t.Errorf("the error echoes a password: %v", err)
 			}
 		})

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,12 +99,46 @@ func decodeYAML(t *testing.T, v any, path ...string) {
 }
 
 // loadConfig checks that env, as a whole environment, is a valid bot
-// configuration for "attendees-bot run".
+// configuration for "attendees-bot run" once its placeholders are filled
+// in, and that as shipped it is refused for them: one problem for each
+// variable holding bot.Placeholder, and no other, so a forgotten one stops
+// the bot at its configuration (exit 78) instead of at its first call.
 func loadConfig(t *testing.T, where string, env map[string]string) {
 	t.Helper()
-	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	if _, err := bot.LoadConfig(t.Context(), lookup, bot.Needs{Slack: true, Meeting: true}); err != nil {
-		t.Errorf("%s is not a valid configuration: %v", where, err)
+	needs := bot.Needs{Slack: true, Meeting: true}
+	filled := map[string]string{}
+	var placeholders []string
+	for k, v := range env {
+		if filled[k] = strings.ReplaceAll(v, bot.Placeholder, "filled-in"); filled[k] != v {
+			placeholders = append(placeholders, k)
+		}
+	}
+	lookup := func(m map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+	}
+	if _, err := bot.LoadConfig(t.Context(), lookup(filled), needs); err != nil {
+		t.Errorf("%s, its placeholders filled in, is not a valid configuration: %v", where, err)
+	}
+	if len(placeholders) == 0 {
+		return
+	}
+	_, err := bot.LoadConfig(t.Context(), lookup(env), needs)
+	var ce *bot.ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("%s as shipped, with placeholders in %v, loads: %v", where, placeholders, err)
+	}
+	var named []string
+	for _, p := range ce.Problems {
+		name, _, _ := strings.Cut(p, " ")
+		if !strings.Contains(p, "still holds the placeholder "+bot.Placeholder) {
+			t.Errorf("%s as shipped: problem %q is not about a placeholder", where, p)
+		}
+		named = append(named, name)
+	}
+	slices.Sort(named)
+	slices.Sort(placeholders)
+	if !slices.Equal(named, placeholders) {
+		t.Errorf("%s as shipped: problems name %v; want the variables holding placeholders, %v", where, named, placeholders)
 	}
 }
 

@@ -699,6 +699,29 @@ func TestRunRefusesBadConfig(t *testing.T) {
 	}
 }
 
+// TestRunRefusesTheExamplesPlaceholders: the compose example copied as
+// is, placeholders and all, stops at the configuration (78, not
+// restarted) and says which variables to fill in, before any connection:
+// the Slack fake sees none.
+func TestRunRefusesTheExamplesPlaceholders(t *testing.T) {
+	sl := fakeSlack(t)
+	env := map[string]string{
+		"SLACK_APP_TOKEN": "xapp-REPLACE-ME", "SLACK_BOT_TOKEN": "xoxb-REPLACE-ME", "SLACK_API_URL": sl.APIURL(),
+		"MEETING_APP_ID": "REPLACE-ME", "MEETING_APP_KEY": "REPLACE-ME",
+		"STORE_URL": filepath.Join(t.TempDir(), "attendees.db"), "HTTP_ADDR": "127.0.0.1:0",
+	}
+	err := run(t.Context(), nil, getenv(env), nil, io.Discard, io.Discard)
+	if got := exitCode(err); err == nil || got != exitConfig {
+		t.Fatalf("run with the examples' placeholders = %v (exit %d); want exit %d", err, got, exitConfig)
+	}
+	for _, v := range []string{"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "MEETING_APP_ID", "MEETING_APP_KEY"} {
+		mustContain(t, err.Error(), v+" still holds the placeholder REPLACE-ME of the examples")
+	}
+	if n := sl.Stats().Calls["apps.connections.open"]; n != 0 {
+		t.Errorf("apps.connections.open called %d times; want none before the configuration is right", n)
+	}
+}
+
 func status(t *testing.T, url string) int {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(ctxT(t), http.MethodGet, url, nil)
