@@ -124,6 +124,10 @@ func TestLoadConfigRefusesMalformedValues(t *testing.T) {
 		{"HTTP_ADDR", ":70000", "HTTP_ADDR must end with a port number"},
 		{"STORE_URL", "mysql://bot:hunter2@db.example/attendees", `STORE_URL: scheme "mysql" is not supported`},
 		{"STORE_URL", "redis://db.example", `scheme "redis" is not supported`},
+		// libpq's keyword/value form is not a file name.
+		{"STORE_URL", "host=db.example port=5432 user=bot password=hunter2 dbname=attendees sslmode=require", "write it as a postgres:// URL"},
+		{"STORE_URL", "dbname=attendees host=/run/postgresql", "write it as a postgres:// URL"},
+		{"STORE_URL", "  password='hunter2' host=db.example", "write it as a postgres:// URL"},
 		{"MEETING_RATE_LIMIT", "0", "MEETING_RATE_LIMIT must be above 0"},
 		{"MEETING_API_URL", "http://user:hunter2@meeting.example", "MEETING_API_URL must not contain a user name or password"},
 		{"SLACK_API_URL", "https://user:hunter2@slack.example/api/", "SLACK_API_URL must not contain a user name or password"},

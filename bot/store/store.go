@@ -188,12 +188,22 @@ func (s *Store) unlock() {
 // urlScheme matches the scheme of a URL-looking STORE_URL ("mysql://…").
 var urlScheme = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://`)
 
+// libpqKeywords matches a PostgreSQL connection string in libpq's
+// keyword/value form ("host=db port=5432 …"): a keyword of it, then "=",
+// at the start or after a space.
+var libpqKeywords = regexp.MustCompile(`(?i)(^|\s)(host|hostaddr|port|dbname|user|password|passfile|sslmode|sslrootcert|sslcert|sslkey|service|connect_timeout|application_name|options|target_session_attrs)\s*=`)
+
 // Engine reports which engine rawURL selects, "sqlite" or "postgres", the
 // way Open reads it: postgres:// and postgresql:// are PostgreSQL, a path
-// (optionally sqlite: or file:) is SQLite. Any other scheme:// is refused
-// rather than taken for a file name; the error names the scheme only, as
-// the URL may hold a password.
+// (optionally sqlite: or file:) is SQLite. Any other scheme://, and
+// libpq's keyword/value form, are refused rather than taken for a file
+// name; the error names the scheme only, as the URL may hold a password.
 func Engine(rawURL string) (string, error) {
+	if libpqKeywords.MatchString(rawURL) {
+		// Taken for a file name it would make a new, empty SQLite store
+		// named "host=…"; the error repeats none of it (a password).
+		return "", errors.New("a PostgreSQL keyword/value string (host=… dbname=…) is not read: write it as a postgres:// URL, like postgres://user:password@host:5432/dbname?sslmode=require")
+	}
 	m := urlScheme.FindStringSubmatch(rawURL)
 	if m == nil {
 		return sqliteDialect.name, nil

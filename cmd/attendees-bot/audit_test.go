@@ -187,12 +187,17 @@ func TestAuditCLIMistakes(t *testing.T) {
 		{[]string{"--format", "xml"}, missing, 2, "--format must be"},
 		{[]string{"board", "meeting"}, missing, 2, "I don't understand “board”"},
 		{nil, missing, 1, "no database at " + missing},
+		// Not a file name: before, "no database at host=… password=hunter2 …".
+		{nil, "host=db.example user=bot password=hunter2 dbname=attendees", exitConfig, "write it as a postgres:// URL"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			_, _, err := auditCLI(t, tt.storeURL, tt.args...)
 			if err == nil || exitCode(err) != tt.wantCode || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("audit %q = %v (exit %d); want exit %d and one line with %q", tt.args, err, exitCode(err), tt.wantCode, tt.wantErr)
+			}
+			if err != nil && strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("audit echoes STORE_URL's password: %v", err)
 			}
 		})
 	}
