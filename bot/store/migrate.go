@@ -120,6 +120,37 @@ func appliedVersions(ctx context.Context, tx *sql.Tx) (map[int]bool, error) {
 	return applied, nil
 }
 
+// checkSchema is migrate for a ReadOnly store: it changes nothing and
+// fails when a migration of this program is not applied yet.
+func (s *Store) checkSchema(ctx context.Context) error {
+	ms, err := s.loadMigrations()
+	if err != nil {
+		return fmt.Errorf("check schema: %w", err)
+	}
+	applied := map[int]bool{}
+	rows, err := s.query(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return fmt.Errorf("open %s store: it holds no attendees-bot schema (is STORE_URL right?): %w", s.dialect.name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return fmt.Errorf("check schema: %w", err)
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("check schema: %w", err)
+	}
+	for _, m := range ms {
+		if !applied[m.version] {
+			return fmt.Errorf("%w: migration %s is not applied; start this version of the bot once (it updates the schema), then try again", ErrSchemaOld, m.name)
+		}
+	}
+	return nil
+}
+
 // SchemaVersion reports the highest applied migration.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v sql.NullInt64

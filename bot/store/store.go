@@ -61,10 +61,10 @@ type Store struct {
 	dialect  dialect
 	now      func() time.Time
 	ops      atomic.Int64
-	existing bool // refuse to create a missing SQLite file; take no lock
+	readOnly bool // see ReadOnly
 
 	// SQLite only: the file, its identity when opened, and this process's
-	// lock on it (nil for a reader opened with Existing).
+	// lock on it (nil for a reader opened with ReadOnly).
 	path string
 	file os.FileInfo
 	lock *fileLock
@@ -79,12 +79,26 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.now = now }
 }
 
-// Existing makes Open fail, instead of creating an empty database, when the
-// SQLite file does not exist: for commands that only read the store. Such a
-// reader may run beside the serving bot, so it takes no lock on the file.
-func Existing() Option {
-	return func(s *Store) { s.existing = true }
+// ReadOnly opens the store for commands that only read it (audit), which
+// may run beside the serving bot, as another user (root): it must not
+// change the database or its schema. Open then fails, instead of creating
+// an empty database, when the SQLite file does not exist; takes no lock on
+// it; applies no migration, and fails with ErrSchemaOld when the schema
+// is older than this program's (the bot migrates it when it starts); and
+// opens the database read-only (SQLite mode=ro, PostgreSQL
+// default_transaction_read_only), so any write fails.
+//
+// SQLite reads a WAL database through its -wal and -shm files: when no
+// bot has them open, a read-only reader creates them (owned by the
+// database file's owner, even when run as root) and, unable to write,
+// leaves them behind, empty of changes; the bot uses them when it starts.
+func ReadOnly() Option {
+	return func(s *Store) { s.readOnly = true }
 }
+
+// ErrSchemaOld is a store opened ReadOnly whose schema is older than this
+// program's migrations.
+var ErrSchemaOld = errors.New("the store's schema is older than this program's")
 
 // Open opens the store at rawURL and applies pending migrations.
 //
@@ -114,12 +128,17 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	if engine == postgresDialect.name {
 		s.dialect = postgresDialect
 		dsn = rawURL
+		if s.readOnly {
+			if dsn, err = readOnlyPostgres(rawURL); err != nil {
+				return nil, err
+			}
+		}
 	} else {
 		s.dialect = sqliteDialect
-		if s.path, dsn, err = sqliteDSN(rawURL); err != nil {
+		if s.path, dsn, err = sqliteDSN(rawURL, s.readOnly); err != nil {
 			return nil, err
 		}
-		if s.existing {
+		if s.readOnly {
 			if _, err := os.Stat(s.path); err != nil {
 				return nil, fmt.Errorf("open sqlite store: no database at %s (is STORE_URL right?)", s.path)
 			}
@@ -142,7 +161,12 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 		db.SetMaxIdleConns(8)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if s.readOnly {
+		err = s.checkSchema(ctx)
+	} else {
+		err = s.migrate(ctx)
+	}
+	if err != nil {
 		db.Close()
 		s.unlock()
 		return nil, err
@@ -217,9 +241,24 @@ func Engine(rawURL string) (string, error) {
 	return "", fmt.Errorf("scheme %q is not supported: use a SQLite file path or a postgres:// URL", m[1])
 }
 
+// readOnlyPostgres is rawURL with every transaction of its sessions
+// read-only (pgx sends unknown URL parameters as run-time parameters).
+func readOnlyPostgres(rawURL string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		// The error would quote the URL, which may hold a password.
+		return "", errors.New("open postgres store: STORE_URL is not a valid URL")
+	}
+	q := u.Query()
+	q.Set("default_transaction_read_only", "on")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
 // sqliteDSN returns the file path and the modernc.org/sqlite DSN of an
-// SQLite STORE_URL.
-func sqliteDSN(raw string) (path, dsn string, err error) {
+// SQLite STORE_URL; readOnly opens it read-only (a file: URI with
+// mode=ro, which SQLite itself enforces) without changing its settings.
+func sqliteDSN(raw string, readOnly bool) (path, dsn string, err error) {
 	for _, p := range []string{"sqlite://", "sqlite:", "file://", "file:"} {
 		if rest, ok := strings.CutPrefix(raw, p); ok {
 			raw = rest
@@ -241,14 +280,26 @@ func sqliteDSN(raw string) (path, dsn string, err error) {
 		"_synchronous":  {"NORMAL"},
 		"_txlock":       {"immediate"},
 	}
+	if readOnly {
+		// Nothing that writes: the journal mode and the rest are the
+		// database's, set by the bot.
+		q = url.Values{"_busy_timeout": q["_busy_timeout"], "mode": {"ro"}, "_query_only": {"1"}}
+	}
 	if userQuery != "" {
 		uq, err := url.ParseQuery(userQuery)
 		if err != nil {
 			return "", "", fmt.Errorf("open sqlite store: bad query %q: %w", userQuery, err)
 		}
 		for k, v := range uq {
-			q[k] = v
+			if !readOnly || (k != "mode" && k != "_query_only") {
+				q[k] = v
+			}
 		}
+	}
+	if readOnly {
+		// The file: form makes the driver pass the URI, mode=ro included,
+		// to SQLite.
+		return path, "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode(), nil
 	}
 	return path, path + "?" + q.Encode(), nil
 }

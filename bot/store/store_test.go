@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,8 +15,14 @@ import (
 func TestSQLiteDSN(t *testing.T) {
 	tests := []struct {
 		in, want string
+		readOnly bool
 		bad      bool
 	}{
+		// Read-only: a URI SQLite reads mode=ro from; none of the bot's
+		// settings, which would write; the user's own kept but mode.
+		{in: "attendees.db", readOnly: true, want: "file:attendees.db?_busy_timeout=10000&_query_only=1&mode=ro"},
+		{in: "sqlite:/var/lib/my store/a.db", readOnly: true, want: "file:/var/lib/my%20store/a.db?_busy_timeout=10000&_query_only=1&mode=ro"},
+		{in: "file:a.db?_busy_timeout=1&mode=rwc&_query_only=0", readOnly: true, want: "file:a.db?_busy_timeout=1&_query_only=1&mode=ro"},
 		{in: "attendees.db", want: "attendees.db?_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"},
 		{in: "sqlite:/var/lib/a.db", want: "/var/lib/a.db?_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"},
 		{in: "file:a.db?_busy_timeout=1", want: "a.db?_busy_timeout=1&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"},
@@ -24,7 +31,7 @@ func TestSQLiteDSN(t *testing.T) {
 		{in: ":memory:", bad: true},
 	}
 	for _, tt := range tests {
-		_, got, err := sqliteDSN(tt.in)
+		_, got, err := sqliteDSN(tt.in, tt.readOnly)
 		if tt.bad {
 			if err == nil {
 				t.Errorf("sqliteDSN(%q) = %q; want an error", tt.in, got)
@@ -507,6 +514,49 @@ func TestEnqueueMany(t *testing.T) {
 		}
 		if n, err := s.EnqueueMany(ctx, nil); err != nil || n != 0 {
 			t.Errorf("EnqueueMany(nil) = %d, %v", n, err)
+		}
+	})
+}
+
+// TestReadOnly: a store opened ReadOnly (audit) reads what the bot wrote,
+// cannot write, and, on a schema older than the program's, fails with
+// ErrSchemaOld and leaves the schema as it was: it migrates nothing.
+func TestReadOnly(t *testing.T) {
+	eachBackend(t, func(t *testing.T, url string) {
+		ctx := t.Context()
+		w := open(t, url)
+		sub := Subscription{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567"}
+		if _, err := w.Watch(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(ctx, url, ReadOnly())
+		if err != nil {
+			t.Fatalf("Open ReadOnly: %v", err)
+		}
+		if subs, err := r.Watching(ctx, "C1"); err != nil || len(subs) != 1 {
+			t.Errorf("Watching through the read-only store = %v, %v; want the one subscription", subs, err)
+		}
+		if _, err := r.Watch(ctx, Subscription{ChannelID: "C2", Kind: subscription.MeetingID, Value: "9601234568"}); err == nil {
+			t.Error("a read-only store wrote a subscription")
+		}
+		r.Close()
+
+		// The schema as an older bot left it: the newest migration not
+		// applied (its row gone; what it made stays, so applying it again
+		// would show or fail).
+		ms, err := w.loadMigrations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		latest := ms[len(ms)-1].version
+		if _, err := w.exec(ctx, "DELETE FROM schema_migrations WHERE version = ?", latest); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Open(ctx, url, ReadOnly()); !errors.Is(err, ErrSchemaOld) || !strings.Contains(err.Error(), "start this version of the bot once") {
+			t.Errorf("Open ReadOnly of an older schema = %v; want ErrSchemaOld saying what to do", err)
+		}
+		if v, err := w.SchemaVersion(ctx); err != nil || v >= latest {
+			t.Errorf("schema version after a read-only open = %d, %v; want it left below %d", v, err, latest)
 		}
 	})
 }

@@ -39,7 +39,9 @@ func runAudit(ctx context.Context, args []string, getenv func(string) (string, b
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.StoreURL.Reveal(), store.Existing())
+	// Audit only reads, perhaps as root beside the running bot: no lock,
+	// no migration, no write.
+	st, err := store.Open(ctx, cfg.StoreURL.Reveal(), store.ReadOnly())
 	if err != nil {
 		return fmt.Errorf("open the store (STORE_URL): %w", err)
 	}
