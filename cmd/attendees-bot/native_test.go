@@ -333,9 +333,23 @@ func TestRunLanguagePerReader(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustContain(t, text(rs...), "已分享到频道")
+}
 
+// TestRunLanguageWhenUsersInfoFails: a users.info that fails gives
+// BOT_LANGUAGE, here zh-CN, to a reader Slack would say reads English;
+// another such reader, whose users.info works, reads English. (With
+// BOT_LANGUAGE en-US either way would read English: the step could not
+// fail.)
+func TestRunLanguageWhenUsersInfoFails(t *testing.T) {
+	users := []slackfake.User{{ID: "U1", Locale: "en-US"}, {ID: "U5", Locale: "en-US"}}
+	s := startOn(t, fakeSlack(t, slackfake.Config{Users: users}), 1, func(e map[string]string) { e["BOT_LANGUAGE"] = "zh-CN" }, nil)
 	s.slack.FailNext("users.info", 1, "ratelimited")
-	_, rs = s.command(t, slackfake.SlashCommand{Text: "help", UserID: "U4"}, 1)
+	_, rs := s.command(t, slackfake.SlashCommand{Text: "help", UserID: "U1"}, 1)
+	mustContain(t, text(rs...), "谁参加了那场会议？")
+	if n := s.slack.Stats().Calls["users.info"]; n != 1 {
+		t.Fatalf("users.info calls = %d; want the one that failed", n)
+	}
+	_, rs = s.command(t, slackfake.SlashCommand{Text: "help", UserID: "U5"}, 1)
 	mustContain(t, text(rs...), "Who was in that meeting?")
 }
 
