@@ -44,8 +44,7 @@ func TestRunCrashAfterSlackAcceptedPostsOnce(t *testing.T) {
 	env["SLACK_APP_TOKEN"] = sl.Config().AppToken
 	env["SLACK_BOT_TOKEN"] = sl.Config().BotToken
 	env["SLACK_API_URL"] = sl.APIURL()
-	addr := freeAddr(t)
-	env["HTTP_ADDR"] = addr
+	env["HTTP_ADDR"] = "127.0.0.1:0"
 	setup(env)
 	logs := &syncBuffer{}
 	mu.Lock()
@@ -62,6 +61,7 @@ func TestRunCrashAfterSlackAcceptedPostsOnce(t *testing.T) {
 	if err := sl.WaitConnections(ctx, 1); err != nil {
 		t.Fatalf("the bot did not connect: %v\n%s", err, logs.String())
 	}
+	addr := httpAddr(t, logs)
 	event := concludeEvent(t, webhookKey, meetingfake.SampleSyncID, meetingfake.SampleSyncUUID, "nonce-crash")
 	if code, body := postWebhook(t, "http://"+addr, event); code != http.StatusOK {
 		t.Fatalf("conclude event: %d %s", code, body)

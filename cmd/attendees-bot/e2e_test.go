@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -83,14 +82,28 @@ type system struct {
 	stopped bool
 }
 
-func freeAddr(t testing.TB) string {
+// httpAddr reads the address the program's HTTP server is bound to from
+// its "started" log line: tests give it HTTP_ADDR=127.0.0.1:0, so no port
+// is picked here and then taken by another process before the program
+// binds it.
+func httpAddr(t testing.TB, logs *syncBuffer) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := logs.waitFor(ctx, `"msg":"attendees-bot started"`, 1); err != nil {
+		t.Fatalf("%v\n%s", err, logs.String())
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	for line := range strings.Lines(logs.String()) {
+		var l struct {
+			Msg  string `json:"msg"`
+			Addr string `json:"http_addr"`
+		}
+		if json.Unmarshal([]byte(line), &l) == nil && l.Msg == "attendees-bot started" {
+			return l.Addr
+		}
+	}
+	t.Fatalf("no http_addr in the started line:\n%s", logs.String())
+	return ""
 }
 
 func fakeMeeting(t testing.TB, mod func(*meetingfake.Config)) *meetingfake.Server {
@@ -152,13 +165,11 @@ func startOn(t testing.TB, sl *slackfake.Server, conns int, envMod func(map[stri
 	t.Helper()
 	s := &system{logs: &syncBuffer{}, done: make(chan error, 1), slack: sl}
 	s.meet = fakeMeeting(t, meetMod)
-	addr := freeAddr(t)
-	s.http = "http://" + addr
 	env := meetingEnv(s.meet)
 	env["SLACK_APP_TOKEN"] = sl.Config().AppToken
 	env["SLACK_BOT_TOKEN"] = sl.Config().BotToken
 	env["SLACK_API_URL"] = sl.APIURL()
-	env["HTTP_ADDR"] = addr
+	env["HTTP_ADDR"] = "127.0.0.1:0"
 	env["STORE_URL"] = filepath.Join(t.TempDir(), "attendees.db")
 	env["AUTOPOST_POLL_INTERVAL"] = "0" // tests of polling turn it on
 	if envMod != nil {
@@ -194,6 +205,7 @@ func startOn(t testing.TB, sl *slackfake.Server, conns int, envMod func(map[stri
 	if err := sl.WaitConnections(wctx, conns); err != nil {
 		t.Fatalf("bot did not connect: %v\n%s", err, s.logs.String())
 	}
+	s.http = "http://" + httpAddr(t, s.logs)
 	return s
 }
 
@@ -785,7 +797,7 @@ func TestRunStopsOnRevokedAppToken(t *testing.T) {
 	env["SLACK_APP_TOKEN"] = "xapp-1-revoked"
 	env["SLACK_BOT_TOKEN"] = sl.Config().BotToken
 	env["SLACK_API_URL"] = sl.APIURL()
-	env["HTTP_ADDR"] = freeAddr(t)
+	env["HTTP_ADDR"] = "127.0.0.1:0"
 	env["STORE_URL"] = filepath.Join(t.TempDir(), "a.db")
 	env["AUTOPOST_POLL_INTERVAL"] = "0"
 	var logs syncBuffer

@@ -93,7 +93,9 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 	for _, w := range cfg.Warnings() {
 		log.Warn("configuration: " + w)
 	}
-	log.Info("attendees-bot started", slog.String("version", version), slog.String("http_addr", cfg.HTTPAddr),
+	// The bound address, so HTTP_ADDR=:0 (an operator's quick try, or a
+	// test) says where it is.
+	log.Info("attendees-bot started", slog.String("version", version), slog.String("http_addr", ln.Addr().String()),
 		slog.String("command", cfg.SlackCommand), slog.String("store", st.Dialect()),
 		slog.Bool("webhook", cfg.WebhookKey != ""), slog.Duration("poll_interval", cfg.AutopostPollInterval))
 	if err := g.Wait(); err != nil {

@@ -22,7 +22,7 @@ import (
 func TestRunSecondProcessOnSQLiteRefuses(t *testing.T) {
 	s := startSystem(t, nil, nil)
 	env := maps.Clone(s.env)
-	env["HTTP_ADDR"] = freeAddr(t)
+	env["HTTP_ADDR"] = "127.0.0.1:0"
 	cmd := mainProcess(t, env, "run")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
