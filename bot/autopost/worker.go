@@ -93,7 +93,7 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 	var msg formatting.Message
 	var note []slack.Block // the series line, kept when the post is edited
 	long := false
-	if len(rep.Meeting.Records) == 0 {
+	if rep.Sessions == 0 {
 		if p.Attempts < s.cfg.EmptyRetries {
 			return s.postpone(record, log, p, "no attendee records yet")
 		}
@@ -128,7 +128,7 @@ func (s *Service) deliver(ctx context.Context, p store.Post) error {
 		}
 	}
 	outcome := OutcomePosted
-	if len(rep.Meeting.Records) == 0 {
+	if rep.Sessions == 0 {
 		outcome = OutcomeNoRecords
 	}
 	if err := s.done(record, p.ID, ts); err != nil {
@@ -269,7 +269,7 @@ func (s *Service) audited(p store.Post, ts string, rep *attendance.Report) {
 	s.audit.Record(store.AuditRow{
 		Key: fmt.Sprintf("autopost:%d:%s", p.ID, ts), At: s.now(), ChannelID: p.ChannelID,
 		Action: store.AuditAutopost, ConfUUIDs: []string{p.ConfUUID}, MeetingID: meeting.CompactMeetingID(meetingID),
-		Audience: store.AudienceAutopost, People: len(rep.People), Records: len(rep.Meeting.Records), Outcome: "ok",
+		Audience: store.AudienceAutopost, People: len(rep.People), Records: rep.Sessions, Outcome: "ok",
 	})
 }
 

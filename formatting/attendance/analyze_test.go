@@ -164,7 +164,7 @@ func TestIdentity(t *testing.T) {
 			if !slices.EqualFunc(got, tt.want, slices.Equal) {
 				t.Errorf("people %q; want %q", got, tt.want)
 			}
-			checkReport(t, r)
+			checkReport(t, r, len(m.Records))
 		})
 	}
 }
@@ -255,5 +255,27 @@ func TestInviteeWithoutDepartment(t *testing.T) {
 	r := Analyze(m, Thresholds{}, later)
 	if p := byKey(r)["i:bob@x"]; p.Uninvited || len(r.NoShows) != 1 || r.NoShows[0].Name != "Ann" || !byKey(r)["n:2"].Uninvited {
 		t.Errorf("people %v, no-shows %v; want Bob matched, Ann of Sales not Ann of Legal", r.People, r.NoShows)
+	}
+}
+
+// TestRepeatedInvitees: an invitee listed twice (the same number, or the
+// same e-mail address) is one invitee, and the entries after a repeat
+// still count; a list without repeats is compared as it is, not copied (a
+// town hall's is 1.3 MB; issue 11).
+func TestRepeatedInvitees(t *testing.T) {
+	m := booked(60, Record{Number: "3", Join: at(0), Leave: at(60)})
+	m.Invited = []Invitee{{Name: "Ann", Number: "1"}, {Name: "Ann again", Number: "1"},
+		{Name: "Bob", Email: "bob@x"}, {Name: "Bob again", Email: " BOB@x"}, {Name: "Cy", Number: "3"}}
+	r := Analyze(m, Thresholds{}, later)
+	var noShows []string
+	for _, inv := range r.NoShows {
+		noShows = append(noShows, inv.Name)
+	}
+	if r.Invited != 3 || strings.Join(noShows, ",") != "Ann,Bob" || r.People[0].Invitee.Name != "Cy" {
+		t.Errorf("invited %d, no-shows %q, %s matched to %+v; want 3, Ann and Bob, Cy", r.Invited, noShows, r.People[0].Key, r.People[0].Invitee)
+	}
+	m.Invited = m.Invited[3:] // Bob again, Cy
+	if r := Analyze(m, Thresholds{}, later); r.People[0].Invitee != &m.Invited[1] {
+		t.Errorf("matched to %p, not to the list's own entry %p: the list was copied", r.People[0].Invitee, &m.Invited[1])
 	}
 }

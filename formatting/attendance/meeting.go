@@ -34,8 +34,8 @@ type Meeting struct {
 	Subject   string    `json:"subject,omitempty"`
 	Start     time.Time `json:"start,omitzero"` // the conference's start; zero when unknown
 	End       time.Time `json:"end,omitzero"`   // the conference's end; zero when unknown
-	// Records are not marshalled: a Report carries each of them, with what
-	// was computed from it, in People[i].Sessions.
+	// Records are not marshalled, nor kept in a Report: it carries each of
+	// them, with what was computed from it, in People[i].Sessions.
 	Records []Record  `json:"-"`
 	Invited []Invitee `json:"invited,omitempty"` // nil when the invite list is unknown
 }

@@ -46,8 +46,6 @@ type Person struct {
 	Early     bool    `json:"early,omitempty"`
 	Level     Level   `json:"level,omitempty"`
 	Uninvited bool    `json:"uninvited,omitempty"` // only with an invite list
-
-	stays [][2]int64 // the readable sessions merged, [from, to) epoch ms
 }
 
 // Timed reports whether the person has a session with readable times.
@@ -82,7 +80,7 @@ func (p *Person) Keys() []string {
 // Report is the analysis of one meeting. It is not modified after Analyze
 // or Filter returns it, and is safe to share read-only between goroutines.
 type Report struct {
-	Meeting    Meeting    `json:"meeting"`
+	Meeting    Meeting    `json:"meeting"`          // without Records: each is in a person's Sessions
 	Thresholds Thresholds `json:"thresholds"`       // effective, defaults filled in
 	Search     string     `json:"search,omitempty"` // the people search it was filtered by
 	People     []Person   `json:"people"`           // first join, then name, then key
