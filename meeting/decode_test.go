@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestDecodeAttendeePageLenient(t *testing.T) {
@@ -62,6 +63,31 @@ func TestParseHistoryTime(t *testing.T) {
 		if got := time.Time(ft); !got.Equal(tt.want) {
 			t.Errorf("flexTime(%s) = %v; want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestDecodeKeepsRepeatsOnce: the device and media types and departments
+// that repeat down a page are one copy each (a town hall's 25,000 records
+// held 600 KB of copies; issue 11); names and numbers are the record's own.
+func TestDecodeKeepsRepeatsOnce(t *testing.T) {
+	rec := `{"displayName":"Ann","callNumber":"1","deviceType":"Soft client","mediaType":"Video","deptName":"Sales"}`
+	_, recs, err := decodeAttendeePage([]byte(`{"count":2,"data":[` + rec + `,` + rec + `]}`))
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("decodeAttendeePage = %d records, %v", len(recs), err)
+	}
+	_, _, parts, err := decodeDetailPage([]byte(`{"data":{"count":2,"data":[{"name":"A","deptName":"Sales","attendeeType":"normal"},{"name":"B","deptName":"Sales","attendeeType":"normal"}]}}`))
+	if err != nil || len(parts) != 2 {
+		t.Fatalf("decodeDetailPage = %d participants, %v", len(parts), err)
+	}
+	a, b := recs[0], recs[1]
+	for _, same := range [][2]string{{a.DeviceType, b.DeviceType}, {a.MediaType, b.MediaType}, {a.DeptName, b.DeptName},
+		{parts[0].DeptName, parts[1].DeptName}, {parts[0].AttendeeType, parts[1].AttendeeType}} {
+		if unsafe.StringData(same[0]) != unsafe.StringData(same[1]) {
+			t.Errorf("%q is held twice", same[0])
+		}
+	}
+	if a.DeviceType != "Soft client" || a.MediaType != "Video" || a.DeptName != "Sales" || parts[1].AttendeeType != "normal" {
+		t.Errorf("record %+v, participant %+v", a, parts[1])
 	}
 }
 
