@@ -33,32 +33,34 @@ const (
 //go:embed en-US.yaml zh-CN.yaml
 var files embed.FS
 
-var (
-	bundle   *i18n.Bundle
-	tags     []language.Tag // the catalog's languages, in Languages order
-	matcher  language.Matcher
-	printers map[string]*Printer
-)
-
 // Languages are the tags the catalog speaks.
 var Languages = []string{English, Chinese}
 
-func init() {
-	bundle = i18n.NewBundle(language.MustParse(Default))
+// loaded is the parsed catalog: a printer per language and the matcher of
+// locales. It is parsed on first use, not at start: a command that writes
+// no sentence (lookup --format csv) never pays its 1.1 MB (issue 11).
+type loaded struct {
+	matcher  language.Matcher
+	printers map[string]*Printer
+}
+
+var load = sync.OnceValue(func() loaded {
+	bundle := i18n.NewBundle(language.MustParse(Default))
 	bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-	printers = make(map[string]*Printer)
+	c := loaded{printers: make(map[string]*Printer)}
+	var tags []language.Tag // in Languages order
 	for _, lang := range Languages {
 		// The files are part of the binary and checked by the tests: a
 		// broken one is a build mistake, not bad input.
 		if _, err := bundle.LoadMessageFileFS(files, lang+".yaml"); err != nil {
 			panic("catalog: " + err.Error())
 		}
-		tag := language.MustParse(lang)
-		tags = append(tags, tag)
-		printers[lang] = &Printer{lang: lang, loc: i18n.NewLocalizer(bundle, lang)}
+		tags = append(tags, language.MustParse(lang))
+		c.printers[lang] = &Printer{lang: lang, loc: i18n.NewLocalizer(bundle, lang)}
 	}
-	matcher = language.NewMatcher(tags)
-}
+	c.matcher = language.NewMatcher(tags)
+	return c
+})
 
 // Match returns the catalog language closest to a locale such as Slack's
 // "zh-TW" or "en-GB", or fallback when the catalog has none near it (or
@@ -68,7 +70,7 @@ func Match(locale, fallback string) string {
 	if err != nil {
 		return Supported(fallback)
 	}
-	_, i, conf := matcher.Match(tag)
+	_, i, conf := load().matcher.Match(tag)
 	if conf == language.No {
 		return Supported(fallback)
 	}
@@ -77,7 +79,7 @@ func Match(locale, fallback string) string {
 
 // Supported returns lang if the catalog has it, else Default.
 func Supported(lang string) string {
-	if _, ok := printers[lang]; ok {
+	if slices.Contains(Languages, lang) {
 		return lang
 	}
 	return Default
@@ -92,7 +94,7 @@ type Printer struct {
 
 // For returns the Printer of lang, one of Languages; any other value gets
 // Default's.
-func For(lang string) *Printer { return printers[Supported(lang)] }
+func For(lang string) *Printer { return load().printers[Supported(lang)] }
 
 // Lang is the printer's language tag.
 func (p *Printer) Lang() string { return p.lang }
