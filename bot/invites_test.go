@@ -171,3 +171,26 @@ func TestShareBeforeInviteList(t *testing.T) {
 		t.Errorf("edited post = %q; want the comparison with numbers masked", got)
 	}
 }
+
+// TestInviteGrace: a meeting of up to 10 pages waits a little for its
+// invite list, which usually lands with the records; a larger one does
+// not wait at all: its invite pages queue behind its record pages, so no
+// short wait would catch them (issue 11's town hall waited 50 ms for
+// nothing).
+func TestInviteGrace(t *testing.T) {
+	for _, tt := range []struct {
+		took    time.Duration
+		records int
+		want    time.Duration
+	}{
+		{40 * time.Millisecond, 50, 50 * time.Millisecond},
+		{300 * time.Millisecond, 5000, 150 * time.Millisecond},
+		{2 * time.Second, 5000, 250 * time.Millisecond},
+		{80 * time.Millisecond, 5001, 0},
+		{1600 * time.Millisecond, 25000, 0},
+	} {
+		if got := inviteGrace(tt.took, tt.records); got != tt.want {
+			t.Errorf("inviteGrace(%v, %d) = %v; want %v", tt.took, tt.records, got, tt.want)
+		}
+	}
+}
