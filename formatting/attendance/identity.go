@@ -163,9 +163,9 @@ func identify(recs []Record, invitees []Invitee) []group {
 	// At most one per record, allocated once: grown from half the records,
 	// a town hall where everyone comes once copied 8 MB more (issue 11).
 	ids := make([]byID, 0, len(recs))
-	byNumber, byName := make(map[string]int, len(recs)/2), map[folded]int{}
-	shared := map[folded]bool{}                      // names on a number used under several
-	names := make(map[[2]string]folded, len(recs)/2) // folded once per name and department
+	byNumber, byName := make(map[string]int, len(recs)), map[folded]int{}
+	shared := map[folded]bool{}                    // names on a number used under several
+	names := make(map[[2]string]folded, len(recs)) // folded once per name and department
 	for i := range recs {
 		r := &recs[i]
 		who, ok := names[[2]string{r.Name, r.Dept}]
