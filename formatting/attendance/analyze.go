@@ -54,17 +54,16 @@ func readTimes(recs []Record, groups []group, now time.Time) []Session {
 	ss := make([]Session, 0, len(recs))
 	for _, g := range groups {
 		for _, i := range g.records {
-			rec := recs[i]
-			s := Session{Record: rec}
+			s := Session{Record: recs[i]}
 			switch {
-			case !plausible(rec.Join):
+			case !plausible(s.Join):
 				s.Unreadable = true
-			case rec.Leave == 0:
+			case s.Leave == 0:
 				s.Open = true
-			case !plausible(rec.Leave) || rec.Leave < rec.Join:
+			case !plausible(s.Leave) || s.Leave < s.Join:
 				s.Unreadable = true
 			default:
-				s.Length = time.Duration(rec.Leave-rec.Join) * time.Millisecond
+				s.Length = time.Duration(s.Leave-s.Join) * time.Millisecond
 			}
 			ss = append(ss, s)
 		}

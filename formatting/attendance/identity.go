@@ -230,7 +230,7 @@ func identify(recs []Record, invitees []Invitee) []group {
 	// Each group matched (2), then 3. one person per invitee, and per
 	// unambiguous name and department.
 	people := make([]group, 0, len(ids))
-	byInvitee, sameName := make(map[int]int, len(invitees)), map[folded]int{}
+	byInvitee, sameName := make(map[int]int, len(invitees)), make(map[folded]int, len(ids))
 	for _, g := range ids {
 		fit, fits := named(g.who)
 		if at, ok := invNumber[g.number]; ok {
