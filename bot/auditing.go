@@ -152,7 +152,7 @@ func (h *Handler) auditExport(ctx context.Context, req Request, cmd Command) (Re
 		Title:    req.p.T("audit.title", catalog.Args{"Span": span}),
 		Content:  b.Bytes(),
 	}
-	if failure, ok := h.fileToDM(ctx, req, up, req.p.T("file.audit")); !ok {
+	if failure, ok := h.fileToDM(ctx, req, req.p.T("file.audit"), func() Upload { return up }); !ok {
 		res.Outcome = outcomeSlack
 		return res, h.reply(ctx, req, textMessage(req.p.Join(failure, req.p.T("file.try_again"))))
 	}

@@ -98,6 +98,7 @@ type fakeOut struct {
 	dmErr    error
 	upErr    error
 	postedIn []string
+	onOpenDM func() // called as OpenDM starts
 }
 
 func (o *fakeOut) Update(_ context.Context, ch, ts string, m formatting.Message) error {
@@ -155,6 +156,9 @@ func (o *fakeOut) Post(_ context.Context, ch string, m formatting.Message) (stri
 }
 
 func (o *fakeOut) OpenDM(_ context.Context, user string) (string, error) {
+	if o.onOpenDM != nil {
+		o.onOpenDM()
+	}
 	if o.dmErr != nil {
 		return "", o.dmErr
 	}

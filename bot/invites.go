@@ -76,7 +76,7 @@ func needsNoShowsFile(rep *attendance.Report, msg formatting.Message, fileSent b
 // noShowsToDM sends the no-shows CSV to the requester's DM and returns the
 // sentence for the message's file note.
 func (h *Handler) noShowsToDM(ctx context.Context, req Request, rep *attendance.Report, res *Result) string {
-	if failure, ok := h.fileToDM(ctx, req, h.noShowsFile(rep, formatting.Private, req.p, "", ""), req.p.T("file.no_shows")); !ok {
+	if failure, ok := h.fileToDM(ctx, req, req.p.T("file.no_shows"), func() Upload { return h.noShowsFile(rep, formatting.Private, req.p, "", "") }); !ok {
 		return failure
 	}
 	res.note(store.AuditCSV, store.AudienceDM)

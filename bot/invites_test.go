@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/terminal"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/meeting"
@@ -192,5 +193,30 @@ func TestInviteGrace(t *testing.T) {
 		if got := inviteGrace(tt.took, tt.records); got != tt.want {
 			t.Errorf("inviteGrace(%v, %d) = %v; want %v", tt.took, tt.records, got, tt.want)
 		}
+	}
+}
+
+// TestFileToDMOpensTheDMWhileRendering: the requester's DM is opened while
+// the file is rendered, not after: a Slack round trip that a large file
+// (a town hall's CSV renders for 40-50 ms) no longer adds. This render
+// finishes only once the DM is being opened.
+func TestFileToDMOpensTheDMWhileRendering(t *testing.T) {
+	h, out := newTestHandler(t, &fakeSource{}, nil)
+	opening := make(chan struct{})
+	out.onOpenDM = func() { close(opening) }
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	req := slash(uuidA)
+	req.p = catalog.For(catalog.English)
+	failure, ok := h.fileToDM(ctx, req, "the CSV", func() Upload {
+		select {
+		case <-opening:
+		case <-ctx.Done():
+			t.Error("the file was rendered before the DM was asked for")
+		}
+		return Upload{Filename: "attendees-x.csv", Content: []byte("a,b\n")}
+	})
+	if !ok || len(out.uploads) != 1 || out.uploads[0].ChannelID != "D"+req.UserID {
+		t.Errorf("fileToDM = %q, %v, uploads %+v; want the file in the requester's DM", failure, ok, out.uploads)
 	}
 }
