@@ -258,7 +258,11 @@ func (h *Handler) Handle(ctx context.Context, req Request) Result {
 	if viewOnly(req) {
 		wait = localeTimeoutView
 	}
-	req.p = h.langs.of(ctx, req.UserID, h.now(), wait)
+	// The reader's language (users.info, a Slack round trip for a user not
+	// seen for hours) is looked up beside the work: a lookup's meeting
+	// requests go out at once, and the first sentence waits for it.
+	now := h.now()
+	req.p = catalog.Later(func() string { return h.langs.of(ctx, req.UserID, now, wait).Lang() })
 	res := h.handle(ctx, req)
 	h.record(req, res)
 	return res

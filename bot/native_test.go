@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -282,5 +283,39 @@ func TestChannelAllowListFollowsTheMessage(t *testing.T) {
 	}
 	if len(out.postedIn) == 0 || !slices.Contains(out.postedIn, "C0GENERAL") {
 		t.Errorf("posted in %v; want the share in C0GENERAL", out.postedIn)
+	}
+}
+
+// waitingLocales is a users.info that answers only once the lookup's
+// records have been asked for.
+type waitingLocales struct{ asked <-chan struct{} }
+
+func (w *waitingLocales) Locale(ctx context.Context, _ string) (string, error) {
+	select {
+	case <-w.asked:
+		return "zh-CN", nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// TestLookupDoesNotWaitForTheLocale: a lookup's meeting requests go out
+// while the reader's language is still being looked up (users.info, a
+// Slack round trip for a user not seen for hours), and the answer is in
+// that language all the same.
+func TestLookupDoesNotWaitForTheLocale(t *testing.T) {
+	asked := make(chan struct{})
+	var once sync.Once
+	src := &fakeSource{attendees: func(context.Context, string, string) ([]meeting.Attendee, error) {
+		once.Do(func() { close(asked) })
+		return []meeting.Attendee{{DisplayName: "Ann", CallNumber: "+991116004380", JoinTime: 1_700_000_000_000, LeftTime: 1_700_000_600_000}}, nil
+	}}
+	h, out := newTestHandler(t, src, nil, func(d *HandlerDeps) { d.Locales = &waitingLocales{asked: asked} })
+	res := h.Handle(t.Context(), slash(uuidA))
+	if res.Outcome != outcomeOK || len(out.replies) == 0 {
+		t.Fatalf("outcome %s, %d replies; want the answer", res.Outcome, len(out.replies))
+	}
+	if got, want := out.text(0), catalog.For(catalog.Chinese).T("summary.people"); !strings.Contains(got, want) {
+		t.Errorf("answer %q; want it in the reader's language (Chinese, %q)", got, want)
 	}
 }

@@ -86,18 +86,45 @@ func Supported(lang string) string {
 }
 
 // Printer writes the catalog's sentences in one language. Safe for
-// concurrent use; the zero value is not usable (use For).
+// concurrent use; the zero value is not usable (use For or Later).
 type Printer struct {
-	lang string
-	loc  *i18n.Localizer
+	lang  string
+	loc   *i18n.Localizer
+	ready <-chan struct{} // Later's: closed once lang and loc are set
 }
 
 // For returns the Printer of lang, one of Languages; any other value gets
 // Default's.
 func For(lang string) *Printer { return load().printers[Supported(lang)] }
 
+// Later returns the Printer of the language lang returns, as For would;
+// lang runs at once in a goroutine of its own and the Printer's methods
+// wait for it. Work that writes no sentence yet goes ahead meanwhile: a
+// lookup's meeting requests need not wait for the reader's locale
+// (users.info, a Slack round trip).
+func Later(lang func() string) *Printer {
+	ready := make(chan struct{})
+	p := &Printer{ready: ready}
+	go func() {
+		defer close(ready)
+		q := For(lang())
+		p.lang, p.loc = q.lang, q.loc
+	}()
+	return p
+}
+
+// wait waits for a Later printer's language.
+func (p *Printer) wait() {
+	if p.ready != nil {
+		<-p.ready
+	}
+}
+
 // Lang is the printer's language tag.
-func (p *Printer) Lang() string { return p.lang }
+func (p *Printer) Lang() string {
+	p.wait()
+	return p.lang
+}
 
 // sentenceSep is what stands between two sentences: a space in English,
 // nothing after a Chinese full stop.
@@ -105,6 +132,7 @@ var sentenceSep = map[string]string{English: " ", Chinese: ""}
 
 // Join writes sentences one after another as the language does.
 func (p *Printer) Join(sentences ...string) string {
+	p.wait()
 	return strings.Join(slices.DeleteFunc(sentences, func(s string) bool { return s == "" }), sentenceSep[p.lang])
 }
 
@@ -139,6 +167,7 @@ var warnOnce sync.Map
 // localize never fails the caller: a message missing from the catalog (the
 // tests prevent it) prints its ID, and is logged once.
 func (p *Printer) localize(c *i18n.LocalizeConfig) string {
+	p.wait()
 	s, err := p.loc.Localize(c)
 	if err != nil {
 		if _, seen := warnOnce.LoadOrStore(p.lang+"|"+c.MessageID, true); !seen {
