@@ -24,6 +24,10 @@ type fileLock struct {
 	path string
 	f    *os.File
 	refs int
+	// setup makes this process's Stores on the file migrate one at a
+	// time: SQLite answers a connection that meets another's switch to
+	// WAL with SQLITE_BUSY at once, whatever the busy timeout.
+	setup sync.Mutex
 }
 
 var (

@@ -161,9 +161,14 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 		db.SetMaxIdleConns(8)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	if s.readOnly {
+	switch {
+	case s.readOnly:
 		err = s.checkSchema(ctx)
-	} else {
+	case s.lock != nil:
+		s.lock.setup.Lock()
+		err = s.migrate(ctx)
+		s.lock.setup.Unlock()
+	default:
 		err = s.migrate(ctx)
 	}
 	if err != nil {
