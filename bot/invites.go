@@ -66,13 +66,6 @@ func (h *Handler) noShowsFile(rep *attendance.Report, aud formatting.Audience, p
 	return Upload{ChannelID: channel, ThreadTS: ts, Filename: f.Name, Title: f.Title, Content: f.Content}
 }
 
-// needsNoShowsFile reports whether a comparison that came late must send
-// the no-shows as a file: some exist and the message cannot name them all,
-// or the records already went out as a file (which has no no-shows rows).
-func needsNoShowsFile(rep *attendance.Report, msg formatting.Message, fileSent bool) bool {
-	return len(rep.NoShows) > 0 && (fileSent || msg.More > 0)
-}
-
 // noShowsToDM sends the no-shows CSV to the requester's DM and returns the
 // sentence for the message's file note.
 func (h *Handler) noShowsToDM(ctx context.Context, req Request, rep *attendance.Report, res *Result) string {

@@ -69,7 +69,7 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 		}
 		later := resultOf(compared)
 		o := opts
-		if needsNoShowsFile(compared, formatting.Summary(compared, o), fileSent) {
+		if formatting.NeedsNoShowsFile(compared, formatting.Summary(compared, o), fileSent) {
 			o.FileNote = req.p.Join(o.FileNote, h.noShowsToDM(ctx, req, compared, &later))
 		}
 		return later, h.edit(ctx, at, render(compared, o, false, nil))
@@ -233,7 +233,7 @@ func (h *Handler) share(ctx context.Context, req Request) (Result, error) {
 			}
 			later := resultOf(compared)
 			msg := render(shown{rep: compared}, false, nil)
-			if needsNoShowsFile(compared, msg, long) {
+			if formatting.NeedsNoShowsFile(compared, msg, long) {
 				up := h.noShowsFile(compared, formatting.Shared, h.channel, channel, ts)
 				up.Comment = h.channel.T("invites.no_shows_comment")
 				if err := h.out.Upload(ctx, up); err != nil {

@@ -35,6 +35,14 @@ func SeriesCSVFile(s *attendance.Series, o CSVOptions) File {
 		func(w io.Writer) error { return WriteSeriesCSV(w, s, o) })
 }
 
+// NeedsNoShowsFile reports whether an invite comparison that came after
+// its message must send the no-shows as NoShowsFile: some exist and msg
+// cannot name them all, or the records already went out as a file (which
+// was written before there were no-show rows).
+func NeedsNoShowsFile(r *attendance.Report, msg Message, fileSent bool) bool {
+	return len(r.NoShows) > 0 && (fileSent || msg.More > 0)
+}
+
 // NoShowsFile is the CSV of r's no-shows alone (WriteCSV's no-show rows),
 // named after its meeting with "-no-shows": for when the invite list came
 // after the records' file went out.

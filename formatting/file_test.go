@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 )
 
 func TestCSVFile(t *testing.T) {
@@ -71,6 +72,27 @@ func TestNoShowsFile(t *testing.T) {
 		}
 		if rows := strings.Split(strings.TrimSpace(string(f.Content)), "\n"); len(rows) != 2 || rows[1] != "i:bob@example.com,Bob,,,,,,,,,,,,0.000,0:00:00,0,0.0,no_show," {
 			t.Errorf("NoShowsFile content %q; want the header and Bob's no-show row", rows)
+		}
+	}
+}
+
+func TestNeedsNoShowsFile(t *testing.T) {
+	some := &attendance.Report{NoShows: []attendance.Invitee{{Name: "Ann"}}}
+	none := &attendance.Report{}
+	for _, tt := range []struct {
+		name     string
+		r        *attendance.Report
+		msg      Message
+		fileSent bool
+		want     bool
+	}{
+		{"all named, no file", some, Message{}, false, false},
+		{"records went out as a file", some, Message{}, true, true},
+		{"message names some", some, Message{More: 3}, false, true},
+		{"no no-shows", none, Message{More: 3}, true, false},
+	} {
+		if got := NeedsNoShowsFile(tt.r, tt.msg, tt.fileSent); got != tt.want {
+			t.Errorf("%s: NeedsNoShowsFile = %v; want %v", tt.name, got, tt.want)
 		}
 	}
 }

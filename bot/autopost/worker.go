@@ -214,7 +214,7 @@ func (s *Service) compareLater(ctx context.Context, log *slog.Logger, p store.Po
 			log.LogAttrs(send, slog.LevelWarn, "autopost: could not update the post with the invite comparison", slog.Any("err", err))
 			return
 		}
-		if len(compared.NoShows) > 0 && (fileSent || msg.More > 0) {
+		if formatting.NeedsNoShowsFile(compared, msg, fileSent) {
 			f := formatting.NoShowsFile(compared, formatting.CSVOptions{Audience: formatting.Shared, Location: s.cfg.Location, Words: catalog.For(s.cfg.Lang)})
 			if err := s.poster.UploadCSV(send, p.ChannelID, ts, f.Name, f.Title, f.Content); err != nil {
 				log.LogAttrs(send, slog.LevelWarn, "autopost no-shows CSV upload failed", slog.Any("err", err))
