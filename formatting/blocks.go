@@ -206,9 +206,9 @@ func (b *msgBuilder) summary() {
 	if !r.Start.IsZero() {
 		how := w.T("summary.observed")
 		if m := &r.Meeting; r.Scheduled {
-			how = w.T("summary.scheduled")
+			how = w.T("summary.as_scheduled")
 			if !m.Start.Equal(r.Start) || !m.End.Equal(r.End) { // the meeting overran
-				how += " " + b.date(m.Start, r.Start) + " – " + b.date(m.End, m.Start)
+				how = w.T("summary.scheduled") + " " + b.date(m.Start, r.Start) + " – " + b.date(m.End, m.Start)
 			}
 		}
 		span = DateToken(r.Start, b.loc) + " – " + b.date(r.End, r.Start) + "\n" + b.dur(r.Span) + " · " + how

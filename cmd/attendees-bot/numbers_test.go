@@ -93,7 +93,7 @@ func TestRunUnreadableTimesLeftOut(t *testing.T) {
 	s := startSystem(t, nil, with(c))
 	got := s.reply(t, "U1", c.Info.ConfUUID+" csv")
 	mustContain(t, got, "*Dan Kim* — 45m 00s · 2 joins", "2 records with unreadable times were left out", "*Fay Ho* — time unknown",
-		"*Average / median*\\n52m 30s / 52m 30s", "1h 00m · scheduled")
+		"*Average / median*\\n52m 30s / 52m 30s", "1h 00m · as scheduled")
 	files, err := s.slack.WaitFiles(ctxT(t), 1)
 	if err != nil {
 		t.Fatal(err)
