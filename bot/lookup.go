@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -150,7 +151,7 @@ func (l *Looker) byMeetingID(ctx context.Context, id string) ([]meeting.Conferen
 	}
 	if errors.Is(err, meeting.ErrNotFound) {
 		months := int(meeting.DefaultHistoryWindow / (30 * 24 * time.Hour))
-		err = &notFound{key: "error.no_meeting_id", args: catalog.Args{"ID": groupDigits(id), "Months": months}, err: err}
+		err = &notFound{key: "error.no_meeting_id", args: catalog.Args{"ID": formatting.GroupDigits(id), "Months": months}, err: err}
 	}
 	return confs, err
 }

@@ -53,7 +53,7 @@ func conferenceText(p *catalog.Printer, c meeting.Conference, loc *time.Location
 		parts = append(parts, formatting.DateToken(c.Start, loc))
 	}
 	if c.ConferenceID != "" {
-		parts = append(parts, p.T("choices.meeting_id", catalog.Args{"ID": formatting.Escape(groupDigits(c.ConferenceID))}))
+		parts = append(parts, p.T("choices.meeting_id", catalog.Args{"ID": formatting.Escape(formatting.GroupDigits(c.ConferenceID))}))
 	}
 	if c.SchedulerName != "" {
 		parts = append(parts, formatting.Escape(truncateRunes(c.SchedulerName, 40)))
@@ -111,14 +111,4 @@ func truncateRunes(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
-}
-
-// groupDigits writes a meeting ID the way people read it out: 960 123 4501.
-// Anything that is not 9 to 12 plain digits is returned as it is.
-func groupDigits(id string) string {
-	if len(id) < 9 || len(id) > 12 || !isDigits(id) {
-		return id
-	}
-	cut := [][]int{9: {3, 6}, 10: {3, 6}, 11: {3, 7}, 12: {4, 8}}[len(id)]
-	return id[:cut[0]] + " " + id[cut[0]:cut[1]] + " " + id[cut[1]:]
 }

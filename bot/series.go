@@ -219,7 +219,7 @@ func (v shown) nobody(p *catalog.Printer) (string, bool) {
 	if s.Search == "" || len(s.Members) > 0 || s.Readable == 0 {
 		return "", false
 	}
-	name := cmp.Or(strings.TrimSpace(s.Runs[0].Meeting.Subject), groupDigits(s.Runs[0].Meeting.MeetingID))
+	name := cmp.Or(strings.TrimSpace(s.Runs[0].Meeting.Subject), formatting.GroupDigits(s.Runs[0].Meeting.MeetingID))
 	return p.T("lookup.nobody", catalog.Args{"Meeting": formatting.Escape(name), "Search": formatting.Escape(s.Search)}), true
 }
 

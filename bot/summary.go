@@ -95,7 +95,7 @@ func NobodyMatches(rep *attendance.Report, p *catalog.Printer) (string, bool) {
 	switch {
 	case name != "":
 	case m.MeetingID != "":
-		name = groupDigits(m.MeetingID)
+		name = formatting.GroupDigits(m.MeetingID)
 	default:
 		name = m.ConfUUID
 	}

@@ -147,7 +147,7 @@ func watchingMessage(p *catalog.Printer, subs []store.Subscription) formatting.M
 // subscriptionLabel says what a subscription matches, escaped for mrkdwn.
 func subscriptionLabel(p *catalog.Printer, kind, value string) string {
 	if kind == subscription.MeetingID {
-		return p.T("watch.label_id", catalog.Args{"ID": formatting.Escape(groupDigits(value))})
+		return p.T("watch.label_id", catalog.Args{"ID": formatting.Escape(formatting.GroupDigits(value))})
 	}
 	return p.T("watch.label_subject", catalog.Args{"Words": formatting.Escape(value)})
 }

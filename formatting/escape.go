@@ -182,3 +182,13 @@ func (a Audience) name(n string) string {
 	}
 	return strings.TrimSpace(n)
 }
+
+// GroupDigits writes a meeting ID the way people read it out: 960 123 4501.
+// Anything but 9 to 12 digits comes back as it is.
+func GroupDigits(id string) string {
+	if len(id) < 9 || len(id) > 12 || strings.ContainsFunc(id, func(r rune) bool { return r < '0' || r > '9' }) {
+		return id
+	}
+	cut := [][]int{9: {3, 6}, 10: {3, 6}, 11: {3, 7}, 12: {4, 8}}[len(id)]
+	return id[:cut[0]] + " " + id[cut[0]:cut[1]] + " " + id[cut[1]:]
+}

@@ -113,3 +113,20 @@ func TestUTF16Len(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupDigits(t *testing.T) {
+	tests := map[string]string{
+		"960123450":    "960 123 450",
+		"9601234501":   "960 123 4501",
+		"96012345012":  "960 1234 5012",
+		"960123450123": "9601 2345 0123",
+		"12345678":     "12345678",
+		"9601234501x":  "9601234501x",
+		"":             "",
+	}
+	for in, want := range tests {
+		if got := GroupDigits(in); got != want {
+			t.Errorf("GroupDigits(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

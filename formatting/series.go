@@ -36,7 +36,7 @@ func SeriesSummary(s *attendance.Series, o SeriesOptions) Message {
 
 	var parts []string
 	if id := strings.TrimSpace(m.MeetingID); id != "" {
-		parts = append(parts, "*"+w.T("series.meeting_id")+"* "+escapeText(id, 40, 100))
+		parts = append(parts, "*"+w.T("series.meeting_id")+"* "+escapeText(GroupDigits(id), 40, 100))
 	}
 	runs := "*" + w.T("series.runs") + "* " + strconv.Itoa(len(s.Runs))
 	switch n := len(s.Runs); {

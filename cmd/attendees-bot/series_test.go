@@ -59,7 +59,7 @@ func TestRunSeriesByMeetingID(t *testing.T) {
 	s := startSystem(t, nil, withSeries())
 	_, rs := s.command(t, slackfake.SlashCommand{Text: "960 123 4506 last 4", UserID: "U1", ChannelID: "C0GENERAL"}, 1)
 	got := text(rs...)
-	mustContain(t, got, "Team stand-up — last 4 runs", "*Meeting ID* 9601234506", "*Runs* 4:",
+	mustContain(t, got, "Team stand-up — last 4 runs", "*Meeting ID* 960 123 4506", "*Runs* 4:",
 		"regulars (all 4)", "*Alice Zhang* — 4/4", "*Dan Kim* — 2/4 · avg 15m 00s · _missed the last 2_",
 		"*Ivan Petrov* — 0/4", "*Frank Müller* — 4/4 · avg 10m 30s · late 2", "attendees_share", "attendees_csv")
 	if strings.Contains(got, "+86755") {
@@ -298,7 +298,7 @@ func TestRunWatchWithSeries(t *testing.T) {
 func TestRunSeriesInChinese(t *testing.T) {
 	s := startOn(t, fakeSlack(t, slackfake.Config{Users: nativeUsers}), 1, nil, withSeries(1))
 	_, rs := s.command(t, slackfake.SlashCommand{Text: "960 123 4506 last 4", UserID: "U2", ChannelID: "C0GENERAL"}, 1)
-	mustContain(t, text(rs...), "Team stand-up — 最近 4 次", "*会议 ID* 9601234506", "1 次无法读取（", "按可读取的 3 次统计。",
+	mustContain(t, text(rs...), "Team stand-up — 最近 4 次", "*会议 ID* 960 123 4506", "1 次无法读取（", "按可读取的 3 次统计。",
 		"*Dan Kim* — 2/3 · 平均 15分00秒", "*Ivan Petrov* — 0/3", "分享到频道")
 	s.press(t, "U2", "C0GENERAL", "attendees_share", buttonValue(t, rs[0], "attendees_share"))
 	posts, err := s.slack.WaitPosts(ctxT(t), 1)
