@@ -13,9 +13,10 @@ import (
 )
 
 // buttonKey signs the values of the Share and CSV buttons under a private
-// summary, binding each to the conference, the people filter and the user
-// who looked it up. Slack hands the value back untouched, so a valid
-// signature proves the bot made this button for this presser: nobody can
+// summary, and of the Show buttons of a list that carry a people filter or
+// a channel to share in (choiceValue), binding each to the conference, the
+// people filter, the channel and the user who looked it up. Slack hands
+// the value back untouched, so a valid signature proves the bot made this button for this presser: nobody can
 // share (or get the full-number CSV of) a meeting through a value they
 // made up or one meant for someone else. The key is derived from the bot
 // token, so every replica accepts every replica's buttons and a new token

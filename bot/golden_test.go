@@ -50,8 +50,8 @@ func TestGoldenMessages(t *testing.T) {
 		}
 		out := map[string]any{
 			"help":      helpMessage(p, "/attendees").Blocks,
-			"choices":   choicesMessage(p, p.N("choices.match", 2, catalog.Args{"Target": "sync"}), "", goldenConfs, h.openValue(req, ""), time.UTC).Blocks,
-			"instances": instancesBlocks(p, goldenConfs, h.openValue(req, ""), time.UTC),
+			"choices":   choicesMessage(p, p.N("choices.match", 2, catalog.Args{"Target": "sync"}), "", goldenConfs, h.openValue(req, lookupRef{}), time.UTC).Blocks,
+			"instances": instancesBlocks(p, goldenConfs, h.openValue(req, lookupRef{}), time.UTC),
 			"actions":   []slack.Block{lookupActions(p, h.buttons.sign(lookupRef{ConfUUID: uuidA, Channel: "C1"}, "U1"), true)},
 			"watching": watchingMessage(p, []store.Subscription{
 				{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234501", CreatedAt: t0},

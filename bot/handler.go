@@ -462,7 +462,7 @@ func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
 		if err != nil {
 			return Result{}, fmt.Errorf("recent meetings: %w", err)
 		}
-		msg := choicesMessage(req.p, req.p.T("choices.recent"), req.p.T("choices.recent_empty"), confs, h.openValue(req, cmd.Search), h.loc)
+		msg := choicesMessage(req.p, req.p.T("choices.recent"), req.p.T("choices.recent_empty"), confs, h.openValue(req, lookupRef{Search: cmd.Search}), h.loc)
 		return Result{}, h.reply(ctx, req, msg)
 	}
 	return h.find(ctx, req, cmd, lookupRef{})
@@ -486,7 +486,7 @@ func (h *Handler) find(ctx context.Context, req Request, cmd Command, ref lookup
 			title = req.p.T("choices.too_many", catalog.Args{"N": maxChoices, "Target": target})
 			others = others[:maxChoices]
 		}
-		return Result{}, h.reply(ctx, req, choicesMessage(req.p, title, "", others, h.openValue(req, cmd.Search), h.loc))
+		return Result{}, h.reply(ctx, req, choicesMessage(req.p, title, "", others, h.openValue(req, lookupRef{Search: cmd.Search, Channel: ref.Channel}), h.loc))
 	}
 	ref.ConfUUID, ref.Search = conf.ConfUUID, cmd.Search
 	return h.lookup(ctx, req, conf, others, ref, cmd.CSV)
@@ -516,15 +516,25 @@ func (h *Handler) open(ctx context.Context, req Request) (Result, error) {
 }
 
 // openValue makes the values of the buttons that open one of several
-// conferences for req's user: signed, with what the list knows of each
-// conference, when they open a filtered lookup.
-func (h *Handler) openValue(req Request, search string) func(meeting.Conference) string {
+// conferences for req's user, each remembering what ref does besides the
+// conference: the people filter and the channel to share in. A filtered
+// lookup's also carry what the list knows of each conference.
+func (h *Handler) openValue(req Request, ref lookupRef) func(meeting.Conference) string {
 	return func(c meeting.Conference) string {
-		ref := lookupRef{ConfUUID: c.ConfUUID, Search: search}
-		if search == "" {
-			return ref.String()
-		}
-		ref = ref.withConference(attendance.Meeting{MeetingID: c.ConferenceID, Subject: c.Subject, Start: c.Start, End: c.End})
-		return h.buttons.sign(ref, req.UserID)
+		r := lookupRef{ConfUUID: c.ConfUUID, Search: ref.Search, Channel: ref.Channel}
+		r = r.withConference(attendance.Meeting{MeetingID: c.ConferenceID, Subject: c.Subject, Start: c.Start, End: c.End})
+		return h.choiceValue(req, r)
 	}
+}
+
+// choiceValue is the value of a button that opens r for req's user:
+// signed when r carries more than what to open. A filter's conference
+// details are taken on trust only when signed (refOf), and only a signed
+// value's channel counts for the access rules (accessChannel) — the
+// channel a summary in the DM shares in.
+func (h *Handler) choiceValue(req Request, r lookupRef) string {
+	if r.Search == "" && r.Channel == "" {
+		return r.String()
+	}
+	return h.buttons.sign(r, req.UserID)
 }

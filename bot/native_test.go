@@ -16,6 +16,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/store"
+	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -318,4 +319,79 @@ func TestLookupDoesNotWaitForTheLocale(t *testing.T) {
 	if got, want := out.text(0), catalog.For(catalog.Chinese).T("summary.people"); !strings.Contains(got, want) {
 		t.Errorf("answer %q; want it in the reader's language (Chinese, %q)", got, want)
 	}
+}
+
+// TestChoicesInTheDMKeepTheMessagesChannel: what a message shortcut in a
+// channel answers in the DM with a list of meetings to tap (earlier runs
+// of a meeting ID, several matching subjects, several matching meeting
+// IDs of its form) opens an answer whose Share still names the message's
+// channel; with ALLOWED_CHANNEL_IDS the tap counts as that channel.
+func TestChoicesInTheDMKeepTheMessagesChannel(t *testing.T) {
+	about := modalMeta{Lang: catalog.English, Channel: "C0GENERAL"}.String()
+	several := append(runsOf("9601234506", 1), runsOf("9601234507", 1)...)
+	for _, tt := range []struct {
+		name string
+		req  Request
+	}{
+		{"an earlier run", Request{Action: actionMessageShortcut, ChannelID: "C0GENERAL", Text: "notes of 960 123 4506"}},
+		{"one of several subjects", Request{Action: actionSubmit, Form: &Form{Target: "stand-up", Meta: about}}},
+		{"one of several meeting IDs", Request{Action: actionSubmit, Form: &Form{Target: "stand-up", Runs: runsLast, Meta: about}}},
+		{"one of several subjects, filtered", Request{Action: actionSubmit, Form: &Form{Target: "stand-up search:person", Meta: about}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := &fakeSource{
+				history:   func(context.Context, meeting.HistoryQuery) ([]meeting.Conference, error) { return several, nil },
+				byID:      func(_ context.Context, id string) ([]meeting.Conference, error) { return runsOf(id, 2), nil },
+				attendees: func(context.Context, string, string) ([]meeting.Attendee, error) { return people(3), nil },
+			}
+			h, out := newTestHandler(t, src, func(c *Config) { c.AllowedChannelIDs = []string{"C0GENERAL"} })
+			req := tt.req
+			req.UserID, req.TeamID = "U1", "T1"
+			if res := h.Handle(t.Context(), req); res.Outcome != outcomeOK || len(out.posts) != 1 {
+				t.Fatalf("outcome %q (%v), %d DMs; want the answer in the DM", res.Outcome, res.Err, len(out.posts))
+			}
+			open := buttonValues(out.posts[0], actionOpen)
+			if len(open) == 0 {
+				t.Fatalf("no meeting to tap in %+v", out.posts[0])
+			}
+			tap := Request{UserID: "U1", ChannelID: "DU1", TeamID: "T1", Action: actionOpen, Value: open[len(open)-1]}
+			if res := h.Handle(t.Context(), tap); res.Outcome != outcomeOK || len(out.posts) != 2 {
+				t.Fatalf("tap: outcome %q (%v), %d DMs; want the tapped meeting's answer", res.Outcome, res.Err, len(out.posts))
+			}
+			share := buttonValues(out.posts[1], actionShare)
+			if len(share) != 1 {
+				t.Fatalf("share buttons %q under the tapped answer; want one", share)
+			}
+			if ref, err := h.buttons.verify(share[0], "U1"); err != nil || ref.Channel != "C0GENERAL" {
+				t.Errorf("share button names %+v (%v); want C0GENERAL", ref, err)
+			}
+			// A value made for someone else counts as nobody's channel.
+			if res := h.Handle(t.Context(), Request{UserID: "U2", ChannelID: "DU2", TeamID: "T1", Action: actionOpen, Value: open[0]}); res.Outcome != outcomeRefused {
+				t.Errorf("another user's tap: outcome %q; want refused", res.Outcome)
+			}
+		})
+	}
+}
+
+// buttonValues are the values of m's buttons with actionID, in order.
+func buttonValues(m formatting.Message, actionID string) []string {
+	var out []string
+	add := func(e slack.BlockElement) {
+		if b, ok := e.(*slack.ButtonBlockElement); ok && b.ActionID == actionID {
+			out = append(out, b.Value)
+		}
+	}
+	for _, b := range m.Blocks {
+		switch b := b.(type) {
+		case *slack.SectionBlock:
+			if b.Accessory != nil && b.Accessory.ButtonElement != nil {
+				add(b.Accessory.ButtonElement)
+			}
+		case *slack.ActionBlock:
+			for _, e := range b.Elements.ElementSet {
+				add(e)
+			}
+		}
+	}
+	return out
 }

@@ -153,7 +153,7 @@ func (h *Handler) series(ctx context.Context, req Request, cmd Command, ref look
 	if found.Series == nil {
 		title := req.p.N("choices.series_match", len(found.Choices), catalog.Args{"Target": formatting.Escape(cmd.Target)})
 		open := func(c meeting.Conference) string {
-			return lookupRef{MeetingID: c.ConferenceID, Last: cmd.Last, Search: cmd.Search, Channel: ref.Channel}.String()
+			return h.choiceValue(req, lookupRef{MeetingID: c.ConferenceID, Last: cmd.Last, Search: cmd.Search, Channel: ref.Channel})
 		}
 		return Result{}, h.reply(ctx, req, choicesMessage(req.p, title, "", found.Choices, open, h.loc))
 	}

@@ -49,7 +49,7 @@ func (h *Handler) lookup(ctx context.Context, req Request, conf meeting.Conferen
 	}
 	ref.ConfUUID = conf.ConfUUID
 	ref = ref.withConference(rep.Meeting)
-	instances := instancesBlocks(req.p, others, h.openValue(req, ref.Search), h.loc)
+	instances := instancesBlocks(req.p, others, h.openValue(req, ref), h.loc)
 	buttons := lookupActions(req.p, h.buttons.sign(ref, req.UserID), h.canShare(req, ref))
 	render := func(rep *attendance.Report, opts formatting.MessageOptions, pending bool, why error) formatting.Message {
 		msg := formatting.Summary(rep, opts)

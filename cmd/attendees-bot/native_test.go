@@ -64,6 +64,17 @@ func (s *system) dms(t *testing.T, user string, n int) []slackfake.Post {
 
 func body(p slackfake.Post) string { return p.Text + "\n" + string(p.Blocks) }
 
+// postsIn is what the bot has posted in channel so far.
+func (s *system) postsIn(channel string) []slackfake.Post {
+	var out []slackfake.Post
+	for _, p := range s.slack.Posts() {
+		if p.Channel == channel {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func TestRunShortcutModalAnswersInTheDM(t *testing.T) {
 	s := startNative(t, nil)
 	ctx := ctxT(t)
@@ -226,13 +237,7 @@ func TestRunMessageShortcutOffersShareInItsChannel(t *testing.T) {
 	}
 	done := s.dms(t, "U1", 2)[1]
 	mustContain(t, body(done), "Shared in <#C0GENERAL>")
-	var shared []slackfake.Post
-	for _, p := range s.slack.Posts() {
-		if p.Channel == "C0GENERAL" {
-			shared = append(shared, p)
-		}
-	}
-	if len(shared) != 1 || !strings.Contains(body(shared[0]), "Weekly product sync") {
+	if shared := s.postsIn("C0GENERAL"); len(shared) != 1 || !strings.Contains(body(shared[0]), "Weekly product sync") {
 		t.Fatalf("channel posts = %+v; want the shared summary", shared)
 	}
 
@@ -245,6 +250,76 @@ func TestRunMessageShortcutOffersShareInItsChannel(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustContain(t, string(views[0].Blocks), `"initial_value":"weekly product sync notes"`, "names no meeting ID")
+}
+
+// TestRunEarlierRunKeepsTheMessagesChannel: a message shortcut on a
+// meeting ID that ran twice answers in the DM with a button for the
+// earlier run; that run's answer still offers Share into the message's
+// channel, and shares there. With ALLOWED_CHANNEL_IDS the tap in the DM
+// counts as the message's channel, as the answer's other buttons do.
+func TestRunEarlierRunKeepsTheMessagesChannel(t *testing.T) {
+	for _, allowed := range []string{"", "C0GENERAL"} {
+		t.Run("ALLOWED_CHANNEL_IDS="+allowed, func(t *testing.T) {
+			s := startNative(t, func(e map[string]string) { e["ALLOWED_CHANNEL_IDS"] = allowed })
+			earlierRunSharesInTheMessagesChannel(t, s)
+		})
+	}
+}
+
+func earlierRunSharesInTheMessagesChannel(t *testing.T, s *system) {
+	ctx := ctxT(t)
+	if _, _, err := s.slack.Shortcut(ctx, slackfake.Shortcut{
+		CallbackID: "attendees_lookup_message", UserID: "U1", ChannelID: "C0GENERAL",
+		MessageText: "Stand-up notes, meeting " + meetingfake.SampleStandupID,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	dm := s.dms(t, "U1", 1)[0]
+	mustContain(t, body(dm), "Daily stand-up", "ran 1 more time")
+	earlier := accessoryValues(t, dm.Blocks, "attendees_open")
+	if len(earlier) != 1 || !strings.Contains(earlier[0], meetingfake.SampleStandupUUIDOlder) {
+		t.Fatalf("earlier-run buttons %q; want one, for %s", earlier, meetingfake.SampleStandupUUIDOlder)
+	}
+	if _, err := s.slack.BlockAction(ctx, slackfake.BlockAction{
+		ActionID: "attendees_open", Value: earlier[0], UserID: "U1", ChannelID: "DU1", MessageTS: dm.TS,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	older := s.dms(t, "U1", 2)[1]
+	mustContain(t, body(older), "Daily stand-up", "attendees_share")
+	share := buttonValue(t, slackfake.Response{Blocks: older.Blocks}, "attendees_share")
+	mustContain(t, share, "c="+meetingfake.SampleStandupUUIDOlder, "ch=C0GENERAL")
+	if _, err := s.slack.BlockAction(ctx, slackfake.BlockAction{
+		ActionID: "attendees_share", Value: share, UserID: "U1", ChannelID: "DU1", MessageTS: older.TS,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, body(s.dms(t, "U1", 3)[2]), "Shared in <#C0GENERAL>")
+	if shared := s.postsIn("C0GENERAL"); len(shared) != 1 || !strings.Contains(body(shared[0]), "Daily stand-up") {
+		t.Fatalf("channel posts = %+v; want the earlier run's summary", shared)
+	}
+}
+
+// accessoryValues are the values of the buttons with actionID beside
+// sections (the Show buttons of a list), in order.
+func accessoryValues(t *testing.T, blocks json.RawMessage, actionID string) []string {
+	t.Helper()
+	var bs []struct {
+		Accessory *struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"accessory"`
+	}
+	if err := json.Unmarshal(blocks, &bs); err != nil {
+		t.Fatalf("blocks: %v", err)
+	}
+	var out []string
+	for _, b := range bs {
+		if b.Accessory != nil && b.Accessory.ActionID == actionID {
+			out = append(out, b.Accessory.Value)
+		}
+	}
+	return out
 }
 
 func TestRunHomeTab(t *testing.T) {
