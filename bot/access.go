@@ -48,9 +48,18 @@ func newAccess(cfg AccessConfig) *access {
 
 // allowed reports whether the user, channel and workspace are all permitted.
 func (a *access) allowed(user, channel, team string) bool {
-	ok := func(list []string, id string) bool { return len(list) == 0 || slices.Contains(list, id) }
-	return ok(a.users, user) && ok(a.channels, channel) && ok(a.teams, team)
+	return a.userAllowed(user, team) && permits(a.channels, channel)
 }
+
+// userAllowed reports whether the user and workspace are permitted: the
+// user may use the bot in the allowed channels.
+func (a *access) userAllowed(user, team string) bool {
+	return permits(a.users, user) && permits(a.teams, team)
+}
+
+// permits reports whether an allow list lets id in; an empty one lets
+// everyone in.
+func permits(list []string, id string) bool { return len(list) == 0 || slices.Contains(list, id) }
 
 // take spends one of the user's command tokens at now; false means wait.
 // The map is bounded: when full, users idle longest are forgotten first

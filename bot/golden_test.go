@@ -48,11 +48,24 @@ func TestGoldenMessages(t *testing.T) {
 		if _, err := h.home(t.Context(), req); err != nil {
 			t.Fatal(err)
 		}
+		// The Home tab of a user the access rules refuse, as admitting
+		// its opening publishes it.
+		refusedHome := func(mod func(*Config)) *slack.HomeTabViewRequest {
+			hr, _ := newTestHandler(t, &fakeSource{}, func(c *Config) { c.BotLanguage = lang; mod(c) })
+			views := &fakeViews{}
+			hr.views = views
+			if res, ok := hr.admit(t.Context(), Request{UserID: "U1", ChannelID: "DU1", TeamID: "T1", Action: actionHome, p: p}); ok || res.Err != nil {
+				t.Fatalf("admit the Home tab of a refused user = %+v, %v", res, ok)
+			}
+			return views.home
+		}
 		out := map[string]any{
-			"help":      helpMessage(p, "/attendees").Blocks,
-			"choices":   choicesMessage(p, p.N("choices.match", 2, catalog.Args{"Target": "sync"}), "", goldenConfs, h.openValue(req, lookupRef{}), time.UTC).Blocks,
-			"instances": instancesBlocks(p, goldenConfs, h.openValue(req, lookupRef{}), time.UTC),
-			"actions":   []slack.Block{lookupActions(p, h.buttons.sign(lookupRef{ConfUUID: uuidA, Channel: "C1"}, "U1"), true)},
+			"home_refused":       refusedHome(func(c *Config) { c.AllowedUserIDs = []string{"U9"} }),
+			"home_channels_only": refusedHome(func(c *Config) { c.AllowedChannelIDs = []string{"C1"} }),
+			"help":               helpMessage(p, "/attendees").Blocks,
+			"choices":            choicesMessage(p, p.N("choices.match", 2, catalog.Args{"Target": "sync"}), "", goldenConfs, h.openValue(req, lookupRef{}), time.UTC).Blocks,
+			"instances":          instancesBlocks(p, goldenConfs, h.openValue(req, lookupRef{}), time.UTC),
+			"actions":            []slack.Block{lookupActions(p, h.buttons.sign(lookupRef{ConfUUID: uuidA, Channel: "C1"}, "U1"), true)},
 			"watching": watchingMessage(p, []store.Subscription{
 				{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234501", CreatedAt: t0},
 				{ChannelID: "C1", Kind: subscription.Subject, Value: "weekly sync", CreatedAt: t0},

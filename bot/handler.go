@@ -320,12 +320,17 @@ func viewOnly(req Request) bool {
 
 // admit applies the access rules and the per-user rate limit, answering
 // refused requests at once: they never wait for a worker or reach the
-// meeting API. Opening the Home tab is not a request to refuse: it gets
-// nothing.
+// meeting API. Slack reports the Home tab opened whenever the user looks
+// at the app: that is not audited as a refusal, the tab itself says why it
+// has nothing to offer.
 func (h *Handler) admit(ctx context.Context, req Request) (Result, bool) {
 	if !h.access.allowed(req.UserID, h.accessChannel(req), req.TeamID) {
 		res := Result{Outcome: outcomeRefused}
-		if req.Action != actionHome && req.Action != actionClosed {
+		switch req.Action {
+		case actionHome:
+			res.Err = h.publishRefusedHome(ctx, req)
+		case actionClosed:
+		default:
 			h.tell(ctx, req, req.p.T("access.refused"))
 			res.note(store.AuditRefused, store.AudiencePrivate)
 		}

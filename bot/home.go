@@ -108,11 +108,23 @@ func (h *Handler) home(ctx context.Context, req Request) (Result, error) {
 	return Result{}, h.publishHome(ctx, req, confs, false)
 }
 
+// publishRefusedHome publishes the Home tab of a user the access rules
+// refuse: the title and one sentence saying why and whom to ask, never a
+// meeting. A user refused only because the tab belongs to no channel
+// (ALLOWED_CHANNEL_IDS) is told where the bot answers instead.
+func (h *Handler) publishRefusedHome(ctx context.Context, req Request) error {
+	if h.views == nil {
+		return nil
+	}
+	text := req.p.T("access.refused")
+	if h.access.userAllowed(req.UserID, req.TeamID) {
+		text = req.p.T("home.channels_only", catalog.Args{"Cmd": h.slashName})
+	}
+	return h.publish(ctx, req, []slack.Block{slack.NewHeaderBlock(plain(req.p.T("home.title"))), section(text)})
+}
+
 func (h *Handler) publishHome(ctx context.Context, req Request, recent []meeting.Conference, failed bool) error {
 	p := req.p
-	section := func(text string) slack.Block {
-		return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)
-	}
 	open := slack.NewButtonBlockElement(actionModal, "", plain(p.T("home.button")))
 	open.Style = slack.StylePrimary
 	blocks := []slack.Block{
@@ -142,6 +154,11 @@ func (h *Handler) publishHome(ctx context.Context, req Request, recent []meeting
 	}
 	blocks = append(blocks, slack.NewDividerBlock(),
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, p.T("home.help", catalog.Args{"Cmd": h.slashName}), false, false)))
+	return h.publish(ctx, req, blocks)
+}
+
+// publish makes blocks req's user's Home tab.
+func (h *Handler) publish(ctx context.Context, req Request, blocks []slack.Block) error {
 	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	if err := h.views.PublishHome(ctx, req.UserID, view); err != nil {
 		return fmt.Errorf("publish the Home tab: %w", err)

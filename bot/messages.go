@@ -15,10 +15,12 @@ import (
 // textMessage is a one-sentence reply. text is trusted (written by the bot,
 // with untrusted parts escaped by the caller).
 func textMessage(text string) formatting.Message {
-	return formatting.Message{
-		Text:   text,
-		Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)},
-	}
+	return formatting.Message{Text: text, Blocks: []slack.Block{section(text)}}
+}
+
+// section is a block of mrkdwn text (trusted, as for textMessage).
+func section(text string) slack.Block {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)
 }
 
 func helpMessage(p *catalog.Printer, command string) formatting.Message {

@@ -378,6 +378,63 @@ func TestRunHomeTab(t *testing.T) {
 	}
 }
 
+// TestRunHomeTabOfARefusedUser: a user the access rules refuse who opens
+// the Home tab gets a tab with one sentence, in their language, saying
+// why and whom to ask, and nothing else: no meeting, no button, no
+// meeting API call, no DM. Refused only because the tab belongs to no
+// channel, an allowed user is told where the bot answers.
+func TestRunHomeTabOfARefusedUser(t *testing.T) {
+	for _, tt := range []struct {
+		name, env, allowed, user string
+		title, want              string
+	}{
+		{"a user not allowed, in Chinese", "ALLOWED_USER_IDS", "U1", "U2", "参会情况", "抱歉，你在这里无权使用参会统计机器人。如有需要，请联系你的 Slack 管理员。"},
+		{"a user not allowed, in English", "ALLOWED_USER_IDS", "U2", "U1", "Attendance", "Sorry, you don't have access to the attendance bot here. Ask your Slack admin if you need it."},
+		{"the bot kept to some channels", "ALLOWED_CHANNEL_IDS", "C0GENERAL", "U1", "Attendance", "I answer only in the channels your Slack admin chose, so this tab has nothing for you. Use `/attendees` in one of them, or ⋯ → *Look up attendance* on a message there."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := startNative(t, func(e map[string]string) { e[tt.env] = tt.allowed })
+			ctx := ctxT(t)
+			id, err := s.slack.AppHomeOpened(ctx, tt.user)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.slack.WaitAck(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			// The request is logged once answered.
+			if err := s.logs.waitFor(ctx, `"outcome":"refused"`, 1); err != nil {
+				t.Fatal(err)
+			}
+			pubs := s.slack.Views()
+			if len(pubs) != 1 || pubs[0].Method != "views.publish" || pubs[0].UserID != tt.user || pubs[0].Type != "home" {
+				t.Fatalf("views %+v; want the Home tab of %s, published", pubs, tt.user)
+			}
+			var blocks []struct {
+				Type string `json:"type"`
+				Text struct {
+					Type string `json:"type"`
+					Text string `json:"text"`
+				} `json:"text"`
+			}
+			if err := json.Unmarshal(pubs[0].Blocks, &blocks); err != nil {
+				t.Fatal(err)
+			}
+			if len(blocks) != 2 || blocks[0].Type != "header" || blocks[0].Text.Text != tt.title ||
+				blocks[1].Type != "section" || blocks[1].Text.Type != "mrkdwn" || blocks[1].Text.Text != tt.want {
+				t.Errorf("Home tab blocks:\n%s\nwant the title %q and the one sentence %q", pubs[0].Blocks, tt.title, tt.want)
+			}
+			s.shutdown(t)
+			if n := s.meet.Count(meetingfake.OpHistory); n != 0 {
+				t.Errorf("history calls = %d; a refused user's tab lists no meeting", n)
+			}
+			if n := len(s.slack.Posts()); n != 0 {
+				t.Errorf("posts = %d; the tab says it, nothing else does", n)
+			}
+		})
+	}
+}
+
 func mustViews(t *testing.T, s *system, n int) []slackfake.View {
 	t.Helper()
 	views, err := s.slack.WaitViews(ctxT(t), n)
