@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/url"
 	"regexp"
 
 	"github.com/slack-go/slack"
 
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
 // slackOut answers through Slack's Web API and response_url.
@@ -126,20 +126,6 @@ func (s slackOut) Locale(ctx context.Context, userID string) (string, error) {
 // hold a user name and password, so none of that may reach a log.
 var urlInText = regexp.MustCompile(`https?://[^\s"'<>]+`)
 
-// redactURL keeps a URL's scheme and host, which is what a reader of the
-// log needs to know where a call went, and drops the rest.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "[url]"
-	}
-	out := u.Scheme + "://" + u.Host
-	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		out += "/…"
-	}
-	return out
-}
-
 // scrubbed keeps the error for errors.Is/As and hides URL paths in its text.
 type scrubbed struct {
 	err error
@@ -151,7 +137,7 @@ func (s *scrubbed) Unwrap() error { return s.err }
 
 func scrubURLs(err error) error {
 	msg := err.Error()
-	clean := urlInText.ReplaceAllStringFunc(msg, redactURL)
+	clean := urlInText.ReplaceAllStringFunc(msg, meeting.RedactURL)
 	if clean == msg {
 		return err
 	}

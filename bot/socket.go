@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -37,11 +38,25 @@ type Bot struct {
 // with /). Slack 429s are retried after their Retry-After.
 func NewSlack(apiURL string, appToken, botToken meeting.Secret, opts ...slack.Option) *slack.Client {
 	opts = append([]slack.Option{
+		// Before OptionRetry, which wraps the client it finds.
+		slack.OptionHTTPClient(hostOnlyHTTP{&http.Client{}}),
 		slack.OptionAPIURL(apiURL),
 		slack.OptionAppLevelToken(appToken.Reveal()),
 		slack.OptionRetry(3),
 	}, opts...)
 	return slack.New(botToken.Reveal(), opts...)
+}
+
+// hostOnlyHTTP is the HTTP client slack-go calls through. net/http names a
+// request's whole URL in its transport errors (a response_url, an upload
+// link, a method's path) and slack-go hands them on as they are, to
+// slackOut's callers and to Socket Mode's connection events alike: cut
+// here, each of them shows only the host.
+type hostOnlyHTTP struct{ hc *http.Client }
+
+func (c hostOnlyHTTP) Do(req *http.Request) (*http.Response, error) {
+	resp, err := c.hc.Do(req)
+	return resp, meeting.HideURLPath(err)
 }
 
 // SlackDeps returns the handler's Slack collaborators, all through api:

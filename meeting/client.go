@@ -291,7 +291,8 @@ func (c *Client) attempt(ctx context.Context, req request, tok Secret, n int) (r
 	}()
 	hresp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, 0, c.scrubErr(err)
+		// net/http names the whole URL, query and all; logs get its host.
+		return nil, 0, c.scrubErr(HideURLPath(err))
 	}
 	defer hresp.Body.Close()
 	ev.Status = hresp.StatusCode

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	neturl "net/url"
 	"strings"
 	"testing"
 	"time"
@@ -157,6 +158,12 @@ func TestConnectionErrorIsUnavailable(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), testStatic) {
 		t.Errorf("error %q contains the token", err)
+	}
+	// The error goes to logs: the host, not the path (the conference) or
+	// the query (paging), and still a *url.Error for errors.As.
+	var ue *neturl.Error
+	if !strings.Contains(err.Error(), `"`+url+`/…"`) || strings.Contains(err.Error(), "confUUID=") || strings.Contains(err.Error(), "/v1/") || !errors.As(err, &ue) {
+		t.Errorf("Attendees on a closed port = %q; want a *url.Error naming %s/… only", err, url)
 	}
 }
 

@@ -1,9 +1,11 @@
 package meeting
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 )
 
 const redacted = "[redacted]"
@@ -34,3 +36,32 @@ func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `
 
 // MarshalText returns "[redacted]", for encoders that prefer text.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+
+// RedactURL keeps a URL's scheme and host, which is what a reader of a log
+// needs to know where a call went, and marks anything else as cut with
+// "/…": a path or query names conferences and dates, a Slack response_url
+// or upload link is a grant, and a URL may hold a user name and password.
+// Text that is not a URL with a host becomes "[url]".
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "[url]"
+	}
+	out := u.Scheme + "://" + u.Host
+	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		out += "/…"
+	}
+	return out
+}
+
+// HideURLPath cuts the URL that net/http names in a transport error (a
+// *url.Error, `Get "https://host/path?query": dial tcp …`) to RedactURL's
+// scheme and host, in place, so every log line and error made from err
+// shows only that. It returns err.
+func HideURLPath(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = RedactURL(ue.URL)
+	}
+	return err
+}

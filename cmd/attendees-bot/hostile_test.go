@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
+	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -189,5 +193,54 @@ func TestRunDoubleTapAcrossReplicasPostsOnce(t *testing.T) {
 	a.shutdown(t)
 	if n := len(sl.Posts()); n != 1 {
 		t.Errorf("posts in the channel = %d; want 1 across both replicas", n)
+	}
+}
+
+// A failing dial is logged with the host it went to and nothing of the
+// path or query (a history window, a login path, the Slack method): net/http
+// writes the whole URL into its errors, and both clients cut it where
+// their errors leave them, for a static token (history) and an App ID
+// login alike.
+func TestRunLogsOnlyTheHostOfAFailingDial(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	for name, login := range map[string]map[string]string{
+		"static token": {"MEETING_ACCESS_TOKEN": "static-secret-token"},
+		"app id":       {"MEETING_APP_ID": testAppID, "MEETING_APP_KEY": testAppKey},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := map[string]string{
+				"SLACK_APP_TOKEN": "xapp-1-abc", "SLACK_BOT_TOKEN": "xoxb-abc",
+				"SLACK_API_URL": closed + "/api/", "MEETING_API_URL": closed,
+				"HTTP_ADDR": "127.0.0.1:0", "STORE_URL": filepath.Join(t.TempDir(), "attendees.db"),
+				"AUTOPOST_POLL_INTERVAL": "1h", // the first poll lists the history at once
+			}
+			maps.Copy(env, login)
+			logs := &syncBuffer{}
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan error, 1)
+			go func() { done <- run(ctx, []string{"run"}, getenv(env), nil, io.Discard, logs) }()
+			wctx := ctxT(t)
+			for _, msg := range []string{`"msg":"slack connection problem"`, `"msg":"meeting api: retrying"`, `"msg":"autopost poll failed"`} {
+				if err := logs.waitFor(wctx, msg, 1); err != nil {
+					t.Fatalf("%v\n%s", err, logs)
+				}
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("run = %v; want a clean exit", err)
+			}
+			got := logs.String()
+			mustContain(t, got, `\"`+closed+`/…\": dial tcp`)
+			for _, cut := range []string{"/api/", "apps.connections.open", "/v1/", "/v2/", "offset=", "endDate=", "?"} {
+				if strings.Contains(got, cut) {
+					t.Errorf("the logs show %q of a URL:\n%s", cut, got)
+				}
+			}
+		})
 	}
 }
