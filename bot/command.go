@@ -3,10 +3,13 @@ package bot
 import (
 	"errors"
 	"html"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/subscription"
@@ -161,26 +164,55 @@ func ParseCommand(text string) (Command, error) {
 	return Command{}, inputError("input.last_needs")
 }
 
-// takeLast takes "last N" (the newest N runs) out of words, or "last" as
-// the final word (the newest defaultLast). Elsewhere, "last" is a word of
-// a subject ("last mile sync").
+// countShape is what a user types as a count after "last": a whole
+// number, signed or not, or one with a fraction ("-3", "+4", "2.5").
+// Only minLast to maxLast is a count of runs; the rest gets the sentence
+// that says so rather than a search for the digits.
+var countShape = regexp.MustCompile(`^[+\-−]?\d+(?:[.,]\d+)?$`)
+
+// takeLast takes the "last" option out of words: "last N" (the newest N
+// runs), or "last" as the final word (the newest defaultLast), at most
+// once. Elsewhere "last" is a word of a subject ("last mile sync"),
+// except after a meeting ID or conference UUID: those take no subject
+// words, so what follows "last" there is a count or a mistake.
 func takeLast(words []string) ([]string, int, error) {
-	for i := len(words) - 1; i >= 0; i-- {
-		if !strings.EqualFold(words[i], "last") {
+	badCount := inputError("input.last_range", catalog.Args{"Min": minLast, "Max": maxLast, "Default": defaultLast})
+	at, last := -1, 0
+	for i, w := range words {
+		if !strings.EqualFold(w, "last") {
 			continue
 		}
-		switch {
-		case i == len(words)-1:
-			return words[:i], defaultLast, nil
-		case isDigits(words[i+1]):
-			n, err := strconv.Atoi(words[i+1])
-			if err != nil || n < minLast || n > maxLast {
-				return nil, 0, inputError("input.last_range", catalog.Args{"Min": minLast, "Max": maxLast, "Default": defaultLast})
+		n := defaultLast
+		if i < len(words)-1 {
+			count := width.Fold.String(words[i+1])
+			switch {
+			case countShape.MatchString(count):
+				var err error
+				if n, err = strconv.Atoi(count); err != nil || n < minLast || n > maxLast {
+					return nil, 0, badCount
+				}
+			case namesMeeting(words[:i]):
+				return nil, 0, badCount // "960 123 4506 last abc"
+			default:
+				continue // a subject word: "the last word"
 			}
-			return append(words[:i:i], words[i+2:]...), n, nil
 		}
+		if at >= 0 {
+			return nil, 0, inputError("input.last_twice")
+		}
+		at, last = i, n
 	}
-	return words, 0, nil
+	if at < 0 {
+		return words, 0, nil
+	}
+	end := min(at+2, len(words))
+	return append(words[:at:at], words[end:]...), last, nil
+}
+
+// namesMeeting reports whether words are a meeting ID or conference UUID.
+func namesMeeting(words []string) bool {
+	kind, _, err := classify(words)
+	return len(words) > 0 && err == nil && (kind == KindMeetingID || kind == KindConfUUID)
 }
 
 // auditArgs recognises "audit" alone or followed by options (--since …; a
@@ -245,6 +277,11 @@ func parseWatch(verb string, words []string) (Command, error) {
 	}
 	if len(words) == 0 {
 		return Command{}, usage
+	}
+	// A subscription posts each run as it ends; the runs before are what
+	// "with series" adds, not "last N".
+	if _, last, err := takeLast(words); err != nil || last > 0 {
+		return Command{}, inputError("input.watch_last", catalog.Args{"Verb": verb})
 	}
 	switch strings.ToLower(strings.Join(words, " ")) {
 	case "recent", "latest", "list", "help":

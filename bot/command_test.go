@@ -49,6 +49,12 @@ func TestParseCommand(t *testing.T) {
 		{"weekly last 2 sync", Command{Kind: KindSubject, Target: "weekly sync", Last: 2}},
 		{"last mile sync", Command{Kind: KindSubject, Target: "last mile sync"}},
 		{"the last word last 3", Command{Kind: KindSubject, Target: "the last word", Last: 3}},
+		{"last call review", Command{Kind: KindSubject, Target: "last call review"}},
+		{"weekly sync last abc", Command{Kind: KindSubject, Target: "weekly sync last abc"}},
+		{"987 654 3210 last ４", Command{Kind: KindMeetingID, Target: "9876543210", Last: 4}},
+		{"987 654 3210 last +4", Command{Kind: KindMeetingID, Target: "9876543210", Last: 4}},
+		{"weekly last last", Command{Kind: KindSubject, Target: "weekly last", Last: defaultLast}},
+		{"watch last mile sync", Command{Kind: KindWatch, Of: KindSubject, Target: "last mile sync"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -94,6 +100,19 @@ func TestParseCommandErrors(t *testing.T) {
 		{"recent last 3", "needs a meeting ID or subject words before it"},
 		{"9a0fa6d10a5b11eaae5e191763c22c0e last 4", "A conference UUID is one run"},
 		{"watch with series", "needs a meeting ID or subject words"},
+		{"987 654 3210 last -3", "from 2 to 20"},
+		{"987 654 3210 last −3", "from 2 to 20"},
+		{"987 654 3210 last 0", "from 2 to 20"},
+		{"weekly sync last -3", "from 2 to 20"},
+		{"weekly sync last 2.5", "from 2 to 20"},
+		{"987 654 3210 last abc", "from 2 to 20"},
+		{"9a0fa6d10a5b11eaae5e191763c22c0e last abc", "from 2 to 20"},
+		{"987 654 3210 last 2 last 3", "`last` is there twice"},
+		{"weekly sync last 2 last", "`last` is there twice"},
+		{"watch 960 123 4501 last 4", "`watch` takes no `last`"},
+		{"watch 960 123 4501 last", "add `with series`"},
+		{"watch weekly sync last -3 with series", "`watch` takes no `last`"},
+		{"unwatch 960 123 4501 last 4", "`unwatch` takes no `last`"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -112,7 +131,8 @@ func TestParseCommandErrors(t *testing.T) {
 }
 
 func FuzzParseCommand(f *testing.F) {
-	for _, s := range []string{"", "help", "987 654 3210", "9a0fa6d10a5b11eaae5e191763c22c0e csv", `search:"a b" x`, "“", "search:“", "\x00", "&lt;!channel&gt;"} {
+	for _, s := range []string{"", "help", "987 654 3210", "9a0fa6d10a5b11eaae5e191763c22c0e csv", `search:"a b" x`, "“", "search:“", "\x00", "&lt;!channel&gt;",
+		"987 654 3210 last -3", "987 654 3210 last abc", "a last 2 last 3", "watch 960 123 4501 last 4", "last call review last"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
