@@ -106,11 +106,22 @@ func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
 func newLogger(cfg *bot.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.LogLevel)))
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: readableDuration}
 	if cfg.LogFormat == "text" {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// readableDuration writes every duration as Go writes it ("5m0s",
+// "165.26ms"), the form the configuration takes: the JSON handler would
+// write nanoseconds (300000000000), and the text handler already does this,
+// so both formats read alike. Latency for dashboards is in the metrics.
+func readableDuration(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }
 
 // newMeeting builds the meeting client for cfg with metrics hooked in.
