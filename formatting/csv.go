@@ -3,7 +3,6 @@ package formatting
 import (
 	"cmp"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"iter"
 	"strconv"
@@ -65,7 +64,7 @@ func WriteCSV(w io.Writer, r *attendance.Report, o CSVOptions) error {
 			p := &r.People[i]
 			// The person's cells, the same on each of their rows.
 			key, name, number := keyCell(p.Key, i, a), csvCell(a.name(p.Name)), csvCell(a.number(p.Number))
-			totals := []string{seconds(p.InMeeting), hms(p.InMeeting), strconv.Itoa(p.Joins),
+			totals := []string{seconds(p.InMeeting), Clock(p.InMeeting), strconv.Itoa(p.Joins),
 				strconv.FormatFloat(p.Share*100, 'f', 1, 64), string(p.Level), flags(p)}
 			for j := range p.Sessions {
 				s := &p.Sessions[j]
@@ -101,7 +100,7 @@ func WriteCSV(w io.Writer, r *attendance.Report, o CSVOptions) error {
 			clear(row)
 			copy(row, []string{keyCell(inv.Key(), len(r.People)+i, a), csvCell(a.name(inv.Name)), "",
 				csvCell(a.number(inv.Number)), textCell(inv.Dept)})
-			copy(row[13:], []string{seconds(0), hms(0), "0", "0.0", LevelNoShow, ""})
+			copy(row[13:], []string{seconds(0), Clock(0), "0", "0.0", LevelNoShow, ""})
 			if !yield(row) {
 				return
 			}
@@ -136,12 +135,6 @@ func seconds(d time.Duration) string {
 func flags(p *attendance.Person) string {
 	return strings.Join(flagNames(flagged{p.Late, "late"}, flagged{p.Early, "left_early"}, flagged{p.Open, "open"},
 		flagged{p.Uninvited, "uninvited"}, flagged{p.Unreadable > 0, "unreadable_times"}), ";")
-}
-
-// hms writes d as h:mm:ss, rounded down, hours unbounded.
-func hms(d time.Duration) string {
-	s := int64(max(d, 0) / time.Second)
-	return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
 }
 
 // keyCell is the key of the person at display position i (from 0): for

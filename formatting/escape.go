@@ -60,15 +60,8 @@ func cleanText(s string, mrkdwn bool, maxRunes, maxOut int) string {
 			piece = "&gt;"
 		case mrkdwn && (r == '*' || r == '_' || r == '~' || r == '`'):
 			piece = wj + string(r) + wj
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
-			piece = " "
-		case unicode.Is(unicode.Bidi_Control, r):
-			piece = "" // explicit overrides could disguise the text
 		default:
-			piece = s[i : i+w]
-			if r == utf8.RuneError {
-				piece = "\uFFFD"
-			}
+			piece = plainRune(s[i:i+w], r)
 		}
 		n := utf16Len(piece)
 		i += w
@@ -82,6 +75,38 @@ func cleanText(s string, mrkdwn bool, maxRunes, maxOut int) string {
 	}
 	if rtl {
 		b.WriteString(pdi)
+	}
+	return b.String()
+}
+
+// plainRune is what the rune r, encoded as piece, of untrusted text shows
+// as in every rendering: a control character (newlines included) a space,
+// so one name stays one line; an explicit bidi control nothing, as
+// overrides could disguise the text; invalid UTF-8 U+FFFD; else itself.
+func plainRune(piece string, r rune) string {
+	switch {
+	case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+		return " "
+	case unicode.Is(unicode.Bidi_Control, r):
+		return ""
+	case r == utf8.RuneError && len(piece) == 1:
+		return "\uFFFD"
+	}
+	return piece
+}
+
+// Printable is untrusted text for a display that takes it literally (a
+// terminal): trimmed, with the control and bidi characters of every Slack
+// rendering replaced as there (a newline or tab is a space, an override is
+// dropped), so the terminal shows what Slack shows, but nothing escaped.
+func Printable(s string) string {
+	s = strings.TrimSpace(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		b.WriteString(plainRune(s[i:i+w], r))
+		i += w
 	}
 	return b.String()
 }

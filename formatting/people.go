@@ -109,12 +109,20 @@ func (b *msgBuilder) personLine(p *attendance.Person, tag string) string {
 	if p.Joins > 1 {
 		parts = append(parts, w.N("summary.joins", p.Joins))
 	}
-	if fs := flagNames(flagged{p.Late, w.T("summary.late")}, flagged{p.Early, w.T("summary.early")},
-		flagged{p.Open && b.r.Ongoing, w.T("summary.still_in")}, flagged{p.Open && !b.r.Ongoing, w.T("summary.end_unknown")},
-		flagged{p.Level == attendance.LevelBrief, w.T("summary.brief")}, flagged{p.Uninvited, w.T("summary.not_invited")}); len(fs) > 0 {
+	if fs := PersonFlags(p, b.r.Ongoing, w); len(fs) > 0 {
 		parts = append(parts, "_"+strings.Join(fs, w.T("summary.sep"))+"_")
 	}
 	return b.line(p.Name, p.Number, p.Dept, tag, parts)
+}
+
+// PersonFlags names what stands out about p in w's words, in the order
+// every rendering of a person lists them: late, left early, still in (when
+// ongoing, the meeting is still running) or end unknown, brief, not
+// invited.
+func PersonFlags(p *attendance.Person, ongoing bool, w Words) []string {
+	return flagNames(flagged{p.Late, w.T("summary.late")}, flagged{p.Early, w.T("summary.early")},
+		flagged{p.Open && ongoing, w.T("summary.still_in")}, flagged{p.Open && !ongoing, w.T("summary.end_unknown")},
+		flagged{p.Level == attendance.LevelBrief, w.T("summary.brief")}, flagged{p.Uninvited, w.T("summary.not_invited")})
 }
 
 // line is a person's line: "*name tag* — ", parts and the department,

@@ -129,13 +129,32 @@ func unescape(s string) string {
 func Width(s string) int {
 	w := 0
 	for _, r := range s {
-		switch k := width.LookupRune(r).Kind(); {
-		case unicode.Is(unicode.Mn, r) || r == '\u200d' || r == '\ufe0f':
-		case k == width.EastAsianWide || k == width.EastAsianFullwidth:
-			w += 2
-		default:
-			w++
-		}
+		w += runeWidth(r)
 	}
 	return w
+}
+
+// Cut is s in at most cols columns (Width): when s is wider, as many of its
+// first runes as fit before a closing "…".
+func Cut(s string, cols int) string {
+	if Width(s) <= cols {
+		return s
+	}
+	w := 0
+	for i, r := range s {
+		if w += runeWidth(r); w > cols-1 {
+			return s[:i] + "…"
+		}
+	}
+	return s
+}
+
+func runeWidth(r rune) int {
+	switch k := width.LookupRune(r).Kind(); {
+	case unicode.Is(unicode.Mn, r) || r == '\u200d' || r == '\ufe0f':
+		return 0
+	case k == width.EastAsianWide || k == width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
 }

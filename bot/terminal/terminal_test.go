@@ -45,3 +45,30 @@ func TestWidth(t *testing.T) {
 		}
 	}
 }
+
+func TestCut(t *testing.T) {
+	tests := []struct {
+		s    string
+		cols int
+		want string
+	}{
+		{"", 3, ""},
+		{"abc", 3, "abc"},
+		{"abcd", 3, "ab…"},
+		{"会议会议", 8, "会议会议"},
+		{"会议会议", 7, "会议会…"},
+		{"会议会议", 6, "会议…"}, // a wide rune never half-fits
+		{"a会议", 4, "a会…"},
+		{"e\u0301e\u0301e\u0301", 2, "e\u0301…"},
+		{"😀😀😀", 5, "😀😀…"},
+	}
+	for _, tt := range tests {
+		got := Cut(tt.s, tt.cols)
+		if got != tt.want {
+			t.Errorf("Cut(%q, %d) = %q; want %q", tt.s, tt.cols, got, tt.want)
+		}
+		if Width(got) > tt.cols {
+			t.Errorf("Cut(%q, %d) is %d columns wide", tt.s, tt.cols, Width(got))
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -282,5 +283,41 @@ func TestDemoAnswersEveryPipedLine(t *testing.T) {
 	}
 	if strings.Contains(stdout.String(), "faster than I can answer") {
 		t.Errorf("the demo throttled its own pipe")
+	}
+}
+
+// TestDemoAndLookupAgree: Slack (as the demo prints it) and the lookup
+// command show one meeting alike: the same average and median to the
+// second (49:18.75 is 49m 18s and 0:49:18), a name with control
+// characters cleaned the same way, the same flags (brief too).
+func TestDemoAndLookupAgree(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	var demo bytes.Buffer
+	in := meetingfake.SampleSyncID + "\n" + meetingfake.SampleHostileUUID + "\n"
+	if err := run(t.Context(), []string{"demo"}, getenv(nil), strings.NewReader(in), &demo, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	m := fakeMeeting(t, nil)
+	var sync, hostile bytes.Buffer
+	for _, c := range []struct {
+		target string
+		out    *bytes.Buffer
+	}{{meetingfake.SampleSyncID, &sync}, {meetingfake.SampleHostileUUID, &hostile}} {
+		if err := run(t.Context(), []string{"lookup", c.target}, getenv(cliEnv(m)), nil, c.out, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slack := regexp.MustCompile(`\*Average / median\* (\d+)m (\d+)s / (\d+)m (\d+)s`).FindStringSubmatch(demo.String())
+	term := regexp.MustCompile(`Average +0:(\d+):(\d+), median 0:(\d+):(\d+)`).FindStringSubmatch(sync.String())
+	if slack == nil || term == nil || !slices.Equal(slack[1:], term[1:]) {
+		t.Errorf("average and median: Slack %q, terminal %q; want the same minutes and seconds", slack, term)
+	}
+	for _, want := range []struct{ slack, term string }{
+		{"*line one line two tab* — 1m 00s · _late, left early, brief, not invited_", "line one line two tab  "},
+		{"*+cmd|' /C calc'!A0* — 1m 00s · _left early, brief, not invited_ · -2+3", "left early, brief, not invited"},
+	} {
+		if !strings.Contains(demo.String(), want.slack) || !strings.Contains(hostile.String(), want.term) {
+			t.Errorf("Slack has %q: %v; terminal has %q: %v", want.slack, strings.Contains(demo.String(), want.slack), want.term, strings.Contains(hostile.String(), want.term))
+		}
 	}
 }

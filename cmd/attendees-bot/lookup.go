@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"unicode"
 
 	"github.com/attendees-bot/attendees-bot/bot"
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
@@ -85,11 +84,11 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 		// The candidates are the output (a script can pick one); the
 		// sentence on stderr says what to do with them.
 		for _, c := range others {
-			if _, err := fmt.Fprintf(stdout, "%s  %s  %s\n", c.ConfUUID, c.Start.In(cfg.Location).Format("2006-01-02 15:04 MST"), cell(c.Subject)); err != nil {
+			if _, err := fmt.Fprintf(stdout, "%s  %s  %s\n", c.ConfUUID, c.Start.In(cfg.Location).Format("2006-01-02 15:04 MST"), cell(c.Subject, nameCols)); err != nil {
 				return err
 			}
 		}
-		return &userError{text: fmt.Sprintf("%d meetings match %q: look one up by the conference UUID at the start of its line above", len(others), printable(cmd.Target))}
+		return &userError{text: fmt.Sprintf("%d meetings match %q: look one up by the conference UUID at the start of its line above", len(others), formatting.Printable(cmd.Target))}
 	}
 	// A command line prints once: it waits for the invite list too (at most
 	// INVITE_LIST_TIMEOUT) and says so in the text when it could not be had.
@@ -131,17 +130,6 @@ func parseInterspersed(fs *flag.FlagSet, args []string) (words []string, done bo
 	}
 }
 
-// printable drops control characters (escape sequences could rewrite the
-// terminal) from meeting-provided text.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
 // plainError keeps err for errors.Is but prints the user's sentence, in
 // the words of this command line (not of the Slack command).
 func plainError(err error) error {
@@ -164,11 +152,11 @@ func lookupSeries(ctx context.Context, cfg *bot.Config, looker *bot.Looker, cmd 
 	}
 	if found.Series == nil {
 		for _, c := range found.Choices {
-			if _, err := fmt.Fprintf(stdout, "%s  %s  %s\n", c.ConferenceID, c.Start.In(cfg.Location).Format("2006-01-02 15:04 MST"), cell(c.Subject)); err != nil {
+			if _, err := fmt.Fprintf(stdout, "%s  %s  %s\n", c.ConferenceID, c.Start.In(cfg.Location).Format("2006-01-02 15:04 MST"), cell(c.Subject, nameCols)); err != nil {
 				return err
 			}
 		}
-		return &userError{text: fmt.Sprintf("%d meeting IDs match %q: look one up by the meeting ID at the start of its line above", len(found.Choices), printable(cmd.Target))}
+		return &userError{text: fmt.Sprintf("%d meeting IDs match %q: look one up by the meeting ID at the start of its line above", len(found.Choices), formatting.Printable(cmd.Target))}
 	}
 	switch format {
 	case "csv":

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot"
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/terminal"
+	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -20,23 +22,23 @@ import (
 func writeText(w io.Writer, rep *attendance.Report, noInvites bool, others []meeting.Conference, loc *time.Location) error {
 	ew := &errWriter{w: w}
 	m := rep.Meeting
-	title := printable(m.Subject)
+	title := formatting.Printable(m.Subject)
 	if strings.TrimSpace(title) == "" {
 		title = "(no subject)"
 	}
 	if rep.Search != "" {
-		title += " — filtered: " + printable(rep.Search)
+		title += " — filtered: " + formatting.Printable(rep.Search)
 	}
 	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(terminal.Width(title), 3), 80)))
 
 	var summary table
 	row := func(label, value string) { summary.add(label, value) }
 	if m.MeetingID != "" {
-		row("Meeting ID", printable(m.MeetingID))
+		row("Meeting ID", formatting.GroupDigits(formatting.Printable(m.MeetingID)))
 	}
 	row("Conference", m.ConfUUID)
 	if !rep.Start.IsZero() {
-		span := rep.Start.In(loc).Format("2006-01-02 15:04") + " – " + rep.End.In(loc).Format("15:04 MST") + " (" + clock(rep.Span)
+		span := rep.Start.In(loc).Format("2006-01-02 15:04") + " – " + rep.End.In(loc).Format("15:04 MST") + " (" + formatting.Clock(rep.Span)
 		if rep.Scheduled {
 			span += ", scheduled"
 			if !m.Start.Equal(rep.Start) || !m.End.Equal(rep.End) { // the meeting overran
@@ -53,7 +55,7 @@ func writeText(w io.Writer, rep *attendance.Report, noInvites bool, others []mee
 		row("Unreadable", fmt.Sprintf("%d records with unreadable times were left out", rep.Unreadable))
 	}
 	if len(rep.People) > 0 {
-		row("Average", clock(rep.Average)+", median "+clock(rep.Median))
+		row("Average", formatting.Clock(rep.Average)+", median "+formatting.Clock(rep.Median))
 		if !rep.PeakAt.IsZero() {
 			row("Peak", fmt.Sprintf("%d at %s", rep.Peak, rep.PeakAt.In(loc).Format("15:04")))
 		}
@@ -66,7 +68,7 @@ func writeText(w io.Writer, rep *attendance.Report, noInvites bool, others []mee
 	if rep.InviteKnown {
 		noShows := make([]string, len(rep.NoShows))
 		for i, inv := range rep.NoShows {
-			noShows[i] = printable(firstNonEmpty(inv.Name, inv.Email, inv.Number, "(no name)"))
+			noShows[i] = cell(firstNonEmpty(inv.Name, inv.Email, inv.Number, "(no name)"), nameCols)
 		}
 		v := fmt.Sprintf("%d, no-shows %d, not invited %d", rep.Invited, len(rep.NoShows), rep.Uninvited)
 		row("Invited", v)
@@ -89,11 +91,12 @@ func writeText(w io.Writer, rep *attendance.Report, noInvites bool, others []mee
 		people := table{{"NAME", "TIME", "JOINS", "DEPARTMENT", "NOTES"}}
 		for i := range rep.People {
 			p := &rep.People[i]
-			in := clock(p.InMeeting)
+			in := formatting.Clock(p.InMeeting)
 			if !p.Timed() {
 				in = "unknown"
 			}
-			people.add(cell(firstNonEmpty(p.Name, p.Number, "(no name)")), in, strconv.Itoa(p.Joins), cell(p.Dept), notes(p))
+			notes := strings.Join(formatting.PersonFlags(p, rep.Ongoing, words), words.T("summary.sep"))
+			people.add(cell(firstNonEmpty(p.Name, p.Number, "(no name)"), nameCols), in, strconv.Itoa(p.Joins), cell(p.Dept, deptCols), notes)
 		}
 		people.write(ew)
 	}
@@ -107,42 +110,30 @@ func writeText(w io.Writer, rep *attendance.Report, noInvites bool, others []mee
 	return ew.err
 }
 
-func notes(p *attendance.Person) string {
-	var n []string
-	for _, f := range []struct {
-		on   bool
-		text string
-	}{{p.Late, "late"}, {p.Early, "left early"}, {p.Open, "end unknown"}, {p.Uninvited, "not invited"}} {
-		if f.on {
-			n = append(n, f.text)
-		}
-	}
-	return strings.Join(n, ", ")
-}
+// words are the terminal's words for what Slack shows too: the lookup
+// command speaks English.
+var words = catalog.For(catalog.English)
+
+// Table cells of meeting text are cut to these many columns, as Slack
+// cuts names at 60 runes and departments at 40.
+const (
+	nameCols = 60
+	deptCols = 40
+)
 
 // counts is a breakdown; none names the people without a value.
 func counts(cs []attendance.Count, none string) string {
 	parts := make([]string, len(cs))
 	for i, c := range cs {
-		parts[i] = printable(firstNonEmpty(c.Name, none)) + " " + strconv.Itoa(c.N)
+		parts[i] = cell(firstNonEmpty(c.Name, none), deptCols) + " " + strconv.Itoa(c.N)
 	}
 	return strings.Join(parts, ", ")
 }
 
-// clock formats a duration as h:mm:ss.
-func clock(d time.Duration) string {
-	s := int64(d.Round(time.Second) / time.Second)
-	return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-}
-
-// cell is meeting text fit for one table cell: printable, no tabs or
-// newlines, at most 60 characters.
-func cell(s string) string {
-	s = strings.Join(strings.Fields(printable(s)), " ")
-	if r := []rune(s); len(r) > 60 {
-		s = string(r[:59]) + "…"
-	}
-	return s
+// cell is meeting text fit for one table cell: printable as in Slack, on
+// one line with single spaces, at most cols columns wide.
+func cell(s string, cols int) string {
+	return terminal.Cut(strings.Join(strings.Fields(formatting.Printable(s)), " "), cols)
 }
 
 // table is rows of cells printed in aligned columns. text/tabwriter
@@ -206,10 +197,10 @@ func (e *errWriter) Write(p []byte) (int, error) {
 func writeSeriesText(w io.Writer, s *attendance.Series, asked int, loc *time.Location) error {
 	ew := &errWriter{w: w}
 	newest := s.Runs[0].Meeting
-	title := firstNonEmpty(printable(newest.Subject), "(no subject)") + fmt.Sprintf(" — last %d runs", len(s.Runs))
+	title := firstNonEmpty(formatting.Printable(newest.Subject), "(no subject)") + fmt.Sprintf(" — last %d runs", len(s.Runs))
 	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(terminal.Width(title), 3), 80)))
 	var summary table
-	summary.add("Meeting ID", printable(newest.MeetingID))
+	summary.add("Meeting ID", formatting.GroupDigits(formatting.Printable(newest.MeetingID)))
 	for i, r := range s.Runs {
 		label := ""
 		if i == 0 {
@@ -235,13 +226,13 @@ func writeSeriesText(w io.Writer, s *attendance.Series, asked int, loc *time.Loc
 			m := &s.Members[i]
 			note := ""
 			if m.Missed >= 2 && m.Attended > 0 {
-				note = fmt.Sprintf("missed the last %d", m.Missed)
+				note = words.N("series.missed_last", m.Missed)
 			}
 			avg := "-"
 			if m.Attended > 0 {
-				avg = clock(m.Average)
+				avg = formatting.Clock(m.Average)
 			}
-			people.add(cell(firstNonEmpty(m.Name, m.Number, "(no name)")), fmt.Sprintf("%d/%d", m.Attended, s.Readable), avg, strconv.Itoa(m.Late), cell(m.Dept), note)
+			people.add(cell(firstNonEmpty(m.Name, m.Number, "(no name)"), nameCols), fmt.Sprintf("%d/%d", m.Attended, s.Readable), avg, strconv.Itoa(m.Late), cell(m.Dept, deptCols), note)
 		}
 		people.write(ew)
 	}
