@@ -96,7 +96,7 @@ func (b *msgBuilder) memberLine(s *attendance.Series, m *attendance.Member, tag 
 	if m.Late > 0 {
 		parts = append(parts, w.N("series.late", m.Late))
 	}
-	if m.Missed >= 2 && m.Attended > 0 {
+	if m.Missed > 0 {
 		parts = append(parts, "_"+w.N("series.missed_last", m.Missed)+"_")
 	}
 	return b.line(m.Name, m.Number, m.Dept, tag, parts)
@@ -118,7 +118,7 @@ func seriesLine(s *attendance.Series, o MessageOptions) string {
 	b, w := newBuilder(nil, o), o.Words
 	byMissed := map[int][]string{}
 	for i := range s.Members {
-		if m := &s.Members[i]; m.Missed >= 2 && m.Attended > 0 {
+		if m := &s.Members[i]; m.Missed > 0 {
 			byMissed[m.Missed] = append(byMissed[m.Missed], b.displayName(m.Name, m.Number))
 		}
 	}

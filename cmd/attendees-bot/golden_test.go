@@ -35,6 +35,8 @@ func TestLookupGolden(t *testing.T) {
 		{"hostile", []string{meetingfake.SampleHostileUUID}},
 		{"hostile-search", []string{meetingfake.SampleHostileUUID, "--search", "a"}},
 		{"series", []string{meetingfake.SampleSeriesID, "--last", "4"}},
+		// "missed the last N" only for someone who came before, from two up.
+		{"series-csv", []string{meetingfake.SampleSeriesID, "--last", "4", "--format", "csv"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -331,5 +335,58 @@ func TestRunSeriesOfAnUnknownMeetingID(t *testing.T) {
 	err := run(t.Context(), []string{"lookup", "--last", "3", "960 123 4599"}, getenv(cliEnv(fakeMeeting(t, nil))), nil, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "I found no meeting with ID 960 123 4599 in the last 6 months") {
 		t.Errorf("lookup --last 3 of an unknown meeting ID = %v; want it to name the ID and the window", err)
+	}
+}
+
+// TestSeriesMissedIsOneFigure: "missed the last N" is one figure, the
+// same in the Slack reply, the CSV's missed_latest_in_a_row and the JSON's
+// missed: only for someone who came before, from two runs up. Ivan Petrov
+// (never came) and Member 11 (missed only the newest) have none.
+func TestSeriesMissedIsOneFigure(t *testing.T) {
+	s := startSystem(t, nil, withSeries())
+	_, rs := s.command(t, slackfake.SlashCommand{Text: "960 123 4506 last 4", UserID: "U1"}, 1)
+	slackMissed := map[string]string{}
+	lines := strings.ReplaceAll(text(rs...), `\n`, "\n") // a line of the blocks' JSON ends at a newline or a quote
+	for _, m := range regexp.MustCompile(`\*([^*\n"]+)\* — [^\n"]*_missed the last (\d+)_`).FindAllStringSubmatch(lines, -1) {
+		slackMissed[m[1]] = m[2]
+	}
+	if want := map[string]string{"Dan Kim": "2", "Erin Park": "2"}; !maps.Equal(slackMissed, want) {
+		t.Fatalf("Slack marks %v; want %v", slackMissed, want)
+	}
+
+	env := cliEnv(s.meet)
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"lookup", "9601234506", "--last", "4", "--format", "csv"}, getenv(env), nil, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	rows := seriesCSV(t, out.Bytes())
+	col := slices.Index(rows[0], "missed_latest_in_a_row")
+	csvMissed := map[string]string{}
+	for _, r := range rows[1:] {
+		if r[col] != "0" {
+			csvMissed[r[1]] = r[col]
+		}
+	}
+	out.Reset()
+	if err := run(t.Context(), []string{"lookup", "9601234506", "--last", "4", "--format", "json"}, getenv(env), nil, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Members []struct {
+			Name   string `json:"name"`
+			Missed int    `json:"missed"`
+		} `json:"members"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+		t.Fatal(err)
+	}
+	jsonMissed := map[string]string{}
+	for _, m := range v.Members {
+		if m.Missed != 0 {
+			jsonMissed[m.Name] = strconv.Itoa(m.Missed)
+		}
+	}
+	if !maps.Equal(csvMissed, slackMissed) || !maps.Equal(jsonMissed, slackMissed) {
+		t.Errorf("missed the last N: Slack %v, CSV %v, JSON %v; want one figure", slackMissed, csvMissed, jsonMissed)
 	}
 }

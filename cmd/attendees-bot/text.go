@@ -225,7 +225,7 @@ func writeSeriesText(w io.Writer, s *attendance.Series, asked int, loc *time.Loc
 		for i := range s.Members {
 			m := &s.Members[i]
 			note := ""
-			if m.Missed >= 2 && m.Attended > 0 {
+			if m.Missed > 0 {
 				note = words.N("series.missed_last", m.Missed)
 			}
 			avg := "-"

@@ -52,8 +52,16 @@ type Member struct {
 	Attended int           `json:"attended"`          // readable runs attended
 	Average  time.Duration `json:"average_ns"`        // time per attended run with a readable time
 	Late     int           `json:"late"`              // runs attended late
-	Missed   int           `json:"missed"`            // the latest readable runs missed, in a row
+	// Missed is N of "missed the last N": the latest readable runs the
+	// member missed in a row, counted only for someone who came to an
+	// earlier one and only from MissedFrom runs up; 0 otherwise. Every
+	// rendering (Slack, the CSV, JSON, the terminal) shows this figure.
+	Missed int `json:"missed"`
 }
+
+// MissedFrom is the fewest latest runs missed in a row that count as
+// Member.Missed: one absence is not a pattern.
+const MissedFrom = 2
 
 // MarshalJSON writes the member with their time in each run, as a
 // Person's in_meeting_ns, null where they were absent.
@@ -171,5 +179,8 @@ func (m *Member) count(runs []Run) {
 	}
 	if timed > 0 {
 		m.Average = sum / time.Duration(timed)
+	}
+	if m.Missed < MissedFrom || m.Attended == 0 {
+		m.Missed = 0
 	}
 }
