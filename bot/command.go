@@ -105,6 +105,10 @@ func ParseCommand(text string) (Command, error) {
 	if utf8.RuneCountInString(text) > maxCommandText {
 		return Command{}, &InputError{Key: "input.too_long", Usage: true}
 	}
+	text, ok := readLinks(text)
+	if !ok {
+		return Command{}, inputError("input.link_no_id")
+	}
 	if args, ok := auditArgs(text); ok {
 		return Command{Kind: KindAudit, Args: args}, nil
 	}
@@ -235,19 +239,23 @@ func auditArgs(text string) (string, bool) {
 }
 
 // classify says which meeting the words name: a meeting ID, a conference
-// UUID or subject words.
+// UUID or subject words. IDs are read as people type them: full-width
+// digits and letters from a CJK input method, and spaces, dashes or dots
+// between the groups (960 123 4501, 960-123-4501, 960.123.4501). 32
+// hexadecimal characters are a conference UUID even when all are digits.
 func classify(words []string) (Kind, string, error) {
 	arg := strings.Join(words, " ")
-	compact := strings.NewReplacer(" ", "", "-", "").Replace(arg)
+	narrow := width.Fold.String(arg)
+	compact := strings.ReplaceAll(meeting.CompactMeetingID(narrow), ".", "")
 	switch {
+	case meeting.ValidateConfUUID(narrow) == nil:
+		return KindConfUUID, narrow, nil
 	case isDigits(compact):
-		id, err := meeting.NormalizeMeetingID(arg)
+		id, err := meeting.NormalizeMeetingID(compact)
 		if err != nil {
 			return 0, "", inputError("input.meeting_id")
 		}
 		return KindMeetingID, id, nil
-	case meeting.ValidateConfUUID(arg) == nil:
-		return KindConfUUID, arg, nil
 	case len(words) == 1 && len(compact) >= 16 && isHex(compact):
 		return 0, "", inputError("input.partial_uuid")
 	case !strings.ContainsFunc(arg, isWordRune):

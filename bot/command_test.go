@@ -49,6 +49,20 @@ func TestParseCommand(t *testing.T) {
 		{"weekly last 2 sync", Command{Kind: KindSubject, Target: "weekly sync", Last: 2}},
 		{"last mile sync", Command{Kind: KindSubject, Target: "last mile sync"}},
 		{"the last word last 3", Command{Kind: KindSubject, Target: "the last word", Last: 3}},
+		{"９６０１２３４５０１", Command{Kind: KindMeetingID, Target: "9601234501"}},
+		{"９６０　１２３　４５０１", Command{Kind: KindMeetingID, Target: "9601234501"}},
+		{"960.123.4501", Command{Kind: KindMeetingID, Target: "9601234501"}},
+		{"960．123．4501 last ４", Command{Kind: KindMeetingID, Target: "9601234501", Last: 4}},
+		{"https://meeting.huaweicloud.com/#/j/9601234501", Command{Kind: KindMeetingID, Target: "9601234501"}},
+		{"<https://meeting.huaweicloud.com/j/9601234501>", Command{Kind: KindMeetingID, Target: "9601234501"}},
+		{"&lt;https://meeting.huaweicloud.com/j/9601234501&gt; csv", Command{Kind: KindMeetingID, Target: "9601234501", CSV: true}},
+		{"<https://meeting.huaweicloud.com/#/j/9601234501|Join the weekly sync> last 3", Command{Kind: KindMeetingID, Target: "9601234501", Last: 3}},
+		{"HTTPS://meeting.huaweicloud.com/joinmeeting?conf_id=9601234501&pwd=x", Command{Kind: KindMeetingID, Target: "9601234501"}},
+		{"watch <https://meeting.huaweicloud.com/j/9601234501>", Command{Kind: KindWatch, Of: KindMeetingID, Target: "9601234501"}},
+		{"00000000000000000000000000000000", Command{Kind: KindConfUUID, Target: "00000000000000000000000000000000"}},
+		{"00000000-0000-0000-0000-000000000000", Command{Kind: KindConfUUID, Target: "00000000-0000-0000-0000-000000000000"}},
+		{"９ａ０ｆａ６ｄ１０ａ５ｂ１１ｅａａｅ５ｅ１９１７６３ｃ２２ｃ０ｅ", Command{Kind: KindConfUUID, Target: "9a0fa6d10a5b11eaae5e191763c22c0e"}},
+		{"项目周会（华南）", Command{Kind: KindSubject, Target: "项目周会（华南）"}},
 		{"last call review", Command{Kind: KindSubject, Target: "last call review"}},
 		{"weekly sync last abc", Command{Kind: KindSubject, Target: "weekly sync last abc"}},
 		{"987 654 3210 last ４", Command{Kind: KindMeetingID, Target: "9876543210", Last: 4}},
@@ -100,6 +114,10 @@ func TestParseCommandErrors(t *testing.T) {
 		{"recent last 3", "needs a meeting ID or subject words before it"},
 		{"9a0fa6d10a5b11eaae5e191763c22c0e last 4", "A conference UUID is one run"},
 		{"watch with series", "needs a meeting ID or subject words"},
+		{"0000 0000 0000 0000 0000 0000 0000 0000", "6 to 20 digits"},
+		{"https://wiki.example.com/weekly-sync", "couldn't find a meeting ID in that link"},
+		{"<https://wiki.example.com/weekly-sync|notes> last 3", "couldn't find a meeting ID in that link"},
+		{"watch https://meeting.huaweicloud.com/j/123", "couldn't find a meeting ID in that link"},
 		{"987 654 3210 last -3", "from 2 to 20"},
 		{"987 654 3210 last −3", "from 2 to 20"},
 		{"987 654 3210 last 0", "from 2 to 20"},
@@ -132,7 +150,8 @@ func TestParseCommandErrors(t *testing.T) {
 
 func FuzzParseCommand(f *testing.F) {
 	for _, s := range []string{"", "help", "987 654 3210", "9a0fa6d10a5b11eaae5e191763c22c0e csv", `search:"a b" x`, "“", "search:“", "\x00", "&lt;!channel&gt;",
-		"987 654 3210 last -3", "987 654 3210 last abc", "a last 2 last 3", "watch 960 123 4501 last 4", "last call review last"} {
+		"987 654 3210 last -3", "987 654 3210 last abc", "a last 2 last 3", "watch 960 123 4501 last 4", "last call review last",
+		"９６０１２３４５０１", "960.123.4501", "<https://meeting.huaweicloud.com/#/j/9601234501|join>", "https://x/j/12", "00000000000000000000000000000000"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

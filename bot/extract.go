@@ -20,7 +20,34 @@ var (
 	idRe = regexp.MustCompile(`\b\d{3}[ -]?\d{3}[ -]?\d{3,6}\b`)
 	// slackMarkup is a link, mention or channel in Slack's <…> form.
 	slackMarkup = regexp.MustCompile(`<[^<>]*>`)
+	// pastedLink is a link pasted into a command: Slack's <url> or
+	// <url|label> form, or the bare URL.
+	pastedLink = regexp.MustCompile(`<(?i:https?|cloudlink)://[^<>]*>|(?i:https?|cloudlink)://\S+`)
 )
+
+// linkedMeetingID is the meeting ID a Huawei Cloud Meeting join link
+// carries (conf_id=… or /j/…), or "" when it carries none.
+func linkedMeetingID(link string) string {
+	m := linkID.FindStringSubmatch(link)
+	if m == nil {
+		return ""
+	}
+	id, _ := meeting.NormalizeMeetingID(m[1])
+	return id
+}
+
+// readLinks writes each link pasted into a command as the meeting ID it
+// carries, read as the message shortcut reads links; ok is false when a
+// link carries none (a wiki page pasted by mistake).
+func readLinks(text string) (_ string, ok bool) {
+	ok = true
+	text = pastedLink.ReplaceAllStringFunc(text, func(link string) string {
+		id := linkedMeetingID(link)
+		ok = ok && id != ""
+		return " " + id + " "
+	})
+	return text, ok
+}
 
 // maxMessageScan bounds how much of a message is searched for meetings.
 const maxMessageScan = 4000
@@ -38,15 +65,14 @@ func meetingsIn(text string) []string {
 	text = html.UnescapeString(text)
 	var out []string
 	add := func(s string) {
-		// Only what the command reads as one meeting: 32 digits look like
-		// a UUID here but are no meeting ID there.
+		// Only what the command reads as one meeting.
 		kind, _, err := classify([]string{s})
 		if err == nil && (kind == KindMeetingID || kind == KindConfUUID) && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
-	for _, m := range linkID.FindAllStringSubmatch(text, -1) {
-		if id, err := meeting.NormalizeMeetingID(m[1]); err == nil {
+	for _, link := range linkID.FindAllString(text, -1) {
+		if id := linkedMeetingID(link); id != "" {
 			add(id)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // answer a person would expect, in each reader's language; refusals leave
 // nothing behind (watching still lists nothing).
 func TestRunCommandForms(t *testing.T) {
-	s := startNative(t, nil)
+	s := startNative(t, func(e map[string]string) { e["USER_RATE_LIMIT"] = "1000000" })
 	tests := []struct {
 		user, text string
 		want       []string
@@ -24,6 +24,18 @@ func TestRunCommandForms(t *testing.T) {
 		{"U2", "960 123 4506 last abc", []string{"`last` 后面跟 2 到 20 之间的场次数"}},
 		{"U1", "960 123 4506 last 2 last 3", []string{"`last` is there twice"}},
 		{"U2", "960 123 4506 last 2 last 3", []string{"`last` 写了两次"}},
+		// A meeting ID as a CJK input method, a dotted habit or a pasted
+		// join link writes it.
+		{"U1", "９６０１２３４５０１", []string{"Weekly product sync", "attendees_share"}},
+		{"U2", "９６０　１２３　４５０１", []string{"Weekly product sync", "分享到频道"}},
+		{"U1", "960.123.4501", []string{"Weekly product sync", "attendees_share"}},
+		{"U1", "https://meeting.huaweicloud.com/#/j/9601234501", []string{"Weekly product sync", "attendees_share"}},
+		{"U1", "<https://meeting.huaweicloud.com/j/9601234501>", []string{"Weekly product sync", "attendees_share"}},
+		{"U1", "<https://meeting.huaweicloud.com/#/j/9601234501|Join Weekly product sync>", []string{"Weekly product sync", "attendees_share"}},
+		{"U1", "<https://wiki.example.com/sync|notes>", []string{"I couldn't find a meeting ID in that link"}},
+		{"U2", "https://wiki.example.com/sync", []string{"这个链接里没有我能识别的会议 ID"}},
+		// 32 digits are a conference UUID, not too long a meeting ID.
+		{"U1", "00000000000000000000000000000000", []string{"I couldn't find that meeting"}},
 		{"U1", "watching", []string{"no automatic attendance posts"}},
 	}
 	for _, tt := range tests {
