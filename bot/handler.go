@@ -467,7 +467,13 @@ func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
 		if err != nil {
 			return Result{}, fmt.Errorf("recent meetings: %w", err)
 		}
-		msg := choicesMessage(req.p, req.p.T("choices.recent"), req.p.T("choices.recent_empty"), confs, h.openValue(req, lookupRef{Search: cmd.Search}), h.loc)
+		title, empty := req.p.T("choices.recent"), req.p.T("choices.recent_empty")
+		if cmd.Search != "" {
+			// The list's buttons keep the filter; the title says what it is for.
+			args := catalog.Args{"Cmd": h.slashName, "Search": formatting.Escape(cmd.Search)}
+			title, empty = req.p.T("choices.recent_search", args), req.p.T("input.search_needs_meeting", args)
+		}
+		msg := choicesMessage(req.p, title, empty, confs, h.openValue(req, lookupRef{Search: cmd.Search}), h.loc)
 		return Result{}, h.reply(ctx, req, msg)
 	}
 	return h.find(ctx, req, cmd, lookupRef{})

@@ -308,6 +308,35 @@ func TestHandleErrors(t *testing.T) {
 	}
 }
 
+// TestHandleSearchWithoutMeeting: search: alone offers the recent
+// meetings with one sentence saying what it filters, and their buttons
+// keep the filter; with no recent meeting, the sentence asks for one.
+func TestHandleSearchWithoutMeeting(t *testing.T) {
+	recent := []meeting.Conference{{ConfUUID: uuidA, ConferenceID: "9601234501", Subject: "weekly sync", Start: t0}}
+	tests := []struct {
+		name   string
+		confs  []meeting.Conference
+		wantIn []string
+	}{
+		{"recent", recent, []string{"`search:` filters the people of one meeting: tap a recent one below to see only those matching “a&lt;b”", "`/attendees 987 654 3210 search:alice`", actionOpen}},
+		{"none", nil, []string{"`search:` filters the people of one meeting, and I see no recent one: name it, like `/attendees 987 654 3210 search:alice`."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := &fakeSource{history: func(context.Context, meeting.HistoryQuery) ([]meeting.Conference, error) { return tt.confs, nil }}
+			h, out := newTestHandler(t, src, nil)
+			if res := h.Handle(t.Context(), slash("search:a<b")); res.Outcome != outcomeOK {
+				t.Fatalf("outcome = %q (%v)", res.Outcome, res.Err)
+			}
+			for _, w := range tt.wantIn {
+				if got := out.text(0); !strings.Contains(got, w) {
+					t.Errorf("reply = %q; want it to contain %q", got, w)
+				}
+			}
+		})
+	}
+}
+
 func TestHandleDeadlineStillAnswers(t *testing.T) {
 	src := &fakeSource{attendees: func(ctx context.Context, _, _ string) ([]meeting.Attendee, error) {
 		<-ctx.Done()

@@ -43,3 +43,21 @@ func TestRunCommandForms(t *testing.T) {
 		mustContain(t, text(rs...), tt.want...)
 	}
 }
+
+// TestRunSearchWithoutMeeting: search: with no meeting lists the recent
+// meetings under a sentence that says what search: does, in the reader's
+// language, and a Show button there opens the meeting filtered.
+func TestRunSearchWithoutMeeting(t *testing.T) {
+	s := startNative(t, nil)
+	_, rs := s.command(t, slackfake.SlashCommand{Text: "search:alice", UserID: "U2"}, 1)
+	mustContain(t, text(rs...), "`search:` 用于筛选某一场会议的参会者", "只看匹配“alice”的人", "Weekly product sync")
+	_, rs = s.command(t, slackfake.SlashCommand{Text: "search:alice", UserID: "U1"}, 1)
+	mustContain(t, text(rs...), "`search:` filters the people of one meeting: tap a recent one below to see only those matching “alice”")
+	shows := accessoryValues(t, rs[0].Blocks, "attendees_open")
+	id := s.press(t, "U1", "C0GENERAL", "attendees_open", shows[0])
+	opened, err := s.slack.WaitResponsesFor(ctxT(t), id, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, text(opened...), "filtered: alice", "Alice Zhang")
+}
