@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/audit"
@@ -97,12 +98,17 @@ func attempted(cmd Command, action string, err error) Result {
 // bound.
 const maxSlackAuditRows = 100_000
 
+// mayAudit reports whether userID may export the audit trail.
+func (h *Handler) mayAudit(userID string) bool {
+	return h.trail != nil && slices.Contains(h.auditors, userID)
+}
+
 // auditExport answers "/attendees audit …": the CSV of the audit trail in
 // the admin's DM. Anybody not in AUDIT_USER_IDS is refused, and that is
 // recorded too.
 func (h *Handler) auditExport(ctx context.Context, req Request, cmd Command) (Result, error) {
 	var res Result
-	if h.trail == nil || !slices.Contains(h.auditors, req.UserID) {
+	if !h.mayAudit(req.UserID) {
 		res.Outcome = outcomeRefused
 		res.note(store.AuditRefused, store.AudiencePrivate)
 		return res, h.reply(ctx, req, textMessage(req.p.T("audit.refused")))
@@ -117,7 +123,13 @@ func (h *Handler) auditExport(ctx context.Context, req Request, cmd Command) (Re
 	}
 	var bad *audit.ArgError
 	if errors.As(err, &bad) {
-		return res, inputError("audit.bad_args", catalog.Args{"Problem": bad.Message(req.p, formatting.Escape)})
+		args := catalog.Args{"Problem": bad.Message(req.p, formatting.Escape)}
+		if cmd.Kind == KindSubject {
+			// The words may be a meeting's subject: say how to search it.
+			args["Words"] = formatting.Escape(strings.Join(strings.Fields(cmd.Target)[1:], " "))
+			return res, inputError("audit.bad_words", args)
+		}
+		return res, inputError("audit.bad_args", args)
 	}
 	if err != nil {
 		return res, fmt.Errorf("audit options: %w", err)

@@ -193,6 +193,38 @@ func TestAuditOptionMistakesInTheAdminsLanguage(t *testing.T) {
 	}
 }
 
+// TestAuditWords: an admin's "audit <words>" is audit options mistyped,
+// told as such with the way to search those words instead; anybody
+// else's is a subject search. A repeated option is refused.
+func TestAuditWords(t *testing.T) {
+	noMatch := &fakeSource{history: func(context.Context, meeting.HistoryQuery) ([]meeting.Conference, error) { return nil, nil }}
+	h, out := newTestHandler(t, noMatch, func(c *Config) { c.AuditUserIDs = []string{"U0ADMIN"} }, func(d *HandlerDeps) { d.Audit = &fakeTrail{t: t} })
+	tests := []struct {
+		user, text, outcome string
+		want                []string
+	}{
+		{"U0ADMIN", "audit extra", outcomeInvalid, []string{"I don't understand “extra”; the options are `[--since 720h]", "`/attendees audit --help` explains them.", "put another word first, like `/attendees extra audit`."}},
+		{"U0ADMIN", "audit committee &lt;b&gt; last 4", outcomeInvalid, []string{"I don't understand “committee”", "like `/attendees committee &lt;b&gt; audit`."}},
+		{"U0ADMIN", "audit --since 1h --since 2h", outcomeInvalid, []string{"`--since` is there twice; give it once. `/attendees audit --help` explains them."}},
+		{"U0ADMIN", "audit help", outcomeOK, []string{"AUDIT_USER_IDS", "`90m`"}},
+		{"U1", "audit committee", outcomeNotFound, []string{"every word of “audit committee”"}},
+		{"U1", "audit help", outcomeRefused, []string{"not available to you"}},
+	}
+	for _, tt := range tests {
+		out.replies = nil
+		req := slash(tt.text)
+		req.UserID = tt.user
+		if res := h.Handle(t.Context(), req); res.Outcome != tt.outcome {
+			t.Errorf("%s %q: outcome %q; want %q", tt.user, tt.text, res.Outcome, tt.outcome)
+		}
+		for _, w := range tt.want {
+			if got := out.text(0); !strings.Contains(got, w) {
+				t.Errorf("%s %q: reply %q; want it to contain %q", tt.user, tt.text, got, w)
+			}
+		}
+	}
+}
+
 // TestLookupInTheDMIsAuditedAsDM: an answer posted in the requester's DM
 // (the shortcut's form, a button under a DM message) stays there, and its
 // row says dm; an ephemeral reply says private.
@@ -361,7 +393,11 @@ func TestParseCommandAudit(t *testing.T) {
 		{"audit", Command{Kind: KindAudit}},
 		{"AUDIT  --since 24h", Command{Kind: KindAudit, Args: "--since 24h"}},
 		{"audit\t—user <@U1|lee>", Command{Kind: KindAudit, Args: "—user <@U1|lee>"}},
-		{"audit committee", Command{Kind: KindSubject, Target: "audit committee"}},
+		{"audit help", Command{Kind: KindAudit, Args: "--help"}},
+		// An admin's mistyped options, anybody else's subject (Handler.slash).
+		{"audit committee", Command{Kind: KindSubject, Target: "audit committee", Args: "committee"}},
+		{"audit committee last 4 csv", Command{Kind: KindSubject, Target: "audit committee", Args: "committee last 4 csv", Last: 4, CSV: true}},
+		{"committee audit", Command{Kind: KindSubject, Target: "committee audit"}},
 		{"auditing", Command{Kind: KindSubject, Target: "auditing"}},
 	}
 	for _, tt := range tests {

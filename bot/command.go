@@ -42,7 +42,10 @@ type Command struct {
 	CSV    bool   // always attach the CSV file
 	Search string // only people matching this text
 	Of     Kind   // for watch/unwatch: KindMeetingID or KindSubject
-	Args   string // for audit: the options, read by the handler once it knows who asks
+	// Args is, for audit, the options, read by the handler once it knows
+	// who asks; for subject words that start with "audit", what follows
+	// that word: an admin's mistyped audit options.
+	Args string
 	// Last is how many of the newest runs a meeting ID or subject's series
 	// covers ("last N"); 0 means one run. For watch: Last > 0 adds the
 	// series line to every automatic post ("with series").
@@ -109,8 +112,9 @@ func ParseCommand(text string) (Command, error) {
 	if !ok {
 		return Command{}, inputError("input.link_no_id")
 	}
-	if args, ok := auditArgs(text); ok {
-		return Command{Kind: KindAudit, Args: args}, nil
+	auditWords, options, audit := auditArgs(text)
+	if audit && options {
+		return Command{Kind: KindAudit, Args: auditWords}, nil
 	}
 	var cmd Command
 	var rest []string
@@ -158,6 +162,9 @@ func ParseCommand(text string) (Command, error) {
 		if cmd.Kind, cmd.Target, err = classify(rest); err != nil {
 			return Command{}, err
 		}
+	}
+	if audit && cmd.Kind == KindSubject {
+		cmd.Args = auditWords
 	}
 	switch cmd.Last = last; {
 	case last == 0 || cmd.Kind == KindMeetingID || cmd.Kind == KindSubject:
@@ -219,23 +226,27 @@ func namesMeeting(words []string) bool {
 	return len(words) > 0 && err == nil && (kind == KindMeetingID || kind == KindConfUUID)
 }
 
-// auditArgs recognises "audit" alone or followed by options (--since …; a
-// phone's long dash too), and returns the options' text. "audit
-// committee" stays a subject search.
-func auditArgs(text string) (string, bool) {
+// auditArgs recognises "audit" as the first word and returns what follows
+// it. options says whether that is the audit command's: nothing, options
+// (--since …; a phone's long dash too) or "help". Other words ("audit
+// committee") are a subject search, except for an admin, whose
+// Command.Args keeps them (see Handler.slash).
+func auditArgs(text string) (args string, options, ok bool) {
 	text = strings.TrimSpace(text)
 	first, rest := text, ""
 	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
 		first, rest = text[:i], text[i:]
 	}
 	if !strings.EqualFold(first, "audit") {
-		return "", false
+		return "", false, false
 	}
 	rest = strings.TrimSpace(rest)
-	if rest != "" && !strings.HasPrefix(rest, "-") && !strings.HasPrefix(rest, "—") && !strings.HasPrefix(rest, "–") {
-		return "", false
+	switch strings.ToLower(rest) {
+	case "help", "?":
+		return "--help", true, true
 	}
-	return rest, true
+	options = rest == "" || strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "–")
+	return rest, options, true
 }
 
 // classify says which meeting the words name: a meeting ID, a conference

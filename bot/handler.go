@@ -462,6 +462,12 @@ func (h *Handler) slash(ctx context.Context, req Request) (Result, error) {
 		return h.watch(ctx, req, cmd)
 	case KindAudit:
 		return h.auditExport(ctx, req, cmd)
+	case KindSubject:
+		if cmd.Args != "" && h.mayAudit(req.UserID) {
+			// An admin's "audit extra" is audit options mistyped; anyone
+			// else's "audit committee" is a meeting's subject.
+			return h.auditExport(ctx, req, cmd)
+		}
 	case KindRecent:
 		confs, err := h.recentMeetings(ctx)
 		if err != nil {

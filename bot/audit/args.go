@@ -94,7 +94,19 @@ func ParseArgs(args []string) (Filter, error) {
 	// text; the parsers keep their *ArgError here instead.
 	var bad *ArgError
 	fail := func(e *ArgError) error { bad = e; return e }
-	fs.Func("since", "", func(s string) error {
+	// An option given twice would silently mean its last value; only
+	// --user adds up.
+	seen := make(map[string]bool)
+	once := func(name string, parse func(string) error) {
+		fs.Func(name, "", func(s string) error {
+			if seen[name] {
+				return fail(argError("audit.arg.repeated", catalog.Args{"Name": name}))
+			}
+			seen[name] = true
+			return parse(s)
+		})
+	}
+	once("since", func(s string) error {
 		d, ok := parseSince(s)
 		if !ok {
 			return fail(argError("audit.arg.since"))
@@ -115,14 +127,14 @@ func ParseArgs(args []string) (Filter, error) {
 		}
 		return nil
 	})
-	fs.Func("conf", "", func(s string) error {
+	once("conf", func(s string) error {
 		if meeting.ValidateConfUUID(s) != nil {
 			return fail(argError("audit.arg.conf"))
 		}
 		f.ConfUUID = store.NormalizeConfUUID(s)
 		return nil
 	})
-	fs.Func("meeting", "", func(s string) error {
+	once("meeting", func(s string) error {
 		id, err := meeting.NormalizeMeetingID(s)
 		if err != nil {
 			return fail(argError("audit.arg.meeting"))
@@ -130,7 +142,7 @@ func ParseArgs(args []string) (Filter, error) {
 		f.MeetingID = id
 		return nil
 	})
-	fs.Func("format", "", func(s string) error {
+	once("format", func(s string) error {
 		switch s {
 		case FormatText, FormatCSV, FormatJSON:
 			f.Format = s

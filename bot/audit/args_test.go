@@ -3,10 +3,12 @@ package audit
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -39,6 +41,10 @@ func TestParseArgs(t *testing.T) {
 		{"board meeting", Filter{}, "I don't understand “board”"},
 		{"---since 1h", Filter{}, "I don't understand “---since”"},
 		{"--user bob", Filter{}, "not “bob”"},
+		{"--since 1h --since 2h", Filter{}, "--since is there twice; give it once"},
+		{"--conf 5d0c8f3a2b1e4c7d9a6f0e1b2c3d4e51 --conf=5d0c8f3a2b1e4c7d9a6f0e1b2c3d4e51", Filter{}, "--conf is there twice"},
+		{"--meeting 9601234501 —meeting 9601234502", Filter{}, "--meeting is there twice"},
+		{"--format csv --format json", Filter{}, "--format is there twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
@@ -75,6 +81,25 @@ func TestFilterQuery(t *testing.T) {
 
 // FuzzParseArgs holds that any input either fails with one sentence or
 // yields a filter the store accepts.
+// TestHelpOffersTheSinceValuesOfItsMistake: the Slack help lists every
+// --since value the mistake's sentence suggests, in each language.
+func TestHelpOffersTheSinceValuesOfItsMistake(t *testing.T) {
+	example := regexp.MustCompile("`([0-9]+[a-z]*)`")
+	for _, lang := range catalog.Languages {
+		p := catalog.For(lang)
+		help := p.T("audit.help", catalog.Args{"Cmd": "/attendees", "Usage": Usage})
+		examples := example.FindAllStringSubmatch(p.T("audit.arg.since"), -1)
+		if len(examples) < 3 {
+			t.Fatalf("%s: audit.arg.since offers %q; want its examples in backticks", lang, examples)
+		}
+		for _, ex := range examples {
+			if !strings.Contains(help, "`"+ex[1]+"`") {
+				t.Errorf("%s: audit.help does not offer --since %s, which audit.arg.since does:\n%s", lang, ex[1], help)
+			}
+		}
+	}
+}
+
 func FuzzParseArgs(f *testing.F) {
 	for _, s := range []string{"", "--since 24h --user U1,U2", "--conf 5d0c8f3a2b1e4c7d9a6f0e1b2c3d4e51", "—format csv", "--user <@U1|x>", "--since=3d x"} {
 		f.Add(s)

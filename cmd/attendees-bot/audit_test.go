@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/audit"
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/slackfake"
 	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/bot/store/storetest"
@@ -186,6 +188,7 @@ func TestAuditCLIMistakes(t *testing.T) {
 		{[]string{"--frobnicate"}, missing, 2, "There is no option --frobnicate"},
 		{[]string{"--format", "xml"}, missing, 2, "--format must be"},
 		{[]string{"board", "meeting"}, missing, 2, "I don't understand “board”"},
+		{[]string{"--since", "1h", "--since=2h"}, missing, 2, "--since is there twice; give it once"},
 		{nil, missing, 1, "no database at " + missing},
 		// Not a file name: before, "no database at host=… password=hunter2 …".
 		{nil, "host=db.example user=bot password=hunter2 dbname=attendees", exitConfig, "write it as a postgres:// URL"},
@@ -207,6 +210,12 @@ func TestAuditCLIMistakes(t *testing.T) {
 	out, _, err := auditCLI(t, missing, "--help")
 	if err != nil || !strings.Contains(out, "--since") {
 		t.Errorf("--help = %q, %v", out, err)
+	}
+	// The help offers every --since value the mistake's sentence does.
+	for _, ex := range regexp.MustCompile("`([0-9]+[a-z]*)`").FindAllStringSubmatch(catalog.For(catalog.English).T("audit.arg.since"), -1) {
+		if !regexp.MustCompile(`\b` + regexp.QuoteMeta(ex[1]) + `\b`).MatchString(out) {
+			t.Errorf("--help does not offer --since %s, which the mistake's sentence does:\n%s", ex[1], out)
+		}
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 // answer a person would expect, in each reader's language; refusals leave
 // nothing behind (watching still lists nothing).
 func TestRunCommandForms(t *testing.T) {
-	s := startNative(t, func(e map[string]string) { e["USER_RATE_LIMIT"] = "1000000" })
+	s := startNative(t, func(e map[string]string) { e["USER_RATE_LIMIT"], e["AUDIT_USER_IDS"] = "1000000", "U1" })
 	tests := []struct {
 		user, text string
 		want       []string
@@ -36,6 +36,12 @@ func TestRunCommandForms(t *testing.T) {
 		{"U2", "https://wiki.example.com/sync", []string{"这个链接里没有我能识别的会议 ID"}},
 		// 32 digits are a conference UUID, not too long a meeting ID.
 		{"U1", "00000000000000000000000000000000", []string{"I couldn't find that meeting"}},
+		// An admin's "audit <words>" is options mistyped; anybody else's
+		// is a meeting's subject. An option given twice is refused.
+		{"U1", "audit extra", []string{"I don't understand “extra”", "`/attendees audit --help` explains them", "`/attendees extra audit`"}},
+		{"U1", "audit --since 1h --since 2h", []string{"`--since` is there twice; give it once."}},
+		{"U1", "audit --help", []string{"`720h` (the default), `30d`, `90m` or `0`"}},
+		{"U2", "audit committee", []string{"最近 30 天内没有主题包含“audit committee”中每个词"}},
 		{"U1", "watching", []string{"no automatic attendance posts"}},
 	}
 	for _, tt := range tests {
