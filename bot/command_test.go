@@ -103,6 +103,7 @@ func TestParseCommandErrors(t *testing.T) {
 		{"watching extra", "takes nothing"},
 		{"watch weekly csv", "takes no `csv`"},
 		{"watch ab", "match too many meetings"},
+		{"watch ab ab ab", "match too many meetings"},
 		{"watch " + strings.Repeat("watch ", 2000), "too long for me"},
 		{"9a0fa6d10a5b11eaae5e191763c22c0e search:" + strings.Repeat("李", 101), "`search:` is too long"},
 		{strings.Repeat("x", 501), "too long for me"},
@@ -152,7 +153,7 @@ func FuzzParseCommand(f *testing.F) {
 	for _, s := range []string{"", "help", "987 654 3210", "9a0fa6d10a5b11eaae5e191763c22c0e csv", `search:"a b" x`, "“", "search:“", "\x00", "&lt;!channel&gt;",
 		"987 654 3210 last -3", "987 654 3210 last abc", "a last 2 last 3", "watch 960 123 4501 last 4", "last call review last",
 		"９６０１２３４５０１", "960.123.4501", "<https://meeting.huaweicloud.com/#/j/9601234501|join>", "https://x/j/12", "00000000000000000000000000000000",
-		"audit extra", "audit --since 1h --since 2h", "audit help"} {
+		"audit extra", "audit --since 1h --since 2h", "audit help", "watch ab ab ab", "watch sync weekly sync"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

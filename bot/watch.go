@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -51,9 +52,11 @@ func (h *Handler) watchChange(ctx context.Context, req Request, cmd Command, res
 	defer cancel()
 	switch cmd.Kind {
 	case KindWatch:
-		if have, err := h.subs.Watching(sctx, req.ChannelID); err != nil {
+		have, err := h.subs.Watching(sctx, req.ChannelID)
+		if err != nil {
 			return storeError("watch", err)
-		} else if len(have) >= maxWatches {
+		}
+		if len(have) >= maxWatches {
 			args["N"] = len(have)
 			return say("watch.full", args)
 		}
@@ -62,7 +65,9 @@ func (h *Handler) watchChange(ctx context.Context, req Request, cmd Command, res
 			return storeError("watch", err)
 		}
 		if !created {
-			args["Label"] = subscriptionLabel(p, kind, cmd.Target)
+			// "sync weekly" is the "weekly sync" already watched: say so
+			// in the words it was made with.
+			args["Label"] = subscriptionLabel(p, kind, watchedWords(have, kind, cmd.Target))
 			return say("watch.already", args)
 		}
 		res.note(store.AuditWatch, store.AudienceChannel)
@@ -72,6 +77,10 @@ func (h *Handler) watchChange(ctx context.Context, req Request, cmd Command, res
 		}
 		return announce("watch.subscribed", args)
 	case KindUnwatch:
+		have, err := h.subs.Watching(sctx, req.ChannelID)
+		if err != nil {
+			return storeError("unwatch", err)
+		}
 		removed, err := h.subs.Unwatch(sctx, req.ChannelID, kind, cmd.Target)
 		if err != nil {
 			return storeError("unwatch", err)
@@ -81,7 +90,7 @@ func (h *Handler) watchChange(ctx context.Context, req Request, cmd Command, res
 			return say("watch.not_watching", args)
 		}
 		res.note(store.AuditUnwatch, store.AudienceChannel)
-		args["Label"] = subscriptionLabel(h.channel, kind, cmd.Target)
+		args["Label"] = subscriptionLabel(h.channel, kind, watchedWords(have, kind, cmd.Target))
 		return announce("watch.stopped", args)
 	}
 	subs, err := h.subs.Watching(sctx, req.ChannelID)
@@ -132,7 +141,7 @@ func watchingMessage(p *catalog.Printer, subs []store.Subscription) formatting.M
 		if i == maxWatches {
 			break
 		}
-		line := p.T("watch.since", catalog.Args{"Label": subscriptionLabel(p, s.Kind, s.Value), "Date": s.CreatedAt.UTC().Format("2006-01-02")})
+		line := p.T("watch.since", catalog.Args{"Label": subscriptionLabel(p, s.Kind, cmp.Or(s.Words, s.Value)), "Date": s.CreatedAt.UTC().Format("2006-01-02")})
 		if s.Series {
 			line += p.T("watch.with_series")
 		}
@@ -142,6 +151,18 @@ func watchingMessage(p *catalog.Printer, subs []store.Subscription) formatting.M
 		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "• "+line, false, false), nil, slack.NewAccessory(btn)))
 	}
 	return formatting.Message{Text: strings.Join(lines, "\n"), Blocks: blocks}
+}
+
+// watchedWords are the words the subscription of subs that target names
+// (in any order) was made with, or target when subs has none.
+func watchedWords(subs []store.Subscription, kind, target string) string {
+	key, err := subscription.Normalize(kind, target)
+	for _, s := range subs {
+		if err == nil && s.Kind == kind && s.Value == key {
+			return cmp.Or(s.Words, s.Value)
+		}
+	}
+	return target
 }
 
 // subscriptionLabel says what a subscription matches, escaped for mrkdwn.

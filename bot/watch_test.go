@@ -34,8 +34,12 @@ func TestWatchCommands(t *testing.T) {
 		{"watching", false, "meeting ID 960 123 4501"},
 		{"unwatch 960 123 4501", true, "<@U1> stopped the automatic attendance posts"},
 		{"unwatch 960 123 4501", false, "was not watching"},
-		{"watching", false, "“weekly sync” in the subject"},
+		{"watching", false, "“Weekly Sync” in the subject"},
+		// Every word in any order: the same subscription, in its own words.
+		{"watch sync WEEKLY sync", false, "already gets the attendance of every meeting with “Weekly Sync” in the subject"},
 		{"watch <!channel>", true, "“&lt;!channel&gt;”"},
+		{"unwatch SYNC weekly", true, "stopped the automatic attendance posts for meetings with “Weekly Sync” in the subject"},
+		{"watching", false, "“&lt;!channel&gt;” in the subject"},
 	}
 	for i, s := range steps {
 		res := h.Handle(t.Context(), slash(s.text))

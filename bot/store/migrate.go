@@ -28,6 +28,12 @@ type migration struct {
 	sql     string
 }
 
+// migrationSteps are the parts of a migration SQL cannot do (sorting
+// words), run right after its SQL, in the same transaction.
+var migrationSteps = map[int]func(context.Context, *sql.Tx, dialect) error{
+	6: keySubjects,
+}
+
 func (s *Store) loadMigrations() ([]migration, error) {
 	dir := path.Join("migrations", s.dialect.name)
 	entries, err := fs.ReadDir(migrations, dir)
@@ -88,6 +94,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migrate: apply %s: %w", m.name, err)
+		}
+		if step := migrationSteps[m.version]; step != nil {
+			if err := step(ctx, tx, s.dialect); err != nil {
+				return fmt.Errorf("migrate: apply %s: %w", m.name, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, s.dialect.rebind("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
 			m.version, m.name, s.now().UnixMilli()); err != nil {

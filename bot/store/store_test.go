@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/subscription"
+	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
 func TestSQLiteDSN(t *testing.T) {
@@ -120,6 +121,10 @@ func TestWatch(t *testing.T) {
 			{"watch subject", func() (bool, error) {
 				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.Subject, Value: "  Weekly   Sync ", CreatedAt: t0.Add(time.Minute)})
 			}, true, nil},
+			{"same words in another order, case and repeated", func() (bool, error) {
+				return s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.Subject, Value: "sync WEEKLY sync"})
+			}, false, nil},
+			{"unwatch words in another order", func() (bool, error) { return s.Unwatch(ctx, "C2", subscription.Subject, "weekly sync") }, false, nil},
 			{"same id in another channel", func() (bool, error) {
 				return s.Watch(ctx, Subscription{ChannelID: "C2", Kind: subscription.MeetingID, Value: "9601234567"})
 			}, true, nil},
@@ -144,8 +149,8 @@ func TestWatch(t *testing.T) {
 		}
 		got, err := s.Watching(ctx, "C1")
 		want := []Subscription{
-			{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567", CreatedBy: "U1", CreatedAt: t0, Series: true},
-			{ChannelID: "C1", Kind: subscription.Subject, Value: "weekly sync", CreatedAt: t0.Add(time.Minute)},
+			{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567", Words: "9601234567", CreatedBy: "U1", CreatedAt: t0, Series: true},
+			{ChannelID: "C1", Kind: subscription.Subject, Value: "sync weekly", Words: "Weekly Sync", CreatedAt: t0.Add(time.Minute)},
 		}
 		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("Watching(C1) = %v, %v; want %v", got, err, want)
@@ -514,6 +519,65 @@ func TestEnqueueMany(t *testing.T) {
 		}
 		if n, err := s.EnqueueMany(ctx, nil); err != nil || n != 0 {
 			t.Errorf("EnqueueMany(nil) = %d, %v", n, err)
+		}
+	})
+}
+
+// TestWatchKeysOlderSubscriptions: subject subscriptions an older bot
+// stored (words in the order typed, no words column) are rekeyed when this
+// version first opens the store: they match as before, show the words as
+// they were, and those that became one are merged into the oldest, with
+// the series line if either had it.
+func TestWatchKeysOlderSubscriptions(t *testing.T) {
+	eachBackend(t, func(t *testing.T, url string) {
+		ctx := t.Context()
+		w := open(t, url)
+		// The schema and rows as the bot before migration 6 left them.
+		for _, q := range []string{"DELETE FROM schema_migrations WHERE version = 6", "ALTER TABLE subscriptions DROP COLUMN words"} {
+			if _, err := w.exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, r := range []struct {
+			channel, kind, value string
+			at                   time.Time
+			series               int
+		}{
+			{"C1", subscription.Subject, "weekly sync", t0, 0},
+			{"C1", subscription.Subject, "sync weekly", t0.Add(time.Minute), 1},
+			{"C1", subscription.Subject, "retro", t0.Add(2 * time.Minute), 0},
+			{"C1", subscription.MeetingID, "9601234567", t0.Add(3 * time.Minute), 0},
+			{"C2", subscription.Subject, "sync weekly weekly", t0, 0},
+		} {
+			if _, err := w.exec(ctx, "INSERT INTO subscriptions (channel_id, kind, value, created_by, created_at, series) VALUES (?, ?, ?, 'U1', ?, ?)",
+				r.channel, r.kind, r.value, ms(r.at), r.series); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.Close()
+
+		s := open(t, url)
+		got, err := s.Subscriptions(ctx)
+		want := []Subscription{
+			{ChannelID: "C1", Kind: subscription.MeetingID, Value: "9601234567", Words: "9601234567", CreatedBy: "U1", CreatedAt: t0.Add(3 * time.Minute)},
+			{ChannelID: "C1", Kind: subscription.Subject, Value: "retro", Words: "retro", CreatedBy: "U1", CreatedAt: t0.Add(2 * time.Minute)},
+			{ChannelID: "C1", Kind: subscription.Subject, Value: "sync weekly", Words: "weekly sync", CreatedBy: "U1", CreatedAt: t0, Series: true},
+			{ChannelID: "C2", Kind: subscription.Subject, Value: "sync weekly", Words: "sync weekly weekly", CreatedBy: "U1", CreatedAt: t0},
+		}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("Subscriptions after the migration = %v, %v;\nwant %v", got, err, want)
+		}
+		conf := meeting.Conference{Subject: "Weekly product sync"}
+		for _, sub := range got {
+			if sub.Kind == subscription.Subject && subscription.Matches(sub.Kind, sub.Value, conf) != (sub.Value == "sync weekly") {
+				t.Errorf("%+v matching %q changed", sub, conf.Subject)
+			}
+		}
+		if created, err := s.Watch(ctx, Subscription{ChannelID: "C1", Kind: subscription.Subject, Value: "Sync Weekly"}); created || err != nil {
+			t.Errorf("Watch of a rekeyed subscription's words = %v, %v; want false, nil", created, err)
+		}
+		if removed, err := s.Unwatch(ctx, "C2", subscription.Subject, "weekly sync"); !removed || err != nil {
+			t.Errorf("Unwatch of the old words = %v, %v; want true, nil", removed, err)
 		}
 	})
 }

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot/subscription"
@@ -14,7 +17,13 @@ import (
 type Subscription struct {
 	ChannelID string
 	Kind      string // subscription.MeetingID or subscription.Subject
-	Value     string
+	// Value is what the subscription matches. Watch takes it as typed and
+	// stores subscription.Normalize's form, the subscription's key; the
+	// store's answers hold that key.
+	Value string
+	// Words is Value as the channel typed it (spaces made single), to
+	// show; set by the store's answers.
+	Words     string
 	CreatedBy string // Slack user ID, informational
 	CreatedAt time.Time
 	// Series adds, under each automatic post, who missed the latest runs
@@ -57,10 +66,15 @@ func (s *Store) Watch(ctx context.Context, sub Subscription) (created bool, err 
 	if sub.Series {
 		series = 1
 	}
-	res, err := s.exec(ctx, `INSERT INTO subscriptions (channel_id, kind, value, created_by, created_at, series)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, kind, value)
+	words := ""
+	if sub.Kind == subscription.Subject {
+		words = strings.Join(strings.Fields(sub.Value), " ")
+	}
+	// The first words typed stay the ones shown.
+	res, err := s.exec(ctx, `INSERT INTO subscriptions (channel_id, kind, value, words, created_by, created_at, series)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, kind, value)
 		DO UPDATE SET series = 1 WHERE excluded.series = 1 AND subscriptions.series = 0`,
-		sub.ChannelID, sub.Kind, v, sub.CreatedBy, ms(at), series)
+		sub.ChannelID, sub.Kind, v, words, sub.CreatedBy, ms(at), series)
 	if err != nil {
 		return false, fmt.Errorf("watch %s %s in %s: %w", sub.Kind, v, sub.ChannelID, err)
 	}
@@ -99,7 +113,7 @@ func (s *Store) Subscriptions(ctx context.Context) ([]Subscription, error) {
 }
 
 func (s *Store) subscriptions(ctx context.Context, where string, args ...any) ([]Subscription, error) {
-	rows, err := s.query(ctx, "SELECT channel_id, kind, value, created_by, created_at, series FROM subscriptions "+where, args...)
+	rows, err := s.query(ctx, "SELECT channel_id, kind, value, words, created_by, created_at, series FROM subscriptions "+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -108,14 +122,67 @@ func (s *Store) subscriptions(ctx context.Context, where string, args ...any) ([
 	for rows.Next() {
 		var sub Subscription
 		var at, series int64
-		if err := rows.Scan(&sub.ChannelID, &sub.Kind, &sub.Value, &sub.CreatedBy, &at, &series); err != nil {
+		if err := rows.Scan(&sub.ChannelID, &sub.Kind, &sub.Value, &sub.Words, &sub.CreatedBy, &at, &series); err != nil {
 			return nil, err
 		}
+		sub.Words = cmp.Or(sub.Words, sub.Value)
 		sub.Series = series == 1
 		sub.CreatedAt = timeOf(at)
 		out = append(out, sub)
 	}
 	return out, rows.Err()
+}
+
+// keySubjects rekeys the subject subscriptions of a bot before migration
+// 6, stored as the words typed in lower case ("weekly sync"), by
+// subscription.Normalize ("sync weekly"), keeping those words to show.
+// Matching does not change: the words match in any order either way.
+// Subscriptions of a channel that become one merge into the oldest, with
+// the series line if any of them had it.
+func keySubjects(ctx context.Context, tx *sql.Tx, d dialect) error {
+	type row struct {
+		channel, value, words, by string
+		at, series                int64
+	}
+	rows, err := tx.QueryContext(ctx, d.rebind(`SELECT channel_id, value, created_by, created_at, series
+		FROM subscriptions WHERE kind = ? ORDER BY channel_id, created_at, value`), subscription.Subject)
+	if err != nil {
+		return fmt.Errorf("read subject subscriptions: %w", err)
+	}
+	defer rows.Close()
+	type key struct{ channel, value string }
+	index := make(map[key]int) // in keep
+	var keep []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.channel, &r.words, &r.by, &r.at, &r.series); err != nil {
+			return fmt.Errorf("read subject subscriptions: %w", err)
+		}
+		if r.value, err = subscription.Normalize(subscription.Subject, r.words); err != nil {
+			return fmt.Errorf("subject subscription %q in %s: %w", r.words, r.channel, err)
+		}
+		k := key{r.channel, r.value}
+		if i, ok := index[k]; ok {
+			keep[i].series = max(keep[i].series, r.series)
+			continue
+		}
+		index[k] = len(keep)
+		keep = append(keep, r)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read subject subscriptions: %w", err)
+	}
+	rows.Close()
+	if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM subscriptions WHERE kind = ?"), subscription.Subject); err != nil {
+		return fmt.Errorf("rekey subject subscriptions: %w", err)
+	}
+	for _, r := range keep {
+		if _, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO subscriptions (channel_id, kind, value, words, created_by, created_at, series)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`), r.channel, subscription.Subject, r.value, r.words, r.by, r.at, r.series); err != nil {
+			return fmt.Errorf("rekey subject subscription %q in %s: %w", r.words, r.channel, err)
+		}
+	}
+	return nil
 }
 
 // affected reports whether a statement changed a row.

@@ -8,6 +8,7 @@ package subscription
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -23,16 +24,20 @@ const (
 // ErrInvalid marks a kind or value no subscription can have.
 var ErrInvalid = errors.New("invalid subscription")
 
-// Normalize returns the stored form of a value: a meeting ID without spaces
-// and dashes, or subject words in lower case separated by single spaces, so
-// "960 123-4567" and "9601234567" are the same subscription.
+// Normalize returns the stored form of a value, the key that tells two
+// subscriptions apart: a meeting ID without spaces and dashes, so "960
+// 123-4567" and "9601234567" are the same subscription; subject words
+// folded as Matches folds them, sorted and each once, since they match in
+// any order: "weekly sync" and "Sync weekly" are one subscription.
 func Normalize(kind, value string) (string, error) {
 	var v string
 	switch kind {
 	case MeetingID:
 		v = meeting.CompactMeetingID(value)
 	case Subject:
-		v = strings.ToLower(strings.Join(strings.Fields(value), " "))
+		words := strings.Fields(fold(value))
+		slices.Sort(words)
+		v = strings.Join(slices.Compact(words), " ")
 	default:
 		return "", fmt.Errorf("subscription kind %q: want %s or %s: %w", kind, MeetingID, Subject, ErrInvalid)
 	}
@@ -46,8 +51,15 @@ func Normalize(kind, value string) (string, error) {
 // word or two of letters would match nearly every meeting and flood it.
 const minWeight = 3
 
-// TooBroad reports whether subject words are too short to watch.
-func TooBroad(words string) bool { return weight(words) < minWeight }
+// TooBroad reports whether subject words are too short to watch. A word
+// repeated narrows nothing, so it counts once.
+func TooBroad(words string) bool {
+	key, err := Normalize(Subject, words)
+	return err != nil || weight(key) < minWeight
+}
+
+// fold is how subject words and subjects are compared: in lower case.
+func fold(s string) string { return strings.ToLower(s) }
 
 // weight counts letters and digits; a character of a script written
 // without spaces carries a word's meaning and counts double.
@@ -85,8 +97,8 @@ func Matches(kind, value string, conf meeting.Conference) bool {
 	case MeetingID:
 		return value != "" && meeting.CompactMeetingID(conf.ConferenceID) == meeting.CompactMeetingID(value)
 	case Subject:
-		subject := strings.ToLower(conf.Subject)
-		words := strings.Fields(strings.ToLower(value))
+		subject := fold(conf.Subject)
+		words := strings.Fields(fold(value))
 		if len(words) == 0 {
 			return false
 		}

@@ -2,6 +2,8 @@ package subscription
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/attendees-bot/attendees-bot/meeting"
@@ -42,7 +44,9 @@ func TestNormalize(t *testing.T) {
 		err               bool
 	}{
 		{MeetingID, "960 123-4567", "9601234567", false},
-		{Subject, "  Weekly   SYNC ", "weekly sync", false},
+		{Subject, "  Weekly   SYNC ", "sync weekly", false},
+		{Subject, "sync Weekly sync", "sync weekly", false},
+		{Subject, "周会 Q4 planning", "planning q4 周会", false},
 		{Subject, "   ", "", true},
 		{"room", "x", "", true},
 	}
@@ -63,6 +67,7 @@ func TestTooBroadAgreesWithMatching(t *testing.T) {
 	}{
 		{"ab", true}, {"abc", false}, {"周", true}, {"周会", false},
 		{"ทีม", false}, {"!!", true}, {"q4", true}, {"q4 x", false},
+		{"ab ab ab", true}, {"ab AB", true}, {"ab cd", false}, // a repeated word counts once
 	}
 	for _, tt := range tests {
 		if got := TooBroad(tt.words); got != tt.want {
@@ -93,6 +98,31 @@ func FuzzNormalize(f *testing.F) {
 			if err != nil || again != v {
 				t.Fatalf("Normalize(%s, Normalize(%q)=%q) = %q, %v", kind, s, v, again, err)
 			}
+		}
+	})
+}
+
+// FuzzNormalizeKeepsMatches: the stored key of subject words matches
+// exactly the subjects the words do, so keying by it changes no post; and
+// the words in another order, or repeated, have the same key.
+func FuzzNormalizeKeepsMatches(f *testing.F) {
+	for _, s := range [][2]string{{"weekly sync", "Weekly product SYNC"}, {"sync sync", "sync"}, {"周会 q4", "Q4 周会"}, {"a\tb", "b a"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, words, subject string) {
+		key, err := Normalize(Subject, words)
+		if err != nil {
+			return
+		}
+		conf := meeting.Conference{Subject: subject}
+		if Matches(Subject, key, conf) != Matches(Subject, words, conf) {
+			t.Fatalf("%q matches %q: %v; its key %q: %v", words, subject, Matches(Subject, words, conf), key, Matches(Subject, key, conf))
+		}
+		fields := strings.Fields(words)
+		slices.Reverse(fields)
+		again, err := Normalize(Subject, strings.Join(append(fields, fields[0]), " "))
+		if err != nil || again != key {
+			t.Fatalf("Normalize(%q) = %q; reversed with a word repeated: %q, %v", words, key, again, err)
 		}
 	})
 }
