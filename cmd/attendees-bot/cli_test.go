@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -318,6 +319,71 @@ func TestDemoAndLookupAgree(t *testing.T) {
 	} {
 		if !strings.Contains(demo.String(), want.slack) || !strings.Contains(hostile.String(), want.term) {
 			t.Errorf("Slack has %q: %v; terminal has %q: %v", want.slack, strings.Contains(demo.String(), want.slack), want.term, strings.Contains(hostile.String(), want.term))
+		}
+	}
+}
+
+// suggested is the commands a lookup's output and sentence suggest: the
+// last line's "…: attendees-bot …", and a sentence's "run attendees-bot …
+// <placeholder>" with the placeholder replaced by the first word of the
+// first line on stdout (a choice). sh splits each command into words, so
+// the quoting is tested as a person's shell reads it.
+func suggested(t *testing.T, stdout, sentence string) [][]string {
+	t.Helper()
+	var lines []string
+	if m := regexp.MustCompile(`: (attendees-bot .*)\n$`).FindStringSubmatch(stdout); m != nil {
+		lines = append(lines, m[1])
+	}
+	if m := regexp.MustCompile(`run (attendees-bot .*?) with `).FindStringSubmatch(sentence); m != nil {
+		choice, _, _ := strings.Cut(stdout, " ")
+		lines = append(lines, regexp.MustCompile(`<[^>]+>`).ReplaceAllString(m[1], choice))
+	}
+	var cmds [][]string
+	for _, line := range lines {
+		out, err := exec.Command("sh", "-c", `f() { shift; printf '%s\0' "$@"; }; f `+line).Output()
+		if err != nil {
+			t.Fatalf("sh cannot read %q: %v", line, err)
+		}
+		cmds = append(cmds, strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00"))
+	}
+	return cmds
+}
+
+// TestLookupSuggestionsWork: every command the lookup command suggests
+// runs and succeeds, whatever the meeting and the search: a meeting that
+// ran once asked for its last runs is one meeting, a search with a quote
+// stays one word, a choice of meeting IDs keeps --last.
+func TestLookupSuggestionsWork(t *testing.T) {
+	m := fakeMeeting(t, withSeries())
+	tests := []struct {
+		args []string
+		want int // commands suggested
+	}{
+		{[]string{meetingfake.SampleSyncUUID}, 1},
+		{[]string{meetingfake.SampleSyncID, "--search", "Müller"}, 1},
+		{[]string{meetingfake.SampleHostileUUID, "--search", `'!A0`}, 1},
+		{[]string{meetingfake.SampleSeriesID, "--last", "4"}, 1},
+		{[]string{meetingfake.SampleSeriesID, "--last", "3", "--search", "alice"}, 1},
+		{[]string{meetingfake.SampleHostileID, "--last", "2"}, 1},
+		{[]string{"stand-up", "--last", "3"}, 1},
+		{[]string{"Daily", "stand-up"}, 1},
+	}
+	for _, tt := range tests {
+		var stdout bytes.Buffer
+		err := run(t.Context(), append([]string{"lookup"}, tt.args...), getenv(cliEnv(m)), nil, &stdout, &bytes.Buffer{})
+		sentence := ""
+		if err != nil {
+			sentence = err.Error()
+		}
+		cmds := suggested(t, stdout.String(), sentence)
+		if len(cmds) != tt.want {
+			t.Errorf("lookup %q suggests %q; want %d commands\n%s%s", tt.args, cmds, tt.want, stdout.String(), sentence)
+		}
+		for _, c := range cmds {
+			var out, errOut bytes.Buffer
+			if err := run(t.Context(), c, getenv(cliEnv(m)), nil, &out, &errOut); err != nil || out.Len() == 0 {
+				t.Errorf("lookup %q suggests %q, which fails: %v %s", tt.args, c, err, errOut.String())
+			}
 		}
 	}
 }

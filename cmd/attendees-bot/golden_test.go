@@ -37,6 +37,10 @@ func TestLookupGolden(t *testing.T) {
 		{"series", []string{meetingfake.SampleSeriesID, "--last", "4"}},
 		// "missed the last N" only for someone who came before, from two up.
 		{"series-csv", []string{meetingfake.SampleSeriesID, "--last", "4", "--format", "csv"}},
+		// A meeting that ran once is one meeting: the command suggested is
+		// its records', not --last 1 (refused).
+		{"series-one-run", []string{meetingfake.SampleHostileID, "--last", "2"}},
+		{"series-choices", []string{"stand-up", "--last", "3"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

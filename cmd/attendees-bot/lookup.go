@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 
 	"github.com/attendees-bot/attendees-bot/bot"
@@ -88,7 +89,7 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 				return err
 			}
 		}
-		return &userError{text: fmt.Sprintf("%d meetings match %q: look one up by the conference UUID at the start of its line above", len(others), formatting.Printable(cmd.Target))}
+		return &userError{text: fmt.Sprintf("%d meetings match %q: run attendees-bot lookup <conference UUID> with the UUID at the start of one of the lines above", len(others), formatting.Printable(cmd.Target))}
 	}
 	// A command line prints once: it waits for the invite list too (at most
 	// INVITE_LIST_TIMEOUT) and says so in the text when it could not be had.
@@ -156,7 +157,7 @@ func lookupSeries(ctx context.Context, cfg *bot.Config, looker *bot.Looker, cmd 
 				return err
 			}
 		}
-		return &userError{text: fmt.Sprintf("%d meeting IDs match %q: look one up by the meeting ID at the start of its line above", len(found.Choices), formatting.Printable(cmd.Target))}
+		return &userError{text: fmt.Sprintf("%d meeting IDs match %q: run %s with the meeting ID at the start of one of the lines above", len(found.Choices), formatting.Printable(cmd.Target), commandLine("lookup", "--last", strconv.Itoa(cmd.Last))+" <meeting ID>")}
 	}
 	switch format {
 	case "csv":

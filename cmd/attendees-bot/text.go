@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/attendees-bot/attendees-bot/bot"
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
@@ -106,8 +107,38 @@ func writeText(w io.Writer, rep *attendance.Report, noInvites bool, others []mee
 			fmt.Fprintf(ew, "  %s  %s\n", c.ConfUUID, c.Start.In(loc).Format("2006-01-02 15:04 MST"))
 		}
 	}
-	fmt.Fprintf(ew, "\nEvery record (each join, device and time): attendees-bot lookup --format csv %s\n", m.ConfUUID)
+	fmt.Fprintf(ew, "\nEvery record (each join, device and time): %s\n", recordsCommand(m.ConfUUID, rep.Search))
 	return ew.err
+}
+
+// recordsCommand is the command that prints every record of conference
+// uuid as CSV, of the people search matches when set.
+func recordsCommand(uuid, search string) string {
+	args := []string{"lookup", "--format", "csv"}
+	if search != "" {
+		args = append(args, "--search", search)
+	}
+	return commandLine(append(args, uuid)...)
+}
+
+// commandLine is attendees-bot with args as a POSIX shell reads them:
+// each word single-quoted unless it is safe as it is, so a command the
+// terminal suggests works when pasted, whatever the meeting's text.
+func commandLine(args ...string) string {
+	var b strings.Builder
+	b.WriteString("attendees-bot")
+	for _, a := range args {
+		b.WriteByte(' ')
+		safe := a != "" && !strings.ContainsFunc(a, func(r rune) bool {
+			return !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_./:=@%+,", r))
+		})
+		if safe {
+			b.WriteString(a)
+		} else {
+			b.WriteString("'" + strings.ReplaceAll(formatting.Printable(a), "'", `'\''`) + "'")
+		}
+	}
+	return b.String()
 }
 
 // words are the terminal's words for what Slack shows too: the lookup
@@ -197,7 +228,10 @@ func (e *errWriter) Write(p []byte) (int, error) {
 func writeSeriesText(w io.Writer, s *attendance.Series, asked int, loc *time.Location) error {
 	ew := &errWriter{w: w}
 	newest := s.Runs[0].Meeting
-	title := firstNonEmpty(formatting.Printable(newest.Subject), "(no subject)") + fmt.Sprintf(" — last %d runs", len(s.Runs))
+	title := firstNonEmpty(formatting.Printable(newest.Subject), "(no subject)") + " — " + words.N("series.last_runs", len(s.Runs))
+	if s.Search != "" {
+		title += " — filtered: " + formatting.Printable(s.Search)
+	}
 	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(terminal.Width(title), 3), 80)))
 	var summary table
 	summary.add("Meeting ID", formatting.GroupDigits(formatting.Printable(newest.MeetingID)))
@@ -213,10 +247,13 @@ func writeSeriesText(w io.Writer, s *attendance.Series, asked int, loc *time.Loc
 		summary.add(label, r.Start().In(loc).Format("2006-01-02 15:04 MST")+"  "+r.Meeting.ConfUUID+"  "+what)
 	}
 	if asked > len(s.Runs) {
-		summary.add("", fmt.Sprintf("(the meeting ran %d times in the last %d days; %d asked for)", len(s.Runs), int(bot.SeriesWindow.Hours()/24), asked))
+		summary.add("", words.N("series.fewer", len(s.Runs), catalog.Args{"Asked": asked, "Days": int(bot.SeriesWindow.Hours() / 24)}))
 	}
-	if s.Readable > 0 {
+	switch {
+	case s.Readable > 1:
 		summary.add("Per run", fmt.Sprintf("%.1f people; regulars (all %d readable runs) %d", s.Average, s.Readable, s.Regulars))
+	case s.Readable == 1: // regulars of one run are everybody: as Slack, not said
+		summary.add("Per run", fmt.Sprintf("%.1f people", s.Average))
 	}
 	summary.write(ew)
 	if len(s.Members) > 0 {
@@ -236,6 +273,15 @@ func writeSeriesText(w io.Writer, s *attendance.Series, asked int, loc *time.Loc
 		}
 		people.write(ew)
 	}
-	fmt.Fprintf(ew, "\nEach person's minutes in each run: attendees-bot lookup --format csv --last %d %s\n", len(s.Runs), newest.MeetingID)
+	switch one := &s.Runs[0]; {
+	case len(s.Runs) > 1:
+		args := []string{"lookup", "--format", "csv", "--last", strconv.Itoa(len(s.Runs))}
+		if s.Search != "" {
+			args = append(args, "--search", s.Search)
+		}
+		fmt.Fprintf(ew, "\nEach person's minutes in each run: %s\n", commandLine(append(args, newest.MeetingID)...))
+	case one.Report != nil: // one run is one meeting: --last takes 2 or more
+		fmt.Fprintf(ew, "\nEvery record (each join, device and time): %s\n", recordsCommand(one.Meeting.ConfUUID, s.Search))
+	}
 	return ew.err
 }
