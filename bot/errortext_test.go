@@ -23,7 +23,7 @@ var userPackages = []string{".", "./audit", "./autopost", "./subscription", "../
 // methods may too.
 var errorTextReaders = map[string]string{
 	"errors.go:UserMessage": "a terminal's unexpected error, shown as is: the command line is in English",
-	"args.go:flagError":     "finds the catalog message in the flag package's own complaint",
+	"args.go:FlagError":     "finds the catalog message in the flag package's own complaint",
 	"slackout.go:scrubURLs": "the error again, with its URLs cut, for logs",
 	"storehealth.go:Check":  "the store check's reason, for /readyz and the log",
 	"worker.go:failed":      "the outbox row's last error, for operators",

@@ -157,7 +157,7 @@ func ParseArgs(args []string) (Filter, error) {
 		case bad != nil:
 			return Filter{}, bad
 		}
-		return Filter{}, flagError(err)
+		return Filter{}, FlagError(err, Usage)
 	}
 	if fs.NArg() > 0 {
 		return Filter{}, argError("audit.arg.extra", catalog.Args{"Arg": fs.Arg(0)})
@@ -165,18 +165,21 @@ func ParseArgs(args []string) (Filter, error) {
 	return f, nil
 }
 
-// flagError turns the flag package's own complaints into sentences.
-func flagError(err error) *ArgError {
+// FlagError turns the flag package's own complaints (an unknown option,
+// one without its value, bad syntax) into sentences that list usage, the
+// options of the command that complains: audit's, or another command's
+// of the same binary, so every command says them alike.
+func FlagError(err error, usage string) *ArgError {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return argError("audit.arg.unknown", catalog.Args{"Name": strings.TrimLeft(name, "-")})
+		return argError("audit.arg.unknown", catalog.Args{"Name": strings.TrimLeft(name, "-"), "Usage": usage})
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return argError("audit.arg.needs_value", catalog.Args{"Name": strings.TrimLeft(name, "-")})
+		return argError("audit.arg.needs_value", catalog.Args{"Name": strings.TrimLeft(name, "-"), "Usage": usage})
 	}
 	// "bad flag syntax: ---x" and whatever else the package may say.
 	_, arg, _ := strings.Cut(msg, ": ")
-	return argError("audit.arg.extra", catalog.Args{"Arg": arg})
+	return argError("audit.arg.extra", catalog.Args{"Arg": arg, "Usage": usage})
 }
 
 // longDashes turns a leading em or en dash (what phones make of --) into --.

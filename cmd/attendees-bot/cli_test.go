@@ -49,7 +49,7 @@ func TestLookup(t *testing.T) {
 		{"bad input", []string{"lookup", "!!!"}, nil, 1, "couldn't read a meeting"},
 		{"no target", []string{"lookup"}, nil, 2, "needs a conference UUID"},
 		{"bad format", []string{"lookup", "--format", "xml", meetingfake.SampleSyncUUID}, nil, 2, "--format must be"},
-		{"unknown command", []string{"frobnicate"}, nil, 2, "unknown command"},
+		{"unknown command", []string{"frobnicate"}, nil, 2, `There is no command "frobnicate"`},
 		{"watch is for Slack", []string{"lookup", "watch", "960 123 4501"}, nil, 2, "needs a conference UUID"},
 	}
 	for _, tt := range tests {
@@ -89,7 +89,8 @@ func TestHelpAndVersion(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"help"}, "attendees-bot lookup [--format text|csv|json]"},
+		{[]string{"help"}, "attendees-bot lookup [--format text|csv|json] [--search TEXT] [--last N] <confUUID"},
+		{[]string{"help"}, "attendees-bot audit [--since 720h] [--user U…] [--conf UUID] [--meeting ID] [--format text|csv|json]\n"},
 		{[]string{"--help"}, "attendees-bot demo"},
 		{[]string{"version"}, "attendees-bot " + version + "\n"},
 		{[]string{"lookup", "--help"}, "-format"},
@@ -384,6 +385,57 @@ func TestLookupSuggestionsWork(t *testing.T) {
 			if err := run(t.Context(), c, getenv(cliEnv(m)), nil, &out, &errOut); err != nil || out.Len() == 0 {
 				t.Errorf("lookup %q suggests %q, which fails: %v %s", tt.args, c, err, errOut.String())
 			}
+		}
+	}
+}
+
+// TestCommandLineMistakes: a mistake on the command line of any command
+// is one sentence (main prints it on stderr), exit 2, and nothing else on
+// stdout or stderr: no usage block, no flag package text. --help prints
+// the usage on stdout, exit 0.
+func TestCommandLineMistakes(t *testing.T) {
+	m := fakeMeeting(t, nil)
+	env := cliEnv(m)
+	env["STORE_URL"] = "sqlite://" + filepath.Join(t.TempDir(), "none.db")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lookup", meetingfake.SampleSyncID, "--format"}, "--format needs a value; the options are [--format text|csv|json] [--search TEXT] [--last N]"},
+		{[]string{"lookup", "--bogus", meetingfake.SampleSyncID}, "There is no option --bogus; the options are [--format text|csv|json] [--search TEXT] [--last N]"},
+		{[]string{"lookup", meetingfake.SampleSyncID, "--last", "abc"}, "--last takes a number of runs from 2 to 20, like --last 4"},
+		{[]string{"lookup", meetingfake.SampleSyncID, "--last", "1"}, "--last takes a number of runs from 2 to 20, like --last 4"},
+		{[]string{"lookup", meetingfake.SampleSyncID, "--last=21"}, "--last takes a number of runs from 2 to 20, like --last 4"},
+		{[]string{"lookup", "--format", "xml", meetingfake.SampleSyncID}, "--format must be text, csv or json"},
+		{[]string{"lookup", meetingfake.SampleSyncID, "---x"}, "I don't understand “---x”"},
+		{[]string{"lookup"}, "lookup needs a conference UUID, a meeting ID or subject words, like attendees-bot lookup 960 123 4501"},
+		{[]string{"lookup", "--format", "csv"}, "lookup needs a conference UUID"},
+		{[]string{"audit", "--bogus"}, "There is no option --bogus; the options are [--since 720h]"},
+		{[]string{"audit", "--since"}, "--since needs a value"},
+		{[]string{"demo", "--bogus"}, "There is no option --bogus; the options are --help"},
+		{[]string{"demo", "extra"}, "I don't understand “extra”; the options are --help"},
+		{[]string{"run", "--bogus"}, "There is no option --bogus; the options are --help"},
+		{[]string{"frobnicate"}, `There is no command "frobnicate"; the commands are run, lookup, audit, demo, version and help`},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		err := run(t.Context(), tt.args, getenv(env), strings.NewReader(""), &stdout, &stderr)
+		if err == nil || exitCode(err) != 2 {
+			t.Errorf("run(%q) = %v; want exit 2", tt.args, err)
+			continue
+		}
+		if msg := err.Error(); strings.Contains(msg, "\n") || !strings.HasPrefix(msg, tt.want) {
+			t.Errorf("run(%q) says %q; want one line starting %q", tt.args, msg, tt.want)
+		}
+		if stdout.Len()+stderr.Len() != 0 {
+			t.Errorf("run(%q) printed more than its sentence:\nstdout %q\nstderr %q", tt.args, stdout.String(), stderr.String())
+		}
+	}
+	for _, cmd := range []string{"lookup", "audit", "demo", "run"} {
+		var stdout, stderr bytes.Buffer
+		if err := run(t.Context(), []string{cmd, "--help"}, getenv(nil), nil, &stdout, &stderr); err != nil || stderr.Len() != 0 ||
+			!strings.HasPrefix(stdout.String(), "Usage: attendees-bot "+cmd) {
+			t.Errorf("%s --help = %v, stdout %.80q, stderr %q; want the usage on stdout", cmd, err, stdout.String(), stderr.String())
 		}
 	}
 }

@@ -24,8 +24,11 @@ const (
 )
 
 func runDemo(ctx context.Context, args []string, getenv func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("demo", "demo\n\nStarts the built-in sample meeting service. With SLACK_APP_TOKEN and SLACK_BOT_TOKEN set,\nthe bot connects to Slack for real; otherwise type /attendees commands on stdin.", stderr)
-	if done, err := parseFlags(fs, args); done {
+	fs := newFlags("demo", "demo\n\nStarts the built-in sample meeting service. With SLACK_APP_TOKEN and SLACK_BOT_TOKEN set,\nthe bot connects to Slack for real; otherwise type /attendees commands on stdin.", "--help")
+	if done, err := fs.parse(args, stdout); done {
+		return err
+	}
+	if err := fs.noArgs(); err != nil {
 		return err
 	}
 	// The demo never uses real meeting credentials, so they are not read.

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,25 +17,40 @@ import (
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
+// lookupOptions are the lookup command's options, as its usage writes them.
+const lookupOptions = "[--format text|csv|json] [--search TEXT] [--last N]"
+
 func runLookup(ctx context.Context, args []string, getenv func(string) (string, bool), stdout, stderr io.Writer) error {
-	fs := newFlags("lookup", "lookup [--format text|csv|json] [--search TEXT] [--last N] <confUUID | meeting ID | subject words>", stderr)
-	format := fs.String("format", "text", "output: text (readable summary), csv (every record; with --last one row per person) or json (the full analysis)")
-	search := fs.String("search", "", "only people matching `TEXT`")
-	last := fs.Int("last", 0, "the newest `N` runs (2 to 20) of the meeting ID or subject: who came to how many")
-	words, done, err := parseInterspersed(fs, args)
+	fs := newFlags("lookup", "lookup "+lookupOptions+" <confUUID | meeting ID | subject words>", lookupOptions)
+	format, search, last := "text", "", 0
+	fs.Func("format", "output `text|csv|json`: text (the default, a readable summary), csv (every record; with --last one row per person) or json (the full analysis)", func(s string) error {
+		if s != "text" && s != "csv" && s != "json" {
+			return errors.New("--format must be text, csv or json")
+		}
+		format = s
+		return nil
+	})
+	fs.Func("search", "only people matching `TEXT` (every word in their name, number or department)", func(s string) error {
+		if search = strings.TrimSpace(s); search == "" {
+			return errors.New("--search needs some text after it, like --search alice or --search 'Li Wei'")
+		}
+		return nil
+	})
+	fs.Func("last", "the newest `N` runs (2 to 20) of the meeting ID or subject: who came to how many", func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 2 || n > 20 {
+			return errors.New("--last takes a number of runs from 2 to 20, like --last 4")
+		}
+		last = n
+		return nil
+	})
+	words, done, err := parseInterspersed(fs, args, stdout)
 	if done {
 		return err
 	}
-	if *format != "text" && *format != "csv" && *format != "json" {
-		return &usageError{"--format must be text, csv or json"}
-	}
-	if *last != 0 && (*last < 2 || *last > 20) {
-		return &usageError{"--last takes 2 to 20 runs"}
-	}
 	target := strings.Join(words, " ")
 	if strings.TrimSpace(target) == "" {
-		fs.Usage()
-		return &usageError{"lookup needs a conference UUID, a meeting ID or subject words"}
+		return &usageError{"lookup needs a conference UUID, a meeting ID or subject words, like attendees-bot lookup 960 123 4501"}
 	}
 	cfg, err := bot.LoadConfig(ctx, getenv, bot.Needs{Meeting: true})
 	if err != nil {
@@ -52,7 +67,7 @@ func runLookup(ctx context.Context, args []string, getenv func(string) (string, 
 	if err != nil {
 		return err
 	}
-	return lookup(ctx, cfg, newLooker(cfg, mc, log), target, *search, *format, *last, stdout)
+	return lookup(ctx, cfg, newLooker(cfg, mc, log), target, search, format, last, stdout)
 }
 
 // lookup prints one meeting's attendance. Failures come back as one
@@ -115,9 +130,9 @@ func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, se
 // parseInterspersed parses flags anywhere among the words (lookup 960 123
 // 4501 --format csv), as a person types them; everything after "--" is a
 // word. It returns the words in order.
-func parseInterspersed(fs *flag.FlagSet, args []string) (words []string, done bool, err error) {
+func parseInterspersed(fs *flags, args []string, stdout io.Writer) (words []string, done bool, err error) {
 	for {
-		if done, err := parseFlags(fs, args); done {
+		if done, err := fs.parse(args, stdout); done {
 			return nil, true, err
 		}
 		rest := fs.Args()

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/attendees-bot/attendees-bot/bot"
+	"github.com/attendees-bot/attendees-bot/bot/audit"
+	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -20,9 +22,9 @@ const usage = `attendees-bot: who was in that meeting? (Huawei Cloud Meeting att
 
 Usage:
   attendees-bot [run]        run the Slack bot and its HTTP server (HTTP_ADDR)
-  attendees-bot lookup [--format text|csv|json] [--search TEXT] <confUUID | meeting ID | subject words>
-                             print one meeting's attendance to stdout
-  attendees-bot audit [--since 720h] [--user U…] [--conf UUID] [--meeting ID] [--format text|csv|json]
+  attendees-bot lookup ` + lookupOptions + ` <confUUID | meeting ID | subject words>
+                             print one meeting's attendance to stdout (--last N: its newest N runs)
+  attendees-bot audit ` + audit.Usage + `
                              print the audit trail (who saw which meeting), newest first
   attendees-bot demo         the built-in sample meeting service: with SLACK_APP_TOKEN and
                              SLACK_BOT_TOKEN set it connects to Slack, otherwise it reads
@@ -62,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) (string, bool),
 	}
 	switch cmd {
 	case "run":
-		return runBot(ctx, args, getenv, stderr)
+		return runBot(ctx, args, getenv, stdout, stderr)
 	case "lookup":
 		return runLookup(ctx, args, getenv, stdout, stderr)
 	case "audit":
@@ -76,31 +78,67 @@ func run(ctx context.Context, args []string, getenv func(string) (string, bool),
 		_, err := fmt.Fprint(stdout, usage)
 		return err
 	}
-	fmt.Fprint(stderr, usage)
-	return &usageError{fmt.Sprintf("unknown command %q", cmd)}
+	return &usageError{fmt.Sprintf("There is no command %q; the commands are run, lookup, audit, demo, version and help", cmd)}
 }
 
-// newFlags returns a flag set whose --help prints to stdout-like w and
-// whose errors become usage errors.
-func newFlags(name, synopsis string, w io.Writer) *flag.FlagSet {
+// flags are a command's options. A mistake is one sentence (a
+// *usageError, exit 2) naming the command's options; --help prints the
+// usage on stdout.
+type flags struct {
+	*flag.FlagSet
+	synopsis string // after "Usage: attendees-bot "
+	options  string // the options, as the synopsis writes them
+	bad      error  // what a Func option's parser said, in its words
+}
+
+// newFlags returns the flag set of command name: synopsis for --help,
+// options (like "[--format text|csv|json]") for the sentence of a
+// mistake.
+func newFlags(name, synopsis, options string) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(w)
-	fs.Usage = func() {
-		fmt.Fprintf(w, "Usage: attendees-bot %s\n", synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
+	fs.SetOutput(io.Discard) // the flag package's own complaint and usage are not the sentence
+	fs.Usage = func() {}
+	return &flags{FlagSet: fs, synopsis: synopsis, options: options}
 }
 
-// parseFlags handles --help (nil error, done=true) and bad flags.
-func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return true, nil
+// Func defines an option parsed by fn, whose error is the sentence the
+// user reads (the flag package would wrap it in its own).
+func (f *flags) Func(name, usage string, fn func(string) error) {
+	f.FlagSet.Func(name, usage, func(s string) error {
+		if err := fn(s); err != nil {
+			f.bad = err
+			return err
 		}
-		return true, &usageError{err.Error()}
+		return nil
+	})
+}
+
+// parse handles --help (printed on stdout: nil error, done) and mistakes
+// (done, a *usageError).
+func (f *flags) parse(args []string, stdout io.Writer) (done bool, err error) {
+	err = f.Parse(args)
+	switch {
+	case err == nil:
+		return false, nil
+	case errors.Is(err, flag.ErrHelp):
+		f.SetOutput(stdout)
+		defer f.SetOutput(io.Discard)
+		fmt.Fprintf(stdout, "Usage: attendees-bot %s\n", f.synopsis)
+		f.PrintDefaults()
+		return true, nil
+	case f.bad != nil:
+		return true, &usageError{f.bad.Error()}
 	}
-	return false, nil
+	return true, &usageError{audit.FlagError(err, f.options).Error()}
+}
+
+// noArgs is the mistake of words after the options of a command that
+// takes none.
+func (f *flags) noArgs() error {
+	if f.NArg() == 0 {
+		return nil
+	}
+	return &usageError{fmt.Sprintf("I don't understand “%s”; the options are %s", formatting.Printable(f.Arg(0)), f.options)}
 }
 
 func newLogger(cfg *bot.Config, w io.Writer) *slog.Logger {

@@ -255,7 +255,7 @@ func TestLookupSeries(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"lookup", "--last", "1", "9601234506"}, 2, "--last takes 2 to 20"},
+		{[]string{"lookup", "--last", "1", "9601234506"}, 2, "--last takes a number of runs from 2 to 20"},
 		{[]string{"lookup", "--last", "4", meetingfake.SampleSyncUUID}, 2, "a conference UUID is one run"},
 		{[]string{"lookup", "stand-up", "last", "3"}, 1, "2 meeting IDs match"},
 	} {

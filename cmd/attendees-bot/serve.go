@@ -18,9 +18,12 @@ import (
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
-func runBot(ctx context.Context, args []string, getenv func(string) (string, bool), stderr io.Writer) error {
-	fs := newFlags("run", "run\n\nRuns the Slack Socket Mode bot, automatic posts and the HTTP server (/healthz, /readyz, /metrics, /webhooks/meeting) until SIGTERM.", stderr)
-	if done, err := parseFlags(fs, args); done {
+func runBot(ctx context.Context, args []string, getenv func(string) (string, bool), stdout, stderr io.Writer) error {
+	fs := newFlags("run", "run\n\nRuns the Slack Socket Mode bot, automatic posts and the HTTP server (/healthz, /readyz, /metrics, /webhooks/meeting) until SIGTERM.", "--help")
+	if done, err := fs.parse(args, stdout); done {
+		return err
+	}
+	if err := fs.noArgs(); err != nil {
 		return err
 	}
 	cfg, err := bot.LoadConfig(ctx, getenv, bot.Needs{Slack: true, Meeting: true})
