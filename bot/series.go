@@ -215,7 +215,12 @@ func (v shown) nobody(p *catalog.Printer) (string, bool) {
 	if v.series == nil {
 		return NobodyMatches(v.rep, p)
 	}
-	s := v.series
+	return SeriesNobodyMatches(v.series, p)
+}
+
+// SeriesNobodyMatches is NobodyMatches of a series: the sentence when its
+// people search matched nobody in any readable run, and whether it did.
+func SeriesNobodyMatches(s *attendance.Series, p *catalog.Printer) (string, bool) {
 	if s.Search == "" || len(s.Members) > 0 || s.Readable == 0 {
 		return "", false
 	}

@@ -108,6 +108,31 @@ func WriteCSV(w io.Writer, r *attendance.Report, o CSVOptions) error {
 	})
 }
 
+// MeetingsCSVHeader is the header row of WriteMeetingsCSV.
+var MeetingsCSVHeader = []string{"conf_uuid", "meeting_id", "subject", "start", "end"}
+
+// WriteMeetingsCSV writes one row per meeting (its times and IDs; records
+// and invite lists are not read), in the order given: what a lookup that
+// matched several meetings offers to choose from. start and end are ISO
+// 8601 with the offset of loc (nil = UTC), empty when unknown. BOM, quoting
+// and formula neutralising are WriteCSV's.
+func WriteMeetingsCSV(w io.Writer, ms []attendance.Meeting, loc *time.Location) error {
+	loc = cmp.Or(loc, time.UTC)
+	at := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(loc).Format(time.RFC3339)
+	}
+	return writeCSV(w, MeetingsCSVHeader, func(yield func([]string) bool) {
+		for _, m := range ms {
+			if !yield([]string{textCell(m.ConfUUID), textCell(m.MeetingID), textCell(m.Subject), at(m.Start), at(m.End)}) {
+				return
+			}
+		}
+	})
+}
+
 // writeCSV writes a UTF-8 BOM (so Excel reads Chinese names), then header
 // and rows with RFC 4180 quoting, and returns the first error of w.
 func writeCSV(w io.Writer, header []string, rows iter.Seq[[]string]) error {

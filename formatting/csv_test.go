@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 )
 
 func TestCSVCell(t *testing.T) {
@@ -133,5 +135,44 @@ func TestWriteCSVRoundTrip(t *testing.T) {
 			}
 			k++
 		}
+	}
+}
+
+// TestWriteMeetingsCSV: the choices of a lookup as a spreadsheet reads
+// them: subjects made inert, times in the zone, unknown times empty.
+func TestWriteMeetingsCSV(t *testing.T) {
+	start := time.Date(2026, 12, 1, 1, 30, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		m    attendance.Meeting
+		want []string
+	}{
+		{"plain", attendance.Meeting{ConfUUID: "a1b2", MeetingID: "9601234505", Subject: "Daily stand-up", Start: start, End: start.Add(15 * time.Minute)},
+			[]string{"a1b2", "9601234505", "Daily stand-up", "2026-12-01T09:30:00+08:00", "2026-12-01T09:45:00+08:00"}},
+		{"formula and newline", attendance.Meeting{ConfUUID: "c0ff", Subject: "=HYPERLINK(\"x\")\nsync", Start: start},
+			[]string{"c0ff", "", "'=HYPERLINK(\"x\")\nsync", "2026-12-01T09:30:00+08:00", ""}},
+		{"no times", attendance.Meeting{ConfUUID: "ffff", MeetingID: "+1+cmd|' /C calc'!A0"},
+			[]string{"ffff", "'+1+cmd|' /C calc'!A0", "", "", ""}},
+	}
+	var ms []attendance.Meeting
+	for _, tt := range tests {
+		ms = append(ms, tt.m)
+	}
+	var b bytes.Buffer
+	if err := WriteMeetingsCSV(&b, ms, time.FixedZone("CST", 8*3600)); err != nil {
+		t.Fatal(err)
+	}
+	body, ok := bytes.CutPrefix(b.Bytes(), []byte("\uFEFF"))
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if !ok || err != nil || len(rows) != len(tests)+1 || strings.Join(rows[0], ",") != strings.Join(MeetingsCSVHeader, ",") {
+		t.Fatalf("BOM %v, %v, rows %q", ok, err, rows)
+	}
+	for i, tt := range tests {
+		if got := rows[i+1]; strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("%s: row %q; want %q", tt.name, got, tt.want)
+		}
+	}
+	if err := WriteMeetingsCSV(&failWriter{n: 1}, ms, nil); !errors.Is(err, errDisk) {
+		t.Errorf("a failing writer: %v; want %v", err, errDisk)
 	}
 }

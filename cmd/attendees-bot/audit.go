@@ -30,7 +30,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) (string, b
 		return err
 	}
 	if err != nil {
-		return &usageError{err.Error()}
+		return &usageError{msg: err.Error(), err: err}
 	}
 	if f.Format == "" {
 		f.Format = audit.FormatText

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attendees-bot/attendees-bot/meeting"
 	"github.com/attendees-bot/attendees-bot/meeting/meetingfake"
@@ -46,7 +48,7 @@ func TestLookup(t *testing.T) {
 			}
 		}, 0, ""},
 		{"unknown conference", []string{"lookup", "ffffffffffffffffffffffffffffffff"}, nil, 1, "couldn't find that meeting"},
-		{"bad input", []string{"lookup", "!!!"}, nil, 1, "couldn't read a meeting"},
+		{"bad input", []string{"lookup", "!!!"}, nil, 2, "couldn't read a meeting"}, // nothing to look up: a command-line mistake
 		{"no target", []string{"lookup"}, nil, 2, "needs a conference UUID"},
 		{"bad format", []string{"lookup", "--format", "xml", meetingfake.SampleSyncUUID}, nil, 2, "--format must be"},
 		{"unknown command", []string{"frobnicate"}, nil, 2, `There is no command "frobnicate"`},
@@ -271,6 +273,66 @@ func TestLookupSeveralMatches(t *testing.T) {
 	}
 }
 
+// TestLookupChoicesInEveryFormat: with --format json the choices are JSON
+// (jq reads them: an object of choices, each with its conference UUID,
+// meeting ID, start and subject, and the field to pick one by); with csv
+// a CSV of them; exit 1 and the sentence apart, in every format.
+func TestLookupChoicesInEveryFormat(t *testing.T) {
+	m := fakeMeeting(t, withSeries())
+	type choice struct {
+		ConfUUID  string    `json:"conf_uuid"`
+		MeetingID string    `json:"meeting_id"`
+		Subject   string    `json:"subject"`
+		Start     time.Time `json:"start"`
+		End       time.Time `json:"end"`
+	}
+	tests := []struct {
+		args             []string
+		pickBy, sentence string
+		want             []choice // first and last
+	}{
+		{[]string{"Daily", "stand-up"}, "conf_uuid", "2 meetings match",
+			[]choice{{ConfUUID: meetingfake.SampleStandupUUID, MeetingID: meetingfake.SampleStandupID, Subject: "Daily stand-up"}, {ConfUUID: meetingfake.SampleStandupUUIDOlder, MeetingID: meetingfake.SampleStandupID, Subject: "Daily stand-up"}}},
+		{[]string{"stand-up", "--last", "3"}, "meeting_id", "2 meeting IDs match",
+			[]choice{{ConfUUID: meetingfake.SampleSeriesUUID(0), MeetingID: meetingfake.SampleSeriesID, Subject: "Team stand-up"}, {ConfUUID: meetingfake.SampleStandupUUID, MeetingID: meetingfake.SampleStandupID, Subject: "Daily stand-up"}}},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		err := run(t.Context(), append([]string{"lookup", "--format", "json"}, tt.args...), getenv(cliEnv(m)), nil, &stdout, &stderr)
+		if err == nil || exitCode(err) != 1 || !strings.HasPrefix(err.Error(), tt.sentence) || stderr.Len() != 0 {
+			t.Errorf("lookup %q --format json = %v, stderr %q; want exit 1 saying %q", tt.args, err, stderr.String(), tt.sentence)
+		}
+		var v struct {
+			Choices []choice `json:"choices"`
+			PickBy  string   `json:"pick_by"`
+		}
+		dec := json.NewDecoder(&stdout)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("lookup %q --format json printed no JSON object of choices: %v", tt.args, err)
+		}
+		if len(v.Choices) < 2 || v.PickBy != tt.pickBy {
+			t.Fatalf("choices %+v, pick_by %q; want several, by %s", v.Choices, v.PickBy, tt.pickBy)
+		}
+		first, last := v.Choices[0], v.Choices[len(v.Choices)-1]
+		if first.Start.IsZero() || !first.Start.After(last.Start) || !first.End.After(first.Start) {
+			t.Errorf("times %v–%v … %v; want known, newest first", first.Start, first.End, last.Start)
+		}
+		first.Start, last.Start, first.End, last.End = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+		if first != tt.want[0] || last != tt.want[1] {
+			t.Errorf("choices %+v … %+v; want %+v … %+v", first, last, tt.want[0], tt.want[1])
+		}
+
+		stdout.Reset()
+		err = run(t.Context(), append([]string{"lookup", "--format", "csv"}, tt.args...), getenv(cliEnv(m)), nil, &stdout, &stderr)
+		rows, cerr := csv.NewReader(strings.NewReader(strings.TrimPrefix(stdout.String(), "\ufeff"))).ReadAll()
+		if err == nil || exitCode(err) != 1 || cerr != nil || len(rows) != len(v.Choices)+1 || strings.Join(rows[0], ",") != "conf_uuid,meeting_id,subject,start,end" ||
+			rows[1][0] != tt.want[0].ConfUUID || rows[1][1] != tt.want[0].MeetingID {
+			t.Errorf("lookup %q --format csv = %v, rows %q (%v); want a CSV of the %d choices, exit 1", tt.args, err, rows, cerr, len(v.Choices))
+		}
+	}
+}
+
 // TestDemoAnswersEveryPipedLine: a pipe of commands is one person typing
 // fast, not a flood: every line gets its answer.
 func TestDemoAnswersEveryPipedLine(t *testing.T) {
@@ -437,5 +499,73 @@ func TestCommandLineMistakes(t *testing.T) {
 			!strings.HasPrefix(stdout.String(), "Usage: attendees-bot "+cmd) {
 			t.Errorf("%s --help = %v, stdout %.80q, stderr %q; want the usage on stdout", cmd, err, stdout.String(), stderr.String())
 		}
+	}
+}
+
+// TestLookupExitCodes: a command line that names nothing to look up is a
+// mistake, exit 2, whether the flag or the words say it (--last 1, last
+// 0, --search ” as Slack's empty search:); a lookup that ran and failed
+// is exit 1; a search that matches nobody is an answer: exit 0, the
+// sentence on stderr in every format and stdout the format's empty form.
+func TestLookupExitCodes(t *testing.T) {
+	m := fakeMeeting(t, withSeries())
+	nobody := "attendees-bot: Nobody in Weekly product sync matches “nobody”. Try part of a name, a number or a department.\n"
+	nobodySeries := "attendees-bot: Nobody in Team stand-up matches “nobody”. Try part of a name, a number or a department.\n"
+	tests := []struct {
+		args   []string
+		code   int
+		said   string                         // the sentence main prints, or what the command printed on stderr
+		stdout func(t *testing.T, out string) // nil: nothing
+	}{
+		{[]string{meetingfake.SampleSyncID, "last", "0"}, 2, "last takes a number of runs from 2 to 20, like last 4; last alone is the last 8.", nil},
+		{[]string{meetingfake.SampleSyncID, "--last", "1"}, 2, "--last takes a number of runs from 2 to 20, like --last 4", nil},
+		{[]string{meetingfake.SampleSyncID, "--search", ""}, 2, "--search needs some text after it, like --search alice or --search 'Li Wei'", nil},
+		{[]string{meetingfake.SampleSyncID, "--search", "  "}, 2, "--search needs some text after it", nil},
+		{[]string{meetingfake.SampleSyncID, "search:"}, 2, "search: needs some text after it, like search:alice", nil},
+		{[]string{meetingfake.SampleSeriesID, "--last", "3", "last", "4"}, 2, "--last 3 and last 4 say different things: give one", nil},
+		{[]string{meetingfake.SampleSyncID, "--search", "bob", "search:alice"}, 2, "--search and search: say different things: give one", nil},
+		{[]string{"9601234599"}, 1, "I found no meeting with ID 960 123 4599", nil},
+		{[]string{meetingfake.SampleSyncID, "--search", "nobody"}, 0, nobody, nil},
+		{[]string{meetingfake.SampleSyncID, "--search", "nobody", "--format", "csv"}, 0, nobody, func(t *testing.T, out string) {
+			if rows := strings.Split(strings.TrimSpace(out), "\n"); len(rows) != 1 || !strings.HasPrefix(rows[0], "\ufeffperson_key,") {
+				t.Errorf("CSV %q; want its header alone", out)
+			}
+		}},
+		{[]string{meetingfake.SampleSyncID, "--search", "nobody", "--format", "json"}, 0, nobody, func(t *testing.T, out string) {
+			var v struct {
+				People []json.RawMessage `json:"people"`
+				Search string            `json:"search"`
+			}
+			if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.People) != 0 || v.Search != "nobody" {
+				t.Errorf("JSON %.300s (%v); want the report with no people", out, err)
+			}
+		}},
+		{[]string{meetingfake.SampleSeriesID, "--last", "3", "--search", "nobody"}, 0, nobodySeries, nil},
+		{[]string{meetingfake.SampleSeriesID, "--last", "3", "--search", "nobody", "--format", "csv"}, 0, nobodySeries, func(t *testing.T, out string) {
+			if rows := strings.Split(strings.TrimSpace(out), "\n"); len(rows) != 1 || !strings.HasPrefix(rows[0], "\ufeffperson_key,") {
+				t.Errorf("series CSV %q; want its header alone", out)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		err := run(t.Context(), append([]string{"lookup"}, tt.args...), getenv(cliEnv(m)), nil, &stdout, &stderr)
+		code, said := 0, stderr.String()
+		if err != nil {
+			code, said = exitCode(err), err.Error()
+			if stderr.Len() != 0 {
+				t.Errorf("lookup %q failed and printed on stderr too: %q", tt.args, stderr.String())
+			}
+		}
+		if code != tt.code || !strings.HasPrefix(said, tt.said) {
+			t.Errorf("lookup %q: exit %d, %q; want exit %d, %q", tt.args, code, said, tt.code, tt.said)
+		}
+		if tt.stdout == nil {
+			if stdout.Len() != 0 {
+				t.Errorf("lookup %q printed %q; want nothing on stdout", tt.args, stdout.String())
+			}
+			continue
+		}
+		tt.stdout(t, stdout.String())
 	}
 }

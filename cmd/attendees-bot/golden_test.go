@@ -41,6 +41,11 @@ func TestLookupGolden(t *testing.T) {
 		// its records', not --last 1 (refused).
 		{"series-one-run", []string{meetingfake.SampleHostileID, "--last", "2"}},
 		{"series-choices", []string{"stand-up", "--last", "3"}},
+		// Choices a script reads: JSON for jq, CSV for a spreadsheet.
+		{"choices-json", []string{"Daily stand-up", "--format", "json"}},
+		{"series-choices-csv", []string{"stand-up", "--last", "3", "--format", "csv"}},
+		// Nobody matches: an answer, the sentence on stderr.
+		{"nobody-csv", []string{meetingfake.SampleSyncID, "--search", "nobody", "--format", "csv"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,9 +12,9 @@ import (
 	"strings"
 
 	"github.com/attendees-bot/attendees-bot/bot"
-	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/bot/terminal"
 	"github.com/attendees-bot/attendees-bot/formatting"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -50,7 +51,7 @@ func runLookup(ctx context.Context, args []string, getenv func(string) (string, 
 	}
 	target := strings.Join(words, " ")
 	if strings.TrimSpace(target) == "" {
-		return &usageError{"lookup needs a conference UUID, a meeting ID or subject words, like attendees-bot lookup 960 123 4501"}
+		return &usageError{msg: "lookup needs a conference UUID, a meeting ID or subject words, like attendees-bot lookup 960 123 4501"}
 	}
 	cfg, err := bot.LoadConfig(ctx, getenv, bot.Needs{Meeting: true})
 	if err != nil {
@@ -67,64 +68,146 @@ func runLookup(ctx context.Context, args []string, getenv func(string) (string, 
 	if err != nil {
 		return err
 	}
-	return lookup(ctx, cfg, newLooker(cfg, mc, log), target, search, format, last, stdout)
+	l := &lookupRun{cfg: cfg, looker: newLooker(cfg, mc, log), format: format, stdout: stdout, stderr: stderr}
+	return l.run(ctx, target, search, last)
 }
 
-// lookup prints one meeting's attendance. Failures come back as one
-// sentence a person can act on.
-func lookup(ctx context.Context, cfg *bot.Config, looker *bot.Looker, target, search, format string, last int, stdout io.Writer) error {
+// lookupRun is one lookup command: what it prints and where.
+type lookupRun struct {
+	cfg            *bot.Config
+	looker         *bot.Looker
+	format         string // text, csv or json
+	stdout, stderr io.Writer
+}
+
+// run prints the attendance of the meeting target names, of the people
+// search matches, or of its newest last runs. Failures come back as one
+// sentence a person can act on: a *usageError when the command line says
+// nothing that can be looked up (exit 2), else a *userError (exit 1).
+func (l *lookupRun) run(ctx context.Context, target, search string, last int) error {
 	cmd, err := bot.ParseCommand(target)
 	if err != nil {
-		return plainError(err)
+		return &usageError{msg: bot.UserMessage(err, "attendees-bot lookup"), err: err}
 	}
 	switch cmd.Kind {
 	case bot.KindConfUUID, bot.KindMeetingID, bot.KindSubject:
 	default:
-		return &usageError{"lookup needs a conference UUID, a meeting ID or subject words"}
+		return &usageError{msg: "lookup needs a conference UUID, a meeting ID or subject words, like attendees-bot lookup 960 123 4501"}
 	}
-	if search == "" {
-		search = cmd.Search
+	switch {
+	case last != 0 && cmd.Last != 0 && last != cmd.Last:
+		return &usageError{msg: fmt.Sprintf("--last %d and last %d say different things: give one", last, cmd.Last)}
+	case search != "" && cmd.Search != "" && search != cmd.Search:
+		return &usageError{msg: "--search and search: say different things: give one"}
 	}
-	if cmd.Last = max(cmd.Last, last); cmd.Last > 0 {
+	cmd.Search = cmp.Or(search, cmd.Search)
+	if cmd.Last = cmp.Or(last, cmd.Last); cmd.Last > 0 {
 		if cmd.Kind == bot.KindConfUUID {
-			return &usageError{"--last needs a meeting ID or subject words: a conference UUID is one run"}
+			return &usageError{msg: "--last needs a meeting ID or subject words: a conference UUID is one run"}
 		}
-		cmd.Search = search
-		return lookupSeries(ctx, cfg, looker, cmd, format, stdout)
+		return l.series(ctx, cmd)
 	}
-	conf, others, err := looker.Resolve(ctx, cmd)
+	conf, others, err := l.looker.Resolve(ctx, cmd)
 	if err != nil {
 		return plainError(err)
 	}
 	if conf.ConfUUID == "" {
-		// The candidates are the output (a script can pick one); the
-		// sentence on stderr says what to do with them.
-		for _, c := range others {
-			if _, err := fmt.Fprintf(stdout, "%s  %s  %s\n", c.ConfUUID, c.Start.In(cfg.Location).Format("2006-01-02 15:04 MST"), cell(c.Subject, nameCols)); err != nil {
-				return err
-			}
-		}
-		return &userError{text: fmt.Sprintf("%d meetings match %q: run attendees-bot lookup <conference UUID> with the UUID at the start of one of the lines above", len(others), formatting.Printable(cmd.Target))}
+		return l.choices(others, "conf_uuid", fmt.Sprintf("%d meetings match %q (listed above): run attendees-bot lookup <conference UUID> with the UUID of one of them",
+			len(others), formatting.Printable(cmd.Target)))
 	}
 	// A command line prints once: it waits for the invite list too (at most
 	// INVITE_LIST_TIMEOUT) and says so in the text when it could not be had.
-	rep, invites, err := looker.Report(ctx, conf, search)
+	rep, invites, err := l.looker.Report(ctx, conf, cmd.Search)
 	if err != nil {
 		return plainError(err)
 	}
-	switch format {
-	case "csv":
-		return formatting.WriteCSV(stdout, rep, formatting.CSVOptions{Audience: formatting.Private, Location: cfg.Location})
-	case "json":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+	sentence, none := bot.NobodyMatches(rep, words)
+	switch {
+	case l.format == "csv":
+		err = formatting.WriteCSV(l.stdout, rep, formatting.CSVOptions{Audience: formatting.Private, Location: l.cfg.Location})
+	case l.format == "json":
+		err = writeJSON(l.stdout, rep)
+	case !none:
+		err = writeText(l.stdout, rep, invites == bot.InvitesFailed, others, l.cfg.Location)
 	}
-	if sentence, none := bot.NobodyMatches(rep, catalog.For(catalog.English)); none {
-		_, err := io.WriteString(stdout, terminal.Render(formatting.Message{Text: sentence}))
+	if err == nil && none {
+		l.nobody(sentence)
+	}
+	return err
+}
+
+// series prints the attendance of the newest cmd.Last runs.
+func (l *lookupRun) series(ctx context.Context, cmd bot.Command) error {
+	found, err := l.looker.Series(ctx, cmd)
+	if err != nil {
+		return plainError(err)
+	}
+	if found.Series == nil {
+		return l.choices(found.Choices, "meeting_id", fmt.Sprintf("%d meeting IDs match %q (listed above): run %s with one of them",
+			len(found.Choices), formatting.Printable(cmd.Target), commandLine("lookup", "--last", strconv.Itoa(cmd.Last))+" <meeting ID>"))
+	}
+	sentence, none := bot.SeriesNobodyMatches(found.Series, words)
+	switch {
+	case l.format == "csv":
+		err = formatting.WriteSeriesCSV(l.stdout, found.Series, formatting.CSVOptions{Audience: formatting.Private, Location: l.cfg.Location})
+	case l.format == "json":
+		err = writeJSON(l.stdout, found.Series)
+	case !none:
+		err = writeSeriesText(l.stdout, found.Series, cmd.Last, l.cfg.Location)
+	}
+	if err == nil && none {
+		l.nobody(sentence)
+	}
+	return err
+}
+
+// nobody says on stderr that the search matched nobody. It is an answer,
+// not a failure (exit 0), as audit's "no audit rows match": stdout has
+// the empty form of the format asked for (the CSV header, JSON with no
+// people), so a script's file is still one its reader opens.
+func (l *lookupRun) nobody(sentence string) {
+	fmt.Fprint(l.stderr, "attendees-bot: "+terminal.Render(formatting.Message{Text: sentence}))
+}
+
+// choices prints the meetings that match (by pickBy, the field to look one
+// up by) and returns sentence as the failure (exit 1): the choices are the
+// output, in the format asked for, so a script can pick one.
+func (l *lookupRun) choices(cs []meeting.Conference, pickBy, sentence string) error {
+	ms := make([]attendance.Meeting, len(cs))
+	for i, c := range cs {
+		ms[i] = attendance.Meeting{ConfUUID: c.ConfUUID, MeetingID: c.ConferenceID, Subject: c.Subject, Start: c.Start.In(l.cfg.Location), End: c.End.In(l.cfg.Location)}
+	}
+	var err error
+	switch l.format {
+	case "csv":
+		err = formatting.WriteMeetingsCSV(l.stdout, ms, l.cfg.Location)
+	case "json":
+		err = writeJSON(l.stdout, struct {
+			Choices []attendance.Meeting `json:"choices"`
+			PickBy  string               `json:"pick_by"`
+		}{ms, pickBy})
+	default:
+		ew := &errWriter{w: l.stdout}
+		for _, m := range ms {
+			key := m.ConfUUID
+			if pickBy == "meeting_id" {
+				key = m.MeetingID
+			}
+			fmt.Fprintf(ew, "%s  %s  %s\n", key, m.Start.Format("2006-01-02 15:04 MST"), cell(m.Subject, nameCols))
+		}
+		err = ew.err
+	}
+	if err != nil {
 		return err
 	}
-	return writeText(stdout, rep, invites == bot.InvitesFailed, others, cfg.Location)
+	return &userError{text: sentence}
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // parseInterspersed parses flags anywhere among the words (lookup 960 123
@@ -159,28 +242,3 @@ type userError struct {
 
 func (e *userError) Error() string { return e.text }
 func (e *userError) Unwrap() error { return e.err }
-
-// lookupSeries prints the attendance of the newest cmd.Last runs.
-func lookupSeries(ctx context.Context, cfg *bot.Config, looker *bot.Looker, cmd bot.Command, format string, stdout io.Writer) error {
-	found, err := looker.Series(ctx, cmd)
-	if err != nil {
-		return plainError(err)
-	}
-	if found.Series == nil {
-		for _, c := range found.Choices {
-			if _, err := fmt.Fprintf(stdout, "%s  %s  %s\n", c.ConferenceID, c.Start.In(cfg.Location).Format("2006-01-02 15:04 MST"), cell(c.Subject, nameCols)); err != nil {
-				return err
-			}
-		}
-		return &userError{text: fmt.Sprintf("%d meeting IDs match %q: run %s with the meeting ID at the start of one of the lines above", len(found.Choices), formatting.Printable(cmd.Target), commandLine("lookup", "--last", strconv.Itoa(cmd.Last))+" <meeting ID>")}
-	}
-	switch format {
-	case "csv":
-		return formatting.WriteSeriesCSV(stdout, found.Series, formatting.CSVOptions{Audience: formatting.Private, Location: cfg.Location})
-	case "json":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(found.Series)
-	}
-	return writeSeriesText(stdout, found.Series, cmd.Last, cfg.Location)
-}

@@ -36,9 +36,14 @@ Run "attendees-bot <command> --help" for a command's flags.
 `
 
 // usageError is a mistake in the command line; it exits with status 2.
-type usageError struct{ msg string }
+// err, when set, is what the mistake was found as (errors.Is sees it).
+type usageError struct {
+	msg string
+	err error
+}
 
 func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Unwrap() error { return e.err }
 
 // exitConfig is the exit status of a bad configuration (EX_CONFIG from
 // sysexits.h): the systemd unit does not restart on it.
@@ -78,7 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) (string, bool),
 		_, err := fmt.Fprint(stdout, usage)
 		return err
 	}
-	return &usageError{fmt.Sprintf("There is no command %q; the commands are run, lookup, audit, demo, version and help", cmd)}
+	return &usageError{msg: fmt.Sprintf("There is no command %q; the commands are run, lookup, audit, demo, version and help", cmd)}
 }
 
 // flags are a command's options. A mistake is one sentence (a
@@ -127,9 +132,9 @@ func (f *flags) parse(args []string, stdout io.Writer) (done bool, err error) {
 		f.PrintDefaults()
 		return true, nil
 	case f.bad != nil:
-		return true, &usageError{f.bad.Error()}
+		return true, &usageError{msg: f.bad.Error()}
 	}
-	return true, &usageError{audit.FlagError(err, f.options).Error()}
+	return true, &usageError{msg: audit.FlagError(err, f.options).Error()}
 }
 
 // noArgs is the mistake of words after the options of a command that
@@ -138,7 +143,7 @@ func (f *flags) noArgs() error {
 	if f.NArg() == 0 {
 		return nil
 	}
-	return &usageError{fmt.Sprintf("I don't understand “%s”; the options are %s", formatting.Printable(f.Arg(0)), f.options)}
+	return &usageError{msg: fmt.Sprintf("I don't understand “%s”; the options are %s", formatting.Printable(f.Arg(0)), f.options)}
 }
 
 func newLogger(cfg *bot.Config, w io.Writer) *slog.Logger {
