@@ -3,6 +3,7 @@ package bot
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -76,19 +77,22 @@ const ConsoleUserID = "U0DEMO"
 // Lines may be "/attendees <text>" or just "<text>". prompt, when set, is
 // called before each line is read (for a person at a terminal).
 func ReadCommands(ctx context.Context, r io.Reader, h *Handler, command string, prompt func(), log func(Request, Result)) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	br := bufio.NewReaderSize(r, maxConsoleLine)
 	for {
 		if prompt != nil {
 			prompt()
 		}
-		if !sc.Scan() {
-			break
+		text, err := readLine(br)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 		if ctx.Err() != nil {
 			return nil
 		}
-		line := strings.TrimSpace(sc.Text())
+		line := strings.TrimSpace(text)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -104,5 +108,25 @@ func ReadCommands(ctx context.Context, r io.Reader, h *Handler, command string, 
 			log(req, res)
 		}
 	}
-	return sc.Err()
+}
+
+// maxConsoleLine bounds what is kept of one line: far more than the
+// command text Slack sends (4,000 characters) or the handler reads
+// (maxCommandText), so a longer line still reads as too long.
+const maxConsoleLine = 64 * 1024
+
+// readLine is the next line of br, at most maxConsoleLine bytes of it:
+// the rest of a longer line is read and dropped, so one long line gets
+// the answer a too-long command gets and the lines after it are read as
+// usual. The last line may lack its newline; io.EOF comes after it.
+func readLine(br *bufio.Reader) (string, error) {
+	line, err := br.ReadSlice('\n')
+	text := string(line)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		_, err = br.ReadSlice('\n')
+	}
+	if errors.Is(err, io.EOF) && text != "" {
+		return text, nil
+	}
+	return text, err
 }

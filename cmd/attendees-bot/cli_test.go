@@ -569,3 +569,33 @@ func TestLookupExitCodes(t *testing.T) {
 		tt.stdout(t, stdout.String())
 	}
 }
+
+// TestDemoLongLines: a line longer than any slash command, even past what
+// the demo keeps of a line, gets the answer a too-long command gets, and
+// the demo goes on to the next line; so does a line without its newline
+// at the end of the input.
+func TestDemoLongLines(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	tests := []struct {
+		name, in string
+	}{
+		{"over Slack's 4,000", "/attendees " + strings.Repeat("a", 4001) + "\n/attendees help\n"},
+		{"over what a line keeps", "/attendees " + strings.Repeat("a", 70000) + "\n/attendees help\n"},
+		{"many times over, in Chinese", strings.Repeat("会议", 100000) + "\nhelp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if err := run(t.Context(), []string{"demo"}, getenv(nil), strings.NewReader(tt.in), &stdout, &stderr); err != nil {
+				t.Fatalf("demo: %v\n%s", err, stderr.String())
+			}
+			out := stdout.String()
+			if !strings.Contains(out, "That is too long for me to read.") || !strings.Contains(out, "Who was in that meeting?") {
+				t.Errorf("replies:\n%.2000s\nwant the too-long sentence, then the help", out)
+			}
+			if strings.Index(out, "too long") > strings.Index(out, "Who was in that meeting?") {
+				t.Errorf("the help came before the answer to the long line")
+			}
+		})
+	}
+}
