@@ -599,3 +599,42 @@ func TestDemoLongLines(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoCleansUp: the demo's store (database, lock, journal) is removed
+// at exit, and its folder too unless CSV files were written to it; then
+// the last line says where they are kept.
+func TestDemoCleansUp(t *testing.T) {
+	tests := []struct {
+		name, in string
+		csvs     int
+	}{
+		{"nothing written", "help\nwatch 960 123 4501\nwatching\n", 0},
+		{"a CSV file", "help\n" + meetingfake.SampleTownHallUUID + "\n", 1},
+		{"the audit trail's CSV", "watch 960 123 4501\naudit --since 1h\n", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			t.Setenv("TMPDIR", tmp)
+			var stdout, stderr bytes.Buffer
+			if err := run(t.Context(), []string{"demo"}, getenv(nil), strings.NewReader(tt.in), &stdout, &stderr); err != nil {
+				t.Fatalf("demo: %v\n%s", err, stderr.String())
+			}
+			left, err := filepath.Glob(filepath.Join(tmp, "*", "*"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dirs, _ := filepath.Glob(filepath.Join(tmp, "*"))
+			kept := regexp.MustCompile(`The CSV files of this demo are kept in (\S+)\n$`).FindStringSubmatch(stdout.String())
+			switch {
+			case tt.csvs == 0 && (len(dirs) != 0 || kept != nil):
+				t.Errorf("left %q and said %q; want nothing left, nothing said", dirs, kept)
+			case tt.csvs > 0 && (len(left) != tt.csvs || !strings.HasSuffix(left[0], ".csv") || kept == nil || kept[1] != filepath.Dir(left[0])):
+				t.Errorf("left %q and said %q; want only the %d CSV file(s), and where", left, kept, tt.csvs)
+			}
+			if hidden, _ := filepath.Glob(filepath.Join(tmp, "*", ".*")); len(hidden) != 0 {
+				t.Errorf("the store is left behind: %q", hidden)
+			}
+		})
+	}
+}

@@ -79,15 +79,22 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 	if err != nil {
 		return fmt.Errorf("make a folder for CSV files: %w", err)
 	}
+	// Registered first, so it runs last: after the store is closed.
+	defer cleanDemoDir(dir, stdout, log)
 	fmt.Fprintf(stdout, "attendees-bot demo: a sample meeting service with %d meetings is running at %s.\n", len(sample), fake.URL)
 	fmt.Fprintf(stdout, "Type %s commands (or just the argument), one per line; try:\n", cfg.SlackCommand)
 	for _, ex := range demoExamples() {
 		fmt.Fprintf(stdout, "  %s %s\n", cfg.SlackCommand, ex)
 	}
 	fmt.Fprintf(stdout, "CSV files are written to %s\n\n", dir)
-	// Subscriptions and the audit trail work in the demo too, kept beside
-	// the CSV files; the person at the keyboard is the audit admin.
-	st, err := store.Open(ctx, filepath.Join(dir, "demo.db"))
+	// Subscriptions and the audit trail work in the demo too, for as long
+	// as it runs: the store is removed at exit; the person at the keyboard
+	// is the audit admin.
+	storeDir := filepath.Join(dir, demoStoreDir)
+	if err := os.Mkdir(storeDir, 0o700); err != nil {
+		return fmt.Errorf("make a folder for the demo store: %w", err)
+	}
+	st, err := store.Open(ctx, filepath.Join(storeDir, "demo.db"))
 	if err != nil {
 		return fmt.Errorf("open the demo store: %w", err)
 	}
@@ -124,6 +131,30 @@ func runDemo(ctx context.Context, args []string, getenv func(string) (string, bo
 	// demo does.
 	h.Drain(cfg.InviteListTimeout, func() {})
 	return err
+}
+
+// demoStoreDir is the folder of the demo's store (the database, its
+// lock and journal files) inside the demo's folder.
+const demoStoreDir = ".store"
+
+// cleanDemoDir removes the demo's store, and its folder unless CSV files
+// were written to it: then it says where they are kept.
+func cleanDemoDir(dir string, stdout io.Writer, log *slog.Logger) {
+	if err := os.RemoveAll(filepath.Join(dir, demoStoreDir)); err != nil {
+		log.Warn("demo: could not remove the demo store", slog.String("dir", dir), slog.Any("err", err))
+		return
+	}
+	files, err := os.ReadDir(dir)
+	switch {
+	case err != nil:
+		log.Warn("demo: could not read the demo folder", slog.String("dir", dir), slog.Any("err", err))
+	case len(files) == 0:
+		if err := os.Remove(dir); err != nil {
+			log.Warn("demo: could not remove the demo folder", slog.String("dir", dir), slog.Any("err", err))
+		}
+	default:
+		fmt.Fprintf(stdout, "The CSV files of this demo are kept in %s\n", dir)
+	}
 }
 
 // demoExamples are commands worth trying against the sample data.
