@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/audit"
 	"github.com/attendees-bot/attendees-bot/meeting"
 	"github.com/attendees-bot/attendees-bot/meeting/meetingfake"
 )
@@ -636,5 +637,41 @@ func TestDemoCleansUp(t *testing.T) {
 				t.Errorf("the store is left behind: %q", hidden)
 			}
 		})
+	}
+}
+
+// TestREADMESamples: the README shows what the binary prints today: each
+// "Sample reply to `/attendees …`" block, line by line (dates aside, "…"
+// standing for lines left out), is in the demo's reply to that command;
+// the Commands block has the lookup and audit usage as --help gives it.
+func TestREADMESamples(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples := regexp.MustCompile("(?s)Sample reply to\\s+`/attendees ([^`]+)`.*?\n```\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	if len(samples) < 2 {
+		t.Fatalf("found %d sample replies in the README; want the meeting's and the series'", len(samples))
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	for _, sm := range samples {
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"demo"}, getenv(nil), strings.NewReader(sm[1]+"\n"), &out, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+		reply := dates.ReplaceAllString(out.String(), "YYYY-MM-DD")
+		for line := range strings.Lines(sm[2]) {
+			if line = dates.ReplaceAllString(line, "YYYY-MM-DD"); strings.TrimSpace(line) != "…" && !strings.Contains(reply, line) {
+				t.Errorf("the README's sample reply to %q has %q; the demo prints:\n%s", sm[1], line, out.String())
+			}
+		}
+	}
+	for _, line := range []string{
+		"attendees-bot lookup " + lookupOptions + " <confUUID | meeting ID | subject words>\n",
+		"attendees-bot audit " + audit.Usage + "\n",
+	} {
+		if !bytes.Contains(readme, []byte(line)) || !strings.Contains(usage, line) {
+			t.Errorf("README has %q: %v; the usage has it: %v", line, bytes.Contains(readme, []byte(line)), strings.Contains(usage, line))
+		}
 	}
 }
