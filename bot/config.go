@@ -42,6 +42,9 @@ type Config struct {
 	MeetingLanguage    string         `env:"MEETING_LANGUAGE, default=en-US"`
 	MeetingMaxRecords  int            `env:"MEETING_MAX_RECORDS, default=100000"`
 	MeetingCacheTTL    time.Duration  `env:"MEETING_CACHE_TTL, default=10m"`
+	// MeetingCacheRecords bounds the cache in records (and as many
+	// invitees), which is what costs memory: see README, Memory.
+	MeetingCacheRecords int `env:"MEETING_CACHE_RECORDS, default=200000"`
 
 	InlineLimit    int           `env:"INLINE_LIMIT, default=25"`
 	LateAfter      time.Duration `env:"LATE_AFTER, default=5m"`
@@ -241,6 +244,9 @@ func (c *Config) validate(needs Needs) []string {
 	if c.MeetingCacheTTL < 0 {
 		add("MEETING_CACHE_TTL must not be negative")
 	}
+	if c.MeetingCacheRecords < 0 {
+		add("MEETING_CACHE_RECORDS must not be negative")
+	}
 	if c.InlineLimit < 1 || c.InlineLimit > 100 {
 		add("INLINE_LIMIT must be between 1 and 100")
 	}
@@ -330,7 +336,7 @@ func (c *Config) HandlerConfig() HandlerConfig {
 func (c *Config) LookerConfig() LookerConfig {
 	th := attendance.DefaultThresholds()
 	th.LateAfter = c.LateAfter
-	return LookerConfig{Thresholds: th, InviteWait: c.InviteListTimeout}
+	return LookerConfig{Thresholds: th, InviteWait: c.InviteListTimeout, AnalysisRecords: c.MeetingMaxRecords}
 }
 
 // httpAddrProblem says what is wrong with a listen address like :8080 or
@@ -368,8 +374,8 @@ func (c *Config) MeetingOptions() []meeting.Option {
 		meeting.WithLanguage(c.MeetingLanguage),
 		meeting.WithMaxRecords(c.MeetingMaxRecords),
 	}
-	if c.MeetingCacheTTL > 0 {
-		opts = append(opts, meeting.WithCache(64, c.MeetingCacheTTL))
+	if c.MeetingCacheTTL > 0 && c.MeetingCacheRecords > 0 {
+		opts = append(opts, meeting.WithCache(c.MeetingCacheRecords, c.MeetingCacheTTL))
 	} else {
 		opts = append(opts, meeting.WithCache(0, 0))
 	}

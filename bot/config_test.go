@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
 func env(m map[string]string) func(string) (string, bool) {
@@ -40,6 +42,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		{"AllowedTeamIDs", len(cfg.AllowedTeamIDs), 0},
 		{"AuditUserIDs", strings.Join(cfg.AuditUserIDs, "|"), "U0ADMIN"},
 		{"AuditRetention", cfg.AuditRetention, 180 * 24 * time.Hour},
+		{"MeetingCacheRecords", cfg.MeetingCacheRecords, meeting.DefaultCacheRecords},
+		{"LookerConfig.AnalysisRecords", cfg.LookerConfig().AnalysisRecords, cfg.MeetingMaxRecords},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -129,6 +133,7 @@ func TestLoadConfigRefusesMalformedValues(t *testing.T) {
 		{"STORE_URL", "dbname=attendees host=/run/postgresql", "write it as a postgres:// URL"},
 		{"STORE_URL", "  password='hunter2' host=db.example", "write it as a postgres:// URL"},
 		{"MEETING_RATE_LIMIT", "0", "MEETING_RATE_LIMIT must be above 0"},
+		{"MEETING_CACHE_RECORDS", "-1", "MEETING_CACHE_RECORDS must not be negative"},
 		{"MEETING_API_URL", "http://user:hunter2@meeting.example", "MEETING_API_URL must not contain a user name or password"},
 		{"SLACK_API_URL", "https://user:hunter2@slack.example/api/", "SLACK_API_URL must not contain a user name or password"},
 		{"ALLOWED_USER_IDS", "U1,U2><!channel>", "ALLOWED_USER_IDS must be a comma-separated list"},

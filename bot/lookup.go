@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/formatting"
@@ -34,6 +35,10 @@ type Looker struct {
 	log        *slog.Logger
 	inviteWait time.Duration
 	waitAll    bool
+	// The records budgets (nil: none; see holds.go): holding for the
+	// commands' shares, analysing for the analyses.
+	holding, analysing *semaphore.Weighted
+	maxAnalysed        int64
 }
 
 // DefaultInviteWait is how long a lookup keeps waiting for a meeting's
@@ -52,8 +57,13 @@ type LookerConfig struct {
 	// most InviteWait, or until its context ends) instead of going first:
 	// for a terminal, where an answer cannot be edited in place.
 	AnswerCompared bool
-	Now            func() time.Time
-	Log            *slog.Logger
+	// AnalysisRecords bounds the records that the commands in flight have
+	// in hand, and those analysed at once (see holds.go): past it, a
+	// command or an analysis waits for others to finish; a larger one runs
+	// alone. 0 is no bound (a command-line lookup).
+	AnalysisRecords int
+	Now             func() time.Time
+	Log             *slog.Logger
 }
 
 // NewLooker returns a Looker reading from src.
@@ -67,6 +77,10 @@ func NewLooker(src attendeeSource, cfg LookerConfig) *Looker {
 	}
 	if l.inviteWait <= 0 {
 		l.inviteWait = DefaultInviteWait
+	}
+	if cfg.AnalysisRecords > 0 {
+		l.maxAnalysed = int64(cfg.AnalysisRecords)
+		l.holding, l.analysing = semaphore.NewWeighted(l.maxAnalysed), semaphore.NewWeighted(l.maxAnalysed)
 	}
 	return l
 }
@@ -249,13 +263,26 @@ func (c *Comparison) Cancel() { c.cancel() }
 // invite list's remaining pages wait while the answer is analysed
 // (meeting.Client.HoldInvites).
 func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search string) (*Answer, error) {
-	return l.lookup(ctx, conf, search, l.waitAll)
+	return l.lookup(ctx, conf, search, l.waitAll, func(records int) error {
+		if err := hold(ctx, records); err != nil {
+			return fmt.Errorf("wait for other lookups' records: %w", err)
+		}
+		return nil
+	})
 }
 
 // lookup is Lookup; waitAll makes the answer wait for the invite list.
-func (l *Looker) lookup(ctx context.Context, conf meeting.Conference, search string, waitAll bool) (*Answer, error) {
+// admit is asked, once the records are in, whether they may be analysed:
+// for a lookup, the command's share of the records budget; for a run of a
+// series, whether it still fits the series' (see holds.go).
+func (l *Looker) lookup(ctx context.Context, conf meeting.Conference, search string, waitAll bool, admit func(records int) error) (*Answer, error) {
 	start := time.Now()
 	records, conf, detail, err := l.fetch(ctx, conf, search)
+	if err == nil {
+		if err = admit(len(records)); err != nil {
+			detail.stop()
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -345,10 +372,7 @@ func (l *Looker) fetch(ctx context.Context, conf meeting.Conference, search stri
 		})
 	}
 	if err := g.Wait(); err != nil {
-		if detail != nil {
-			detail.cancel()
-			<-detail.done // nothing of this lookup outlives its failure
-		}
+		detail.stop()
 		return nil, conf, nil, err
 	}
 	return records, known, detail, nil
@@ -361,6 +385,14 @@ func (l *Looker) analyze(conf meeting.Conference, detail *meeting.ConferenceDeta
 }
 
 func (l *Looker) analyzeMeeting(m attendance.Meeting, search string) *attendance.Report {
+	if l.analysing != nil {
+		// Not given up on a deadline: what it waits for takes a second at
+		// most (BenchmarkReport25k: 80 ms for 25,000 records), and the
+		// comparison with a late invite list has no deadline to give.
+		n := min(int64(len(m.Records)+len(m.Invited)), l.maxAnalysed)
+		_ = l.analysing.Acquire(context.Background(), n)
+		defer l.analysing.Release(n)
+	}
 	rep := attendance.Analyze(m, l.thresholds, l.now())
 	if search != "" {
 		rep = rep.Filter(search)
@@ -409,6 +441,15 @@ type detailFetch struct {
 	detail *meeting.ConferenceDetail
 	err    error
 	cancel context.CancelFunc
+}
+
+// stop ends the fetch and waits for it: nothing of a lookup outlives its
+// failure. A nil fetch (none started) does nothing.
+func (f *detailFetch) stop() {
+	if f != nil {
+		f.cancel()
+		<-f.done
+	}
 }
 
 func (l *Looker) fetchDetail(ctx context.Context, confUUID string) *detailFetch {

@@ -85,7 +85,9 @@ func (h *Handler) Go(ctx context.Context, req Request) {
 		}
 		ids := &meeting.RequestIDs{}
 		ctx = meeting.WithRequestIDs(ctx, ids)
+		ctx, giveBack := h.looker.holdScope(ctx)
 		res := h.Handle(ctx, req)
+		giveBack()
 		took := h.now().Sub(req.Received)
 		h.metrics.command(res.Outcome, took)
 		logResult(ctx, h.log, req, res, took, ids.List())

@@ -21,6 +21,62 @@ import (
 // the meeting client's history window.
 const SeriesWindow = meeting.DefaultHistoryWindow
 
+// errSeriesTooLarge is a run left out because the newer runs of its
+// series hold the records budget already.
+var errSeriesTooLarge = errors.New("the newer runs hold MEETING_MAX_RECORDS records already: not read")
+
+// admission lets the runs of a series in, newest first, while their
+// records fit the budget of one command (MEETING_MAX_RECORDS): a series
+// holds every run's report at once, and `last 20` of a 25,000-record town
+// hall would hold 500,000 records' worth, 260 MiB (BenchmarkPodMemory).
+// The runs are fetched side by side; each waits for the newer ones to be
+// decided, so which are read does not depend on which came first. Once one
+// does not fit, the older ones are not read either. Safe for concurrent
+// use.
+type admission struct {
+	budget int64 // 0: no bound
+	turns  []chan struct{}
+	once   []sync.Once
+	mu     sync.Mutex
+	used   int64
+	full   bool
+}
+
+func newAdmission(runs int, budget int64) *admission {
+	a := &admission{budget: budget, turns: make([]chan struct{}, runs), once: make([]sync.Once, runs)}
+	for i := range a.turns {
+		a.turns[i] = make(chan struct{})
+	}
+	return a
+}
+
+// admit decides whether run i, with its records, is read.
+func (a *admission) admit(ctx context.Context, i, records int) error {
+	defer a.decided(i)
+	if a.budget <= 0 {
+		return nil
+	}
+	if i > 0 {
+		select {
+		case <-a.turns[i-1]:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.full || a.used+int64(records) > a.budget {
+		a.full = true
+		return errSeriesTooLarge
+	}
+	a.used += int64(records)
+	return nil
+}
+
+// decided marks run i decided (read, left out or failed before): the
+// next older run may be decided.
+func (a *admission) decided(i int) { a.once[i].Do(func() { close(a.turns[i]) }) }
+
 // errNoSeries is a conference without a meeting ID asked for its runs.
 var errNoSeries = errors.New("the conference has no meeting ID")
 
@@ -68,6 +124,16 @@ func (l *Looker) Series(ctx context.Context, cmd Command) (SeriesLookup, error) 
 		return SeriesLookup{}, fmt.Errorf("runs of %s: %w", id, err)
 	}
 	runs, err := l.runs(ctx, confs[:min(len(confs), cmd.Last)], cmd.Search)
+	if err == nil {
+		// The command's share of the records budget, for all its runs.
+		records := 0
+		for _, r := range runs {
+			if r.Report != nil {
+				records += r.Report.Sessions
+			}
+		}
+		err = hold(ctx, records)
+	}
 	if err != nil {
 		return SeriesLookup{}, fmt.Errorf("runs of %s: %w", id, err)
 	}
@@ -102,11 +168,15 @@ func (l *Looker) runs(ctx context.Context, confs []meeting.Conference, search st
 	answers := make([]*Answer, len(confs))
 	errs := make([]error, len(confs))
 	var wg sync.WaitGroup
+	adm := newAdmission(len(confs), l.maxAnalysed)
 	for i, c := range confs {
 		runs[i].Meeting = toMeeting(c, nil, nil)
 		// Invite lists are waited for below, at most inviteWait, whatever
 		// the Looker's answers do.
-		wg.Go(func() { answers[i], errs[i] = l.lookup(ctx, c, search, false) })
+		wg.Go(func() {
+			defer adm.decided(i)
+			answers[i], errs[i] = l.lookup(ctx, c, search, false, func(records int) error { return adm.admit(ctx, i, records) })
+		})
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {

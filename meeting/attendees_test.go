@@ -239,7 +239,14 @@ func TestCacheAndCoalescing(t *testing.T) {
 	clock := newTestClock()
 	fake := startFake(t, meetingfake.Config{Conferences: meetingfake.Sample(clock.Now()), Latency: 10 * time.Millisecond, Clock: clock.Now})
 	var hits, misses atomic.Int32
-	c := newClient(t, fake, meeting.WithClock(clock.Now), meeting.WithCache(2, 10*time.Minute), meeting.WithCacheHook(func(hit bool) {
+	// Room for the town hall and the sync's records, not for a third list.
+	var budget int
+	for _, conf := range meetingfake.Sample(clock.Now()) {
+		if conf.Info.ConfUUID == meetingfake.SampleTownHallUUID || conf.Info.ConfUUID == meetingfake.SampleSyncUUID {
+			budget += len(conf.Records)
+		}
+	}
+	c := newClient(t, fake, meeting.WithClock(clock.Now), meeting.WithCache(budget, 10*time.Minute), meeting.WithCacheHook(func(hit bool) {
 		if hit {
 			hits.Add(1)
 		} else {
@@ -264,26 +271,24 @@ func TestCacheAndCoalescing(t *testing.T) {
 	if hits.Load() != 99 || misses.Load() != 1 {
 		t.Errorf("cache hook: %d hits, %d misses; want 99, 1", hits.Load(), misses.Load())
 	}
-	// Every caller owns its slice.
-	results[0][0].DisplayName = "changed"
-	if results[1][0].DisplayName == "changed" {
-		t.Error("callers share one backing array")
-	}
+	// Every caller reads the one list the cache holds: no copy each (see
+	// Attendees), and no fetch again.
 	again, _ := c.Attendees(t.Context(), meetingfake.SampleTownHallUUID)
-	if again[0].DisplayName == "changed" || fake.Count(meetingfake.OpAttendees) != 3 {
-		t.Error("cache returned a modified slice or refetched")
+	if &again[0] != &results[0][0] || &results[1][0] != &results[0][0] || fake.Count(meetingfake.OpAttendees) != 3 {
+		t.Error("the cache handed out copies or refetched")
 	}
 	// searchKey is part of the key.
 	some, err := c.SearchAttendees(t.Context(), meetingfake.SampleTownHallUUID, "Employee 0001")
 	if err != nil || len(some) == 0 || len(some) >= 1234 {
 		t.Errorf("SearchAttendees = %d records, %v; want a filtered list", len(some), err)
 	}
-	// Size bound: a third conference evicts the least recently used.
+	// Size bound, in records: the sync's do not fit beside the town hall's
+	// and the search's, so the least recently used, the town hall, goes.
 	if _, err := c.Attendees(t.Context(), meetingfake.SampleSyncUUID); err != nil {
 		t.Fatal(err)
 	}
-	if n := meeting.CacheLen(c.Client); n != 2 {
-		t.Errorf("cache holds %d entries; want 2", n)
+	if n, w := meeting.CacheLen(c.Client), meeting.CacheWeight(c.Client); n != 2 || w > budget {
+		t.Errorf("cache holds %d entries of %d records; want 2 within %d", n, w, budget)
 	}
 	// TTL: after 10 minutes the records are fetched again.
 	before := fake.Count(meetingfake.OpAttendees)

@@ -7,13 +7,17 @@ import (
 	"time"
 )
 
-// lruCache is a size-bounded least-recently-used cache whose entries also
-// expire after a TTL. A nil *lruCache (caching disabled) misses every lookup.
-// Values are shared: callers copy before handing them out. Safe for
+// lruCache is a least-recently-used cache bounded by the weight of what it
+// holds (a list's records, so its bound is in memory, not in meetings),
+// whose entries also expire after a TTL. A value heavier than the whole
+// budget is not kept. A nil *lruCache (caching disabled) misses every
+// lookup. Values are shared: callers copy before handing them out. Safe for
 // concurrent use.
 type lruCache[V any] struct {
 	mu      sync.Mutex
-	max     int
+	budget  int // the most weight held
+	weight  int // held now
+	weigh   func(V) int
 	ttl     time.Duration
 	order   *list.List // front: most recently used
 	entries map[string]*list.Element
@@ -22,14 +26,16 @@ type lruCache[V any] struct {
 type cacheEntry[V any] struct {
 	key     string
 	value   V
+	weight  int
 	expires time.Time
 }
 
-func newLRUCache[V any](entries int, ttl time.Duration) *lruCache[V] {
-	if entries <= 0 {
+// newLRUCache keeps up to budget of weight, weigh(value) each (at least 1).
+func newLRUCache[V any](budget int, ttl time.Duration, weigh func(V) int) *lruCache[V] {
+	if budget <= 0 {
 		return nil
 	}
-	return &lruCache[V]{max: entries, ttl: ttl, order: list.New(), entries: make(map[string]*list.Element)}
+	return &lruCache[V]{budget: budget, weigh: weigh, ttl: ttl, order: list.New(), entries: make(map[string]*list.Element)}
 }
 
 // get returns the cached value. Callers must not modify it.
@@ -45,40 +51,49 @@ func (c *lruCache[V]) get(key string, now time.Time) (v V, ok bool) {
 	}
 	e := el.Value.(*cacheEntry[V])
 	if !now.Before(e.expires) {
-		c.order.Remove(el)
-		delete(c.entries, key)
+		c.remove(el)
 		return v, false
 	}
 	c.order.MoveToFront(el)
 	return e.value, true
 }
 
-// put stores value, which must not be modified afterwards.
+// put stores value, which must not be modified afterwards, evicting the
+// least recently used entries until the weight fits the budget.
 func (c *lruCache[V]) put(key string, value V, now time.Time) {
 	if c == nil {
 		return
 	}
+	w := max(1, c.weigh(value))
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.entries[key]; ok {
-		c.order.Remove(el)
-		delete(c.entries, key)
+		c.remove(el)
 	}
-	c.entries[key] = c.order.PushFront(&cacheEntry[V]{key: key, value: value, expires: now.Add(c.ttl)})
-	for c.order.Len() > c.max {
-		oldest := c.order.Back()
-		c.order.Remove(oldest)
-		delete(c.entries, oldest.Value.(*cacheEntry[V]).key)
+	if w > c.budget {
+		return
+	}
+	c.entries[key] = c.order.PushFront(&cacheEntry[V]{key: key, value: value, weight: w, expires: now.Add(c.ttl)})
+	c.weight += w
+	for c.weight > c.budget {
+		c.remove(c.order.Back())
 	}
 }
 
-func (c *lruCache[V]) len() int {
+func (c *lruCache[V]) remove(el *list.Element) {
+	e := c.order.Remove(el).(*cacheEntry[V])
+	delete(c.entries, e.key)
+	c.weight -= e.weight
+}
+
+// len is the number of entries and the weight they hold.
+func (c *lruCache[V]) len() (entries, weight int) {
 	if c == nil {
-		return 0
+		return 0, 0
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.order.Len()
+	return c.order.Len(), c.weight
 }
 
 // flightGroup coalesces concurrent calls with the same key into one execution

@@ -29,7 +29,7 @@ const (
 	DefaultMaxInFlight   = 16
 	DefaultLanguage      = "en-US"
 	DefaultMaxRecords    = 100000
-	DefaultCacheEntries  = 64
+	DefaultCacheRecords  = 200000 // records, and as many invitees; see WithCache
 	DefaultCacheTTL      = 10 * time.Minute
 	DefaultUserAgent     = "attendees-bot/dev"
 	DefaultHistoryWindow = 180 * 24 * time.Hour
@@ -46,6 +46,10 @@ const (
 	MaxFieldBytes = 1 << 10
 	MaxListBytes  = 32 << 20
 )
+
+// infoCacheEntries is how many conferences' subject and times are kept
+// (a few hundred bytes each).
+const infoCacheEntries = 64
 
 // RequestEvent describes one HTTP attempt the client made (for metrics and logs).
 type RequestEvent struct {
@@ -72,7 +76,7 @@ type Client struct {
 	maxListBytes  int64
 	lang          string
 	maxRecords    int
-	cacheEntries  int
+	cacheRecords  int
 	cacheTTL      time.Duration
 	userAgent     string
 	log           *slog.Logger
@@ -117,7 +121,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		maxListBytes:  MaxListBytes,
 		lang:          DefaultLanguage,
 		maxRecords:    DefaultMaxRecords,
-		cacheEntries:  DefaultCacheEntries,
+		cacheRecords:  DefaultCacheRecords,
 		cacheTTL:      DefaultCacheTTL,
 		userAgent:     DefaultUserAgent,
 		log:           slog.New(slog.DiscardHandler),
@@ -143,12 +147,12 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	hc.CheckRedirect = c.checkRedirect
 	c.hc = &hc
 	c.sched = newSched(c.limiter, c.maxInFlight, DefaultSlotLease)
-	c.cache = newLRUCache[[]Attendee](c.cacheEntries, c.cacheTTL)
-	c.detailCache = newLRUCache[*ConferenceDetail](c.cacheEntries, c.cacheTTL)
+	c.cache = newLRUCache(c.cacheRecords, c.cacheTTL, func(r []Attendee) int { return len(r) })
+	c.detailCache = newLRUCache(c.cacheRecords, c.cacheTTL, func(d *ConferenceDetail) int { return len(d.Participants) })
 	// Conference info (subject, times) is kept even with the cache off: a
 	// concluded meeting's never changes, and a lookup whose invite list is
 	// late needs what the list's first page brought (ConferenceInfo).
-	c.infoCache = newLRUCache[Conference](max(c.cacheEntries, DefaultCacheEntries), cmp.Or(c.cacheTTL, DefaultCacheTTL))
+	c.infoCache = newLRUCache(infoCacheEntries, cmp.Or(c.cacheTTL, DefaultCacheTTL), func(Conference) int { return 1 })
 	return c, nil
 }
 

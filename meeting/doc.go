@@ -41,8 +41,8 @@
 //	                  each holds its slot for at most 2 s (DefaultSlotLease)
 //	language          en-US (WithLanguage; zh-CN gives Chinese labels)
 //	record cap        100000 per call (WithMaxRecords)
-//	cache             64 conferences for 10 minutes, records and invite
-//	                  lists each (WithCache)
+//	cache             200,000 records and 200,000 invitees for 10 minutes,
+//	                  least recently used out first (WithCache)
 //	history window    180 days for meeting-ID lookups (WithHistoryWindow)
 //	HTTP              10 s per attempt, answer included (WithRequestTimeout);
 //	                  User-Agent attendees-bot/dev

@@ -14,7 +14,10 @@ func SetRetrySleep(c *Client, sleep func(ctx context.Context, d time.Duration) e
 }
 
 // CacheLen reports how many entries the attendee cache holds.
-func CacheLen(c *Client) int { return c.cache.len() }
+func CacheLen(c *Client) int { n, _ := c.cache.len(); return n }
+
+// CacheWeight is the records the record cache holds.
+func CacheWeight(c *Client) int { _, w := c.cache.len(); return w }
 
 var ParseRetryAfter = parseRetryAfter
 

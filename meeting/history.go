@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -108,7 +107,8 @@ func (c *Client) ConferencesByMeetingID(ctx context.Context, meetingID string) (
 // of /history/confDetail). The invite list is who was invited at booking, not
 // who joined: compare it with Attendees to find no-shows. Like Attendees, it
 // is cached (WithCache) and concurrent calls for one conference share one
-// fetch; the result is the caller's own copy.
+// fetch; the result is the caller's own, but its Participants are shared
+// like Attendees' records: read them, never modify them.
 func (c *Client) ConferenceDetail(ctx context.Context, confUUID string) (*ConferenceDetail, error) {
 	if err := ValidateConfUUID(confUUID); err != nil {
 		return nil, fmt.Errorf("conference detail: %w", err)
@@ -119,11 +119,7 @@ func (c *Client) ConferenceDetail(ctx context.Context, confUUID string) (*Confer
 	if err != nil {
 		return nil, fmt.Errorf("conference detail %s: %w", confUUID, err)
 	}
-	return d.clone(), nil
-}
-
-func (d *ConferenceDetail) clone() *ConferenceDetail {
-	return &ConferenceDetail{Conference: d.Conference, Participants: slices.Clone(d.Participants)}
+	return &ConferenceDetail{Conference: d.Conference, Participants: d.Participants}, nil
 }
 
 // invitePrio is the priority of the invite-list page at offset: the first

@@ -147,17 +147,22 @@ func WithMaxRecords(n int) Option {
 	}
 }
 
-// WithCache sets the caches of attendee records and of invite lists (each
-// default 64 conferences, 10 minutes). Zero entries disables caching;
+// WithCache sets the caches of attendee records and of invite lists: each
+// keeps at most records records (invitees, for the invite lists; default
+// DefaultCacheRecords), the least recently used going first, each for ttl
+// (default 10 minutes). The bound is in records because a record is what
+// costs memory (about 135 bytes cached, see BenchmarkCacheHeld): 64 town
+// halls of 100,000 records would be 860 MB, 64 stand-ups nothing. A list
+// longer than records is not kept. Zero records disables caching;
 // concurrent calls for one conference still share one fetch. Conference
 // info (ConferenceInfo: subject and times) is kept for 64 conferences
 // whatever the setting: it does not change once a meeting concluded.
-func WithCache(entries int, ttl time.Duration) Option {
+func WithCache(records int, ttl time.Duration) Option {
 	return func(c *Client) error {
-		if entries < 0 || (entries > 0 && ttl <= 0) {
-			return fmt.Errorf("cache needs entries >= 0 and a positive ttl, got %d, %v", entries, ttl)
+		if records < 0 || (records > 0 && ttl <= 0) {
+			return fmt.Errorf("cache needs records >= 0 and a positive ttl, got %d, %v", records, ttl)
 		}
-		c.cacheEntries, c.cacheTTL = entries, ttl
+		c.cacheRecords, c.cacheTTL = records, ttl
 		return nil
 	}
 }

@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 
 // mainProcess is the program run with args and env (and nothing else of
 // this process's environment) in a process of its own; not started yet.
-func mainProcess(t *testing.T, env map[string]string, args ...string) *exec.Cmd {
+func mainProcess(t testing.TB, env map[string]string, args ...string) *exec.Cmd {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
