@@ -55,7 +55,7 @@ func lockSQLite(dbPath string) (l *fileLock, first bool, err error) {
 	if err != nil {
 		// Typically a read-only root filesystem: the file's directory must
 		// be writable (WAL files live there too).
-		return nil, false, fmt.Errorf("open sqlite store: %w (its directory must be writable: mount a volume there, or use PostgreSQL)", err)
+		return nil, false, fmt.Errorf("create the lock file: %w", err)
 	}
 	if err := flockExclusive(f); err != nil {
 		holder, _ := os.ReadFile(path)

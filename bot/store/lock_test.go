@@ -153,7 +153,8 @@ func TestCheckNeedsAWrite(t *testing.T) {
 // filesystem) says what to do instead of "unable to open database file".
 func TestSQLiteInAReadOnlyPlace(t *testing.T) {
 	_, err := Open(t.Context(), "/proc/attendees.db")
-	if err == nil || !strings.Contains(err.Error(), "directory must be writable") {
-		t.Errorf("Open in a read-only directory = %v; want it to say the directory must be writable", err)
+	var oe *OpenError
+	if !errors.As(err, &oe) || !oe.Setting || !strings.Contains(err.Error(), "the bot cannot write in the folder /proc of STORE_URL's SQLite file: make it writable") {
+		t.Errorf("Open in a read-only directory = %v; want it to say the folder must be writable", err)
 	}
 }

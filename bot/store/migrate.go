@@ -138,10 +138,14 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("check schema: %w", err)
 	}
+	// Connected first, so a failing query says the tables are missing.
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
 	applied := map[int]bool{}
 	rows, err := s.query(ctx, "SELECT version FROM schema_migrations")
 	if err != nil {
-		return fmt.Errorf("open %s store: it holds no attendees-bot schema (is STORE_URL right?): %w", s.dialect.name, err)
+		return fmt.Errorf("%w: %w", errNoSchema, err)
 	}
 	defer rows.Close()
 	for rows.Next() {

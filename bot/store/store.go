@@ -100,6 +100,14 @@ func ReadOnly() Option {
 // program's migrations.
 var ErrSchemaOld = errors.New("the store's schema is older than this program's")
 
+// errNoFile is a ReadOnly SQLite store whose file does not exist, and
+// errNoSchema one that holds no attendees-bot tables.
+var (
+	errNoFile   = errors.New("no database")
+	errNoSchema = errors.New("no attendees-bot schema")
+	errBadURL   = errors.New("STORE_URL cannot be used") // its words say why
+)
+
 // Open opens the store at rawURL and applies pending migrations.
 //
 // A postgres:// or postgresql:// URL opens PostgreSQL through pgx (every pgx
@@ -123,33 +131,42 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	if err := s.open(ctx, engine, rawURL); err != nil {
+		return nil, explain(err, s.dialect, rawURL, s.path)
+	}
+	return s, nil
+}
+
+// open is Open once the engine is known.
+func (s *Store) open(ctx context.Context, engine, rawURL string) error {
 	var dsn string
+	var err error
 	first := false
 	if engine == postgresDialect.name {
 		s.dialect = postgresDialect
 		dsn = rawURL
 		if s.readOnly {
 			if dsn, err = readOnlyPostgres(rawURL); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	} else {
 		s.dialect = sqliteDialect
 		if s.path, dsn, err = sqliteDSN(rawURL, s.readOnly); err != nil {
-			return nil, err
+			return err
 		}
 		if s.readOnly {
 			if _, err := os.Stat(s.path); err != nil {
-				return nil, fmt.Errorf("open sqlite store: no database at %s (is STORE_URL right?)", s.path)
+				return fmt.Errorf("%w at %s: is STORE_URL right? The bot makes it when it first starts", errNoFile, s.path)
 			}
 		} else if s.lock, first, err = lockSQLite(s.path); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	db, err := sql.Open(s.dialect.driver, dsn)
 	if err != nil {
 		s.unlock()
-		return nil, fmt.Errorf("open %s store: %w", s.dialect.name, err)
+		return fmt.Errorf("open %s store: %w", s.dialect.name, err)
 	}
 	s.db = db
 	if s.dialect == sqliteDialect {
@@ -174,23 +191,23 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	if err != nil {
 		db.Close()
 		s.unlock()
-		return nil, err
+		return err
 	}
 	if s.dialect == sqliteDialect {
 		if s.file, err = os.Stat(s.path); err != nil {
 			db.Close()
 			s.unlock()
-			return nil, fmt.Errorf("open sqlite store: %w", err)
+			return fmt.Errorf("open sqlite store: %w", err)
 		}
 		if first {
 			if err := s.releaseDead(ctx); err != nil {
 				db.Close()
 				s.unlock()
-				return nil, err
+				return err
 			}
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // releaseDead hands back the claims and leases of processes that are gone:
@@ -252,7 +269,7 @@ func readOnlyPostgres(rawURL string) (string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		// The error would quote the URL, which may hold a password.
-		return "", errors.New("open postgres store: STORE_URL is not a valid URL")
+		return "", fmt.Errorf("%w: it is not a valid URL", errBadURL)
 	}
 	q := u.Query()
 	q.Set("default_transaction_read_only", "on")
@@ -272,11 +289,11 @@ func sqliteDSN(raw string, readOnly bool) (path, dsn string, err error) {
 	}
 	path, userQuery, _ := strings.Cut(raw, "?")
 	if path == "" {
-		return "", "", errors.New("open sqlite store: empty file path")
+		return "", "", fmt.Errorf("%w: it names no file", errBadURL)
 	}
 	if path == ":memory:" {
 		// Each connection would see its own empty database.
-		return "", "", errors.New("open sqlite store: :memory: is not durable; give a file path")
+		return "", "", fmt.Errorf("%w: :memory: is not durable; give a file path", errBadURL)
 	}
 	q := url.Values{
 		"_busy_timeout": {"10000"},
@@ -293,7 +310,7 @@ func sqliteDSN(raw string, readOnly bool) (path, dsn string, err error) {
 	if userQuery != "" {
 		uq, err := url.ParseQuery(userQuery)
 		if err != nil {
-			return "", "", fmt.Errorf("open sqlite store: bad query %q: %w", userQuery, err)
+			return "", "", fmt.Errorf("%w: its query %q is not one: %w", errBadURL, userQuery, err)
 		}
 		for k, v := range uq {
 			if !readOnly || (k != "mode" && k != "_query_only") {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/attendees-bot/attendees-bot/bot"
@@ -39,11 +40,17 @@ func runAudit(ctx context.Context, args []string, getenv func(string) (string, b
 	if err != nil {
 		return err
 	}
+	// A command-line tool prints its answer or one sentence: log lines
+	// (why the store could not be opened) only when LOG_LEVEL asks.
+	log := slog.New(slog.DiscardHandler)
+	if _, set := getenv("LOG_LEVEL"); set {
+		log = newLogger(cfg, stderr)
+	}
 	// Audit only reads, perhaps as root beside the running bot: no lock,
 	// no migration, no write.
-	st, err := store.Open(ctx, cfg.StoreURL.Reveal(), store.ReadOnly())
+	st, err := openStore(ctx, cfg, log, store.ReadOnly())
 	if err != nil {
-		return fmt.Errorf("open the store (STORE_URL): %w", err)
+		return err
 	}
 	defer st.Close()
 	n, err := audit.Write(stdout, f.Format, st.AuditRows(ctx, f.Query(time.Now())), cfg.Location)

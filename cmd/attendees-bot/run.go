@@ -11,6 +11,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot"
 	"github.com/attendees-bot/attendees-bot/bot/audit"
+	"github.com/attendees-bot/attendees-bot/bot/store"
 	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -52,10 +53,11 @@ const exitConfig = 78
 func exitCode(err error) int {
 	var ue *usageError
 	var ce *bot.ConfigError
+	var oe *store.OpenError
 	switch {
 	case errors.As(err, &ue):
 		return 2
-	case errors.As(err, &ce):
+	case errors.As(err, &ce), errors.As(err, &oe) && oe.Setting:
 		return exitConfig
 	}
 	return 1

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -42,9 +43,9 @@ func runBot(ctx context.Context, args []string, getenv func(string) (string, boo
 // serve runs the Slack bot, automatic posts and the HTTP server until ctx
 // is done or one of them fails.
 func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bot.Metrics, log *slog.Logger) error {
-	st, err := store.Open(ctx, cfg.StoreURL.Reveal())
+	st, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return fmt.Errorf("open the store (STORE_URL): %w", err)
+		return err
 	}
 	defer st.Close()
 
@@ -106,6 +107,18 @@ func serve(ctx context.Context, cfg *bot.Config, mc *meeting.Client, metrics *bo
 	}
 	log.Info("attendees-bot stopped")
 	return nil
+}
+
+// openStore opens STORE_URL. Its failure is one sentence saying what to do
+// (store.OpenError), printed as the program's last words; the driver's own,
+// when they differ, at debug level in the log.
+func openStore(ctx context.Context, cfg *bot.Config, log *slog.Logger, opts ...store.Option) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.StoreURL.Reveal(), opts...)
+	var oe *store.OpenError
+	if errors.As(err, &oe) && oe.Detail() != oe.Error() {
+		log.Debug("store not opened", slog.String("err", oe.Error()), slog.String("detail", oe.Detail()))
+	}
+	return st, err
 }
 
 // newTrail builds the audit trail on st: rows written by one goroutine,

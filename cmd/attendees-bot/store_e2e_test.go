@@ -5,11 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -181,4 +184,54 @@ func TestRunLookupDoesNotWaitForAStuckStore(t *testing.T) {
 	}
 	mustContain(t, get(t, s.http+"/metrics"), "attendees_dedupe_degraded_total 2", `attendees_commands_total{outcome="store_unavailable"} 1`)
 	mustContain(t, s.logs.String(), "checked for redelivery in this process only")
+}
+
+// A store that cannot be opened stops `run` and `audit` with one sentence
+// on stderr that says what to do, never STORE_URL's password: exit 1 when
+// trying again may help (the database is down), 78 when STORE_URL must
+// change (not restarted by systemd). The driver's words are in the log at
+// LOG_LEVEL=debug, on one line.
+func TestStoreThatCannotBeOpenedIsOneSentence(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "postgres://bot:hunter2-secret@" + ln.Addr().String() + "/attendees"
+	ln.Close()
+	notDB := filepath.Join(t.TempDir(), "notes.db")
+	if err := os.WriteFile(notDB, []byte("not a database\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		cmd, storeURL, want string
+		code                int
+	}{
+		{"run", down, "PostgreSQL at " + ln.Addr().String() + " cannot be reached (connection refused): check that it runs and that STORE_URL's host and port are right", 1},
+		{"audit", down, "cannot be reached (connection refused)", 1},
+		{"run", notDB, "STORE_URL names " + notDB + ", which is not a SQLite database: give the bot's store file, or a new file name for a new store", exitConfig},
+		{"audit", notDB, "which is not a SQLite database", exitConfig},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cmd+" "+filepath.Base(tt.storeURL), func(t *testing.T) {
+			env := map[string]string{
+				"SLACK_APP_TOKEN": "xapp-1-abc", "SLACK_BOT_TOKEN": "xoxb-abc", "MEETING_ACCESS_TOKEN": "static-token",
+				"MEETING_API_URL": "http://127.0.0.1:1", "SLACK_API_URL": "http://127.0.0.1:1/api/",
+				"HTTP_ADDR": "127.0.0.1:0", "STORE_URL": tt.storeURL,
+			}
+			var stderr bytes.Buffer
+			err := run(t.Context(), []string{tt.cmd}, getenv(env), nil, io.Discard, &stderr)
+			if err == nil || exitCode(err) != tt.code || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") || stderr.Len() != 0 {
+				t.Errorf("%s = %q (exit %d), stderr %q; want exit %d and one line with %q, nothing logged", tt.cmd, err, exitCode(err), stderr.String(), tt.code, tt.want)
+			}
+			env["LOG_LEVEL"] = "debug"
+			stderr.Reset()
+			_ = run(t.Context(), []string{tt.cmd}, getenv(env), nil, io.Discard, &stderr)
+			if !strings.Contains(stderr.String(), `"msg":"store not opened"`) || strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("debug log = %q; want one line with the detail", stderr.String())
+			}
+			if strings.Contains(err.Error()+stderr.String(), "hunter2-secret") {
+				t.Errorf("the password is printed: %v %s", err, stderr.String())
+			}
+		})
+	}
 }
