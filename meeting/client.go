@@ -87,6 +87,7 @@ type Client struct {
 	retry         retryPolicy
 
 	tokens        tokenStore
+	reach         reach // how the latest requests went, for Ping
 	cache         *lruCache[[]Attendee]
 	attendees     flightGroup[[]Attendee]
 	detailCache   *lruCache[*ConferenceDetail]
@@ -180,15 +181,6 @@ func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 64
 	return t
-}
-
-// Ping makes sure a token can be obtained (used for readiness checks). It logs
-// in only when the client holds no valid token.
-func (c *Client) Ping(ctx context.Context) error {
-	if _, err := c.token(ctx); err != nil {
-		return fmt.Errorf("ping: %w", err)
-	}
-	return nil
 }
 
 // request is one API call, independent of attempts.
@@ -289,6 +281,7 @@ func (c *Client) attempt(ctx context.Context, req request, tok Secret, n int) (r
 	defer func() {
 		ev.Duration = time.Since(start)
 		ev.Err = err
+		c.reach.record(ev, c.now())
 		if c.requestHook != nil {
 			c.requestHook(ev)
 		}
