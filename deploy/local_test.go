@@ -1,6 +1,7 @@
 package deploy_test
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -129,6 +130,35 @@ func TestSystemd(t *testing.T) {
 		if len(got) != 1 || !tc.want(got[0]) {
 			t.Errorf("attendees-bot.service %s=%v is missing or wrong", tc.key, got)
 		}
+	}
+}
+
+// TestSystemdAuditCommand: the README's command for the audit trail on a
+// VM runs `audit` as the unit runs the bot: its user, its environment file
+// (read by systemd, as root) and its working directory, where the default
+// STORE_URL is. A plain `attendees-bot audit` finds neither the file nor,
+// with PostgreSQL, STORE_URL (README said it could run "as another user").
+func TestSystemdAuditCommand(t *testing.T) {
+	unit := readFile(t, "deploy", "systemd", "attendees-bot.service")
+	get := func(key string) string {
+		for line := range strings.Lines(unit) {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), key+"="); ok {
+				return v
+			}
+		}
+		t.Fatalf("the unit has no %s=", key)
+		return ""
+	}
+	binary := strings.TrimSuffix(get("ExecStart"), " run")
+	want := fmt.Sprintf("sudo systemd-run --quiet --pipe --wait --collect -p User=%s -p EnvironmentFile=%s -p WorkingDirectory=%s %s audit",
+		get("User"), get("EnvironmentFile"), get("WorkingDirectory"), binary)
+	for name, text := range map[string]string{"README Commands": section(t, readFile(t, "README.md"), "Commands"), "the unit's header": unit} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%s lacks the audit command %q", name, want)
+		}
+	}
+	if strings.Contains(section(t, readFile(t, "README.md"), "Commands"), "as another user") {
+		t.Errorf("README Commands still says audit runs as another user")
 	}
 }
 
