@@ -62,6 +62,9 @@ var errorTable = []struct {
 	{is(meeting.ErrTooLarge), outcomeTooLarge, message("error.too_large_answer")},
 	// Before the deadline row: a store that timed out is the store's fault.
 	{is(errStore), outcomeStore, message("error.store")},
+	// Before the deadline row too: the time went waiting for other
+	// commands' records, not for the meeting service.
+	{is(errBusy), outcomeBusy, message("error.busy")},
 	{is(context.DeadlineExceeded), outcomeTimeout, message("error.timeout")},
 	{is(context.Canceled), outcomeUnavailable, message("error.restarting")},
 	{is(meeting.ErrRateLimited), outcomeUnavailable, message("error.rate_limited")},

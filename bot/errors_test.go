@@ -95,6 +95,7 @@ var sampleErrors = []error{
 	fmt.Errorf("x: %w", meeting.ErrTooManyRecords),
 	fmt.Errorf("x: %w", meeting.ErrTooLarge),
 	fmt.Errorf("x: %w", context.DeadlineExceeded),
+	fmt.Errorf("x: %w: %w", errBusy, context.DeadlineExceeded),
 	fmt.Errorf("x: %w", meeting.ErrRateLimited),
 	fmt.Errorf("x: %w", meeting.ErrUnavailable),
 }

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 
 	"golang.org/x/sync/semaphore"
@@ -16,15 +18,21 @@ import (
 // budgets, each of MEETING_MAX_RECORDS records, keep that to one such
 // command at a time whatever WORKERS allows:
 //
-//   - a command's share (recordHold): taken once its records are in,
-//     given back when its reply went out;
+//   - a command's share (recordHold): taken once a lookup's records are
+//     in, or before a series fetches any run (the whole budget: a series
+//     is bounded by it, see admission), given back when its reply went
+//     out;
 //   - an analysis's share (Looker.analysing): taken for one Analyze, which
 //     is what the runs of a series do side by side.
 //
 // Small meetings pass both at once; a large one waits for the others to
-// finish, which takes a second or two, within the command's deadline. A
-// command asks for its share at most once and never while it holds the
-// other, so neither budget can deadlock.
+// finish, which takes a second or two, within the command's deadline.
+// The budgets are always taken in one order, the command's share first:
+// Lookup takes the analysis's share while it holds the command's, but
+// nothing waiting for an analysis's share ever holds one, and an analysis
+// gives its share back without waiting for anything (Analyze only
+// computes), so the shares held are always released and neither budget
+// can deadlock. A command asks for its share at most once.
 
 // recordHold is one command's share of the records budget. Safe for
 // concurrent use.
@@ -34,9 +42,15 @@ type recordHold struct {
 	mu   sync.Mutex
 	held int64
 	done bool
+	// waiting, when set (tests), is called as a hold starts to wait.
+	waiting func()
 }
 
 type recordHoldKey struct{}
+
+// errBusy is a command that waited for its share of the records budget
+// until its deadline: other large meetings were being looked up.
+var errBusy = errors.New("other commands held the records budget (MEETING_MAX_RECORDS) until the deadline")
 
 // holdScope returns ctx carrying a share of l's records budget for one
 // command, and the function that gives it back at the command's end. A
@@ -45,7 +59,7 @@ func (l *Looker) holdScope(ctx context.Context) (context.Context, func()) {
 	if l == nil || l.holding == nil {
 		return ctx, func() {}
 	}
-	h := &recordHold{sem: l.holding, max: l.maxAnalysed}
+	h := &recordHold{sem: l.holding, max: l.maxAnalysed, waiting: l.waiting}
 	return context.WithValue(ctx, recordHoldKey{}, h), h.release
 }
 
@@ -67,7 +81,13 @@ func hold(ctx context.Context, n int) error {
 	}
 	// Free records are taken even when ctx is done, as a free worker is.
 	if !h.sem.TryAcquire(w) {
+		if h.waiting != nil {
+			h.waiting()
+		}
 		if err := h.sem.Acquire(ctx, w); err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				return fmt.Errorf("%w: %w", errBusy, err)
+			}
 			return err
 		}
 	}

@@ -2,10 +2,13 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -70,6 +73,98 @@ func TestSeriesReadsTheNewestRunsThatFit(t *testing.T) {
 	for _, want := range []string{"Couldn't read 2 runs (", day(2) + ", ", day(3) + "): counts are of 2 readable runs."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("reply lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// Through Handler.Go, with a budget of 10 records: a second 10-record
+// command waits while the first one's reply is still going out, without
+// analysing or answering (a series without even fetching its runs), and
+// is answered once the first gives its share back.
+func TestGoWaitsForTheRecordsBudget(t *testing.T) {
+	runs := runsOf("9601234506", 2)
+	tests := []struct {
+		name, second string
+	}{
+		{"lookup", uuidB},
+		{"series", "960 123 4506 last 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var secondFetched atomic.Int32
+			src := &fakeSource{
+				attendees: func(_ context.Context, uuid, _ string) ([]meeting.Attendee, error) {
+					if uuid != uuidA {
+						secondFetched.Add(1)
+					}
+					return people(10), nil
+				},
+				byID: func(context.Context, string) ([]meeting.Conference, error) { return runs, nil },
+			}
+			h, out := newTestHandler(t, src, func(c *Config) { c.MeetingMaxRecords = 10 })
+			firstOut, release := make(chan struct{}), make(chan struct{})
+			secondOut, secondWaits := make(chan struct{}), make(chan struct{})
+			var replies atomic.Int32
+			out.onReply = func() {
+				switch replies.Add(1) {
+				case 1: // the first command's reply: it goes out when released
+					close(firstOut)
+					<-release
+				case 2:
+					close(secondOut)
+				}
+			}
+			h.looker.waiting = func() { close(secondWaits) }
+			// The test clock is not the deadlines' one: receipt is now.
+			first := slash(uuidA)
+			first.Received = time.Now()
+			h.Go(t.Context(), first)
+			<-firstOut
+			second := slash(tt.second)
+			second.UserID, second.Received = "U2", time.Now()
+			h.Go(t.Context(), second)
+			select {
+			case <-secondWaits:
+			case <-secondOut:
+				t.Fatalf("the second command was answered while the first held the budget:\n%s", out.text(1))
+			}
+			if n := secondFetched.Load(); tt.name == "series" && n != 0 {
+				t.Errorf("the series fetched %d runs' records before it had its share", n)
+			}
+			close(release)
+			h.Drain(10*time.Second, func() { t.Error("Drain cancelled work that should finish") })
+			if got := out.text(1); !strings.Contains(got, "Person 09") {
+				t.Errorf("second command's reply after the first gave its share back:\n%s", got)
+			}
+		})
+	}
+}
+
+// A command whose deadline passes while other commands hold the records
+// budget says so, in the requester's language: the meeting service was
+// not slow.
+func TestBudgetWaitPastTheDeadlineSaysBusy(t *testing.T) {
+	src := &fakeSource{attendees: func(context.Context, string, string) ([]meeting.Attendee, error) { return people(10), nil }}
+	h, out := newTestHandler(t, src, func(c *Config) { c.MeetingMaxRecords = 10 })
+	other, giveBack := h.looker.holdScope(t.Context())
+	defer giveBack()
+	if err := hold(other, 10); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
+	defer cancel()
+	ctx, giveBackMine := h.looker.holdScope(ctx)
+	defer giveBackMine()
+	res := h.Handle(ctx, slash(uuidA))
+	if res.Outcome != outcomeBusy || !errors.Is(res.Err, errBusy) {
+		t.Errorf("outcome = %q (%v); want %q", res.Outcome, res.Err, outcomeBusy)
+	}
+	if got, want := out.text(0), "Several large meetings are being looked up right now: please try again in a minute."; !strings.Contains(got, want) {
+		t.Errorf("reply = %q; want %q", got, want)
+	}
+	for lang, want := range map[string]string{catalog.English: "Several large meetings", catalog.Chinese: "现在有几场大型会议正在查询中"} {
+		if _, got, _ := explain(res.Err, catalog.For(lang), "/attendees"); !strings.HasPrefix(got, want) {
+			t.Errorf("%s: sentence = %q; want %q…", lang, got, want)
 		}
 	}
 }

@@ -39,6 +39,7 @@ type Looker struct {
 	// commands' shares, analysing for the analyses.
 	holding, analysing *semaphore.Weighted
 	maxAnalysed        int64
+	waiting            func() // tests: see recordHold
 }
 
 // DefaultInviteWait is how long a lookup keeps waiting for a meeting's

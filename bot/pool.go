@@ -86,8 +86,10 @@ func (h *Handler) Go(ctx context.Context, req Request) {
 		ids := &meeting.RequestIDs{}
 		ctx = meeting.WithRequestIDs(ctx, ids)
 		ctx, giveBack := h.looker.holdScope(ctx)
-		res := h.Handle(ctx, req)
-		giveBack()
+		res := func() Result {
+			defer giveBack() // however Handle returns: the budget is shared
+			return h.Handle(ctx, req)
+		}()
 		took := h.now().Sub(req.Received)
 		h.metrics.command(res.Outcome, took)
 		logResult(ctx, h.log, req, res, took, ids.List())

@@ -123,17 +123,13 @@ func (l *Looker) Series(ctx context.Context, cmd Command) (SeriesLookup, error) 
 	if err != nil {
 		return SeriesLookup{}, fmt.Errorf("runs of %s: %w", id, err)
 	}
-	runs, err := l.runs(ctx, confs[:min(len(confs), cmd.Last)], cmd.Search)
-	if err == nil {
-		// The command's share of the records budget, for all its runs.
-		records := 0
-		for _, r := range runs {
-			if r.Report != nil {
-				records += r.Report.Sessions
-			}
-		}
-		err = hold(ctx, records)
+	// The command's share of the records budget, before any run is
+	// fetched: the whole budget, which the runs' admission shares out
+	// (a series reads at most MEETING_MAX_RECORDS records).
+	if err := hold(ctx, int(l.maxAnalysed)); err != nil {
+		return SeriesLookup{}, fmt.Errorf("runs of %s: wait for other lookups' records: %w", id, err)
 	}
+	runs, err := l.runs(ctx, confs[:min(len(confs), cmd.Last)], cmd.Search)
 	if err != nil {
 		return SeriesLookup{}, fmt.Errorf("runs of %s: %w", id, err)
 	}
