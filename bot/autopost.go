@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -107,16 +108,36 @@ func permanent(err error) error {
 	return err
 }
 
-// autopostReporter gives automatic posts a Looker's answers.
-type autopostReporter struct{ l *Looker }
+// autopostReporter gives automatic posts a Looker's answers, each post
+// with its share of the records budget as a command has (see holds.go).
+type autopostReporter struct {
+	l *Looker
+	// The shares of the posts whose report is out, by conference UUID:
+	// the post's series note joins its post's share rather than wait for
+	// it to end.
+	mu    sync.Mutex
+	holds map[string]context.Context
+}
 
 // NewAutopostReporter returns the Reporter automatic posts use: l's
 // lookups, the report as soon as the records are in.
-func NewAutopostReporter(l *Looker) autopost.Reporter { return autopostReporter{l} }
+func NewAutopostReporter(l *Looker) autopost.Reporter {
+	return &autopostReporter{l: l, holds: map[string]context.Context{}}
+}
 
 // Series is the newest runs of conf's meeting ID ("last" alone), or nil
 // when the history does not list conf as the newest yet.
-func (r autopostReporter) Series(ctx context.Context, conf meeting.Conference) (*attendance.Series, error) {
+func (r *autopostReporter) Series(ctx context.Context, conf meeting.Conference) (*attendance.Series, error) {
+	r.mu.Lock()
+	post, ok := r.holds[strings.ToLower(conf.ConfUUID)]
+	r.mu.Unlock()
+	if ok {
+		ctx = context.WithValue(ctx, recordHoldKey{}, post.Value(recordHoldKey{}))
+	} else {
+		var giveBack func()
+		ctx, giveBack = r.l.holdScope(ctx)
+		defer giveBack()
+	}
 	found, err := r.l.Series(ctx, Command{Kind: KindMeetingID, Target: meeting.CompactMeetingID(conf.ConferenceID), Last: defaultLast})
 	if err != nil || found.Series == nil || len(found.Series.Runs) == 0 || !strings.EqualFold(found.Series.Runs[0].Meeting.ConfUUID, conf.ConfUUID) {
 		return nil, err
@@ -124,17 +145,40 @@ func (r autopostReporter) Series(ctx context.Context, conf meeting.Conference) (
 	return found.Series, nil
 }
 
-func (r autopostReporter) Report(ctx context.Context, conf meeting.Conference) (autopost.Answer, error) {
-	a, err := r.l.Lookup(ctx, conf, "")
-	if err != nil {
-		return autopost.Answer{}, err
-	}
-	out := autopost.Answer{Report: a.Report, NoInvites: a.InviteErr}
-	if c := a.Compared; c != nil {
-		out.Pending = func(ctx context.Context) (*attendance.Report, error) {
-			defer c.Cancel()
-			return c.Wait(ctx)
+// Report is conf's report. Its share of the records budget is given back
+// when the report is made or, with a comparison to come, when that is
+// done: waited for, or given up after the invite wait.
+func (r *autopostReporter) Report(ctx context.Context, conf meeting.Conference) (autopost.Answer, error) {
+	ctx, giveBack := r.l.holdScope(ctx)
+	key := strings.ToLower(conf.ConfUUID)
+	r.mu.Lock()
+	r.holds[key] = ctx
+	r.mu.Unlock()
+	end := func() {
+		r.mu.Lock()
+		if r.holds[key] == ctx {
+			delete(r.holds, key)
 		}
+		r.mu.Unlock()
+		giveBack()
 	}
-	return out, nil
+	a, err := r.l.Lookup(ctx, conf, "")
+	if err != nil || a.Compared == nil {
+		end()
+		if err != nil {
+			return autopost.Answer{}, err
+		}
+		return autopost.Answer{Report: a.Report, NoInvites: a.InviteErr}, nil
+	}
+	c := a.Compared
+	var once sync.Once
+	go func() { // a post that does not wait for it (nobody came) still ends it
+		<-c.done
+		once.Do(end)
+	}()
+	return autopost.Answer{Report: a.Report, Pending: func(ctx context.Context) (*attendance.Report, error) {
+		defer once.Do(end)
+		defer c.Cancel()
+		return c.Wait(ctx)
+	}}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attendees-bot/attendees-bot/bot/autopost"
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -166,5 +167,74 @@ func TestBudgetWaitPastTheDeadlineSaysBusy(t *testing.T) {
 		if _, got, _ := explain(res.Err, catalog.For(lang), "/attendees"); !strings.HasPrefix(got, want) {
 			t.Errorf("%s: sentence = %q; want %q…", lang, got, want)
 		}
+	}
+}
+
+// An automatic post has its share of the records budget as a command
+// does: while another holds the budget, a post past its deadline gives
+// up; its series note joins its share rather than wait for it; the share
+// stands until its comparison with the invite list is done.
+func TestAutopostHoldsItsShare(t *testing.T) {
+	runs := runsOf("9601234506", 1)
+	invites := make(chan struct{})
+	var lists atomic.Int32
+	src := &fakeSource{
+		attendees: func(context.Context, string, string) ([]meeting.Attendee, error) { return people(10), nil },
+		byID:      func(context.Context, string) ([]meeting.Conference, error) { return runs, nil },
+		confDetail: func(ctx context.Context, uuid string) (*meeting.ConferenceDetail, error) {
+			if lists.Add(1) > 1 {
+				return nil, meeting.ErrForbidden // the series note's: at once
+			}
+			select { // the post's, late: its comparison is pending
+			case <-invites:
+				return &meeting.ConferenceDetail{Conference: runs[0]}, nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		},
+	}
+	l := NewLooker(src, LookerConfig{AnalysisRecords: 10})
+	r := NewAutopostReporter(l)
+	past, cancel := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
+	defer cancel()
+	free := func() bool { // the whole budget can be had at once
+		ctx, giveBack := l.holdScope(past)
+		defer giveBack()
+		return hold(ctx, 10) == nil
+	}
+
+	other, giveBackOther := l.holdScope(t.Context())
+	if err := hold(other, 10); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Report(past, runs[0]); !errors.Is(err, errBusy) {
+		t.Errorf("Report while another holds the budget = %v; want %v", err, errBusy)
+	}
+	if _, err := r.(autopost.SeriesReporter).Series(past, runs[0]); !errors.Is(err, errBusy) {
+		t.Errorf("Series while another holds the budget = %v; want %v", err, errBusy)
+	}
+	giveBackOther()
+
+	lists.Store(0) // the next invite list is the post's
+	ans, err := r.Report(t.Context(), runs[0])
+	if err != nil || ans.Pending == nil {
+		t.Fatalf("Report = %v, pending %v; want a pending comparison", err, ans.Pending != nil)
+	}
+	if free() {
+		t.Error("the budget was free while the post's comparison was pending")
+	}
+	note, stop := context.WithCancel(t.Context())
+	defer stop()
+	l.waiting = func() { stop(); t.Error("the post's series note waited for the post's own share") }
+	if s, err := r.(autopost.SeriesReporter).Series(note, runs[0]); err != nil || s == nil {
+		t.Errorf("the post's series note = %v, %v; want it within the post's share", s, err)
+	}
+	l.waiting = nil
+	close(invites)
+	if _, err := ans.Pending(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if !free() {
+		t.Error("the budget was still held after the post's comparison")
 	}
 }
