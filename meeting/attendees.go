@@ -53,7 +53,9 @@ func (c *Client) SearchAttendees(ctx context.Context, confUUID, searchKey string
 	if err != nil {
 		return nil, fmt.Errorf("list attendees %s: %w", confUUID, err)
 	}
-	return recs, nil
+	// Capacity capped: an append copies instead of writing into the
+	// spare room of the shared array.
+	return recs[:len(recs):len(recs)], nil
 }
 
 func (c *Client) reportCache(hit bool) {

@@ -387,3 +387,57 @@ func TestShortPages(t *testing.T) {
 		}
 	}
 }
+
+// The cached lists are shared: what one caller appends to its records or
+// invite list is its own, never written where another caller's append (or
+// the cache) would see it.
+func TestCachedListsTakeNoAppends(t *testing.T) {
+	conf := bigConference(3)
+	conf.Invited = []meeting.Participant{{ParticipantID: "1", Name: "Invitee"}}
+	fake := startFake(t, meetingfake.Config{Conferences: []meetingfake.Conference{conf}})
+	c := newClient(t, fake, meeting.WithCache(100000, 10*time.Minute))
+	if _, err := c.Attendees(t.Context(), bigUUID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ConferenceDetail(t.Context(), bigUUID); err != nil {
+		t.Fatal(err)
+	}
+	meeting.SpareCachedRoom(c.Client, bigUUID)
+	t.Run("records", func(t *testing.T) {
+		checkAppends(t, func() ([]meeting.Attendee, error) {
+			return c.Attendees(t.Context(), bigUUID)
+		}, meeting.Attendee{DisplayName: "mine"}, meeting.Attendee{DisplayName: "theirs"})
+	})
+	t.Run("invite list", func(t *testing.T) {
+		checkAppends(t, func() ([]meeting.Participant, error) {
+			d, err := c.ConferenceDetail(t.Context(), bigUUID)
+			if err != nil {
+				return nil, err
+			}
+			return d.Participants, nil
+		}, meeting.Participant{Name: "mine"}, meeting.Participant{Name: "theirs"})
+	})
+}
+
+// checkAppends reads a list twice, appending mine to the first and theirs
+// to the second: the first must still end in mine.
+func checkAppends[T comparable](t *testing.T, get func() ([]T, error), mine, theirs T) {
+	t.Helper()
+	first, err := get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(first)
+	first = append(first, mine)
+	second, err := get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second) != n {
+		t.Fatalf("second read has %d entries; want the cached %d", len(second), n)
+	}
+	_ = append(second, theirs)
+	if first[n] != mine {
+		t.Errorf("another caller's append wrote over this one's: %v", first[n])
+	}
+}

@@ -45,6 +45,7 @@ func (c *lruCache[V]) get(key string, now time.Time) (v V, ok bool) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.dropExpired(now)
 	el, ok := c.entries[key]
 	if !ok {
 		return v, false
@@ -67,6 +68,7 @@ func (c *lruCache[V]) put(key string, value V, now time.Time) {
 	w := max(1, c.weigh(value))
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.dropExpired(now)
 	if el, ok := c.entries[key]; ok {
 		c.remove(el)
 	}
@@ -77,6 +79,16 @@ func (c *lruCache[V]) put(key string, value V, now time.Time) {
 	c.weight += w
 	for c.weight > c.budget {
 		c.remove(c.order.Back())
+	}
+}
+
+// dropExpired removes the expired entries at the least recently used
+// end, so that lists nobody asks for again do not stay in memory until
+// evicted. It stops at the first entry still fresh: one read again later
+// may have expired before it, and goes when it is read or reaches the end.
+func (c *lruCache[V]) dropExpired(now time.Time) {
+	for el := c.order.Back(); el != nil && !now.Before(el.Value.(*cacheEntry[V]).expires); el = c.order.Back() {
+		c.remove(el)
 	}
 }
 

@@ -58,3 +58,31 @@ func TestCacheBoundedByRecords(t *testing.T) {
 		})
 	}
 }
+
+// Expired lists at the least recently used end go at the next put or get,
+// whatever key that is for: nobody has to ask for them again.
+func TestCacheDropsExpiredLists(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name       string
+		op         func(c *lruCache[[]Attendee], at time.Time)
+		wantWeight int // b's 30, and c's 5 when put
+	}{
+		{"put", func(c *lruCache[[]Attendee], at time.Time) { c.put("c", make([]Attendee, 5), at) }, 35},
+		{"get", func(c *lruCache[[]Attendee], at time.Time) { c.get("c", at) }, 30},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newLRUCache(100, time.Minute, func(r []Attendee) int { return len(r) })
+			c.put("a", make([]Attendee, 40), now)
+			c.put("b", make([]Attendee, 30), now.Add(30*time.Second))
+			tt.op(c, now.Add(time.Minute)) // a has expired, b has not
+			if _, w := c.len(); w != tt.wantWeight {
+				t.Errorf("cache weighs %d after a expired; want %d", w, tt.wantWeight)
+			}
+			if _, ok := c.get("b", now.Add(time.Minute)); !ok {
+				t.Error("b went before it expired")
+			}
+		})
+	}
+}

@@ -33,3 +33,17 @@ func SetMaxListBytes(c *Client, n int64) { c.maxListBytes = n }
 // SetInfoWaitHook sets what ConferenceInfo calls when it waits for the
 // first page of an invite list being read instead of asking itself.
 func SetInfoWaitHook(c *Client, f func()) { c.onInfoWait = f }
+
+// SpareCachedRoom gives the cached records and invite list of confUUID
+// spare capacity, as a list whose server count was larger than what came
+// would have.
+func SpareCachedRoom(c *Client, confUUID string) {
+	now := c.now()
+	if recs, ok := c.cache.get(confUUID+cacheKeySep, now); ok {
+		c.cache.put(confUUID+cacheKeySep, append(make([]Attendee, 0, len(recs)+8), recs...), now)
+	}
+	if d, ok := c.detailCache.get(confUUID, now); ok {
+		p := append(make([]Participant, 0, len(d.Participants)+8), d.Participants...)
+		c.detailCache.put(confUUID, &ConferenceDetail{Conference: d.Conference, Participants: p}, now)
+	}
+}

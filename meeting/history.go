@@ -119,7 +119,8 @@ func (c *Client) ConferenceDetail(ctx context.Context, confUUID string) (*Confer
 	if err != nil {
 		return nil, fmt.Errorf("conference detail %s: %w", confUUID, err)
 	}
-	return &ConferenceDetail{Conference: d.Conference, Participants: d.Participants}, nil
+	n := len(d.Participants) // capacity capped, as Attendees'
+	return &ConferenceDetail{Conference: d.Conference, Participants: d.Participants[:n:n]}, nil
 }
 
 // invitePrio is the priority of the invite-list page at offset: the first
