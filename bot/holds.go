@@ -21,7 +21,8 @@ import (
 //   - a command's share (recordHold): taken once a lookup's records are
 //     in, or before a series fetches any run (the whole budget: a series
 //     is bounded by it, see admission), given back when its reply went
-//     out;
+//     out or, with a comparison with a late invite list to come, when
+//     that is done (handOn);
 //   - an analysis's share (Looker.analysing): taken for one Analyze, which
 //     is what the runs of a series do side by side.
 //
@@ -42,6 +43,8 @@ type recordHold struct {
 	mu   sync.Mutex
 	held int64
 	done bool
+	// followers is the work handed the share (handOn) still going.
+	followers int
 	// waiting, when set (tests), is called as a hold starts to wait.
 	waiting func()
 }
@@ -95,11 +98,39 @@ func hold(ctx context.Context, n int) error {
 	return nil
 }
 
+// release gives the share back at the command's end, unless work that
+// goes on after it (handOn) still holds it: then the last of that work
+// gives it back.
 func (h *recordHold) release() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.held > 0 {
+	h.done = true
+	if h.followers == 0 && h.held > 0 {
 		h.sem.Release(h.held)
+		h.held = 0
 	}
-	h.held, h.done = 0, true
+}
+
+// handOn keeps ctx's share past its command's end, for work that goes on
+// with the command's records (a comparison with a late invite list), until
+// the returned function is called. Outside a command it does nothing.
+func handOn(ctx context.Context) func() {
+	h, _ := ctx.Value(recordHoldKey{}).(*recordHold)
+	if h == nil {
+		return func() {}
+	}
+	h.mu.Lock()
+	h.followers++
+	h.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if h.followers--; h.followers == 0 && h.done && h.held > 0 {
+				h.sem.Release(h.held)
+				h.held = 0
+			}
+		})
+	}
 }

@@ -238,3 +238,47 @@ func TestAutopostHoldsItsShare(t *testing.T) {
 		t.Error("the budget was still held after the post's comparison")
 	}
 }
+
+// A command's share stands, past its end, while the comparison with a
+// late invite list still holds its records, and goes when that is done.
+func TestShareGoesWithTheComparison(t *testing.T) {
+	invites := make(chan struct{})
+	src := &fakeSource{
+		attendees: func(context.Context, string, string) ([]meeting.Attendee, error) { return people(10), nil },
+		confDetail: func(ctx context.Context, uuid string) (*meeting.ConferenceDetail, error) {
+			select { // late: the comparison follows the answer
+			case <-invites:
+				return &meeting.ConferenceDetail{Conference: meeting.Conference{ConfUUID: uuid}}, nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		},
+		info: func(_ context.Context, uuid string) (meeting.Conference, error) {
+			return meeting.Conference{ConfUUID: uuid, Subject: "Sync", Start: t0, End: t0.Add(time.Hour)}, nil
+		},
+	}
+	h, out := newTestHandler(t, src, func(c *Config) { c.MeetingMaxRecords = 10 })
+	past, cancel := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
+	defer cancel()
+	free := func() bool {
+		ctx, giveBack := h.looker.holdScope(past)
+		defer giveBack()
+		return hold(ctx, 10) == nil
+	}
+	ctx, giveBack := h.looker.holdScope(t.Context())
+	if res := h.Handle(ctx, slash(uuidA)); res.Outcome != outcomeOK {
+		t.Fatalf("outcome %q (%v)", res.Outcome, res.Err)
+	}
+	giveBack() // the command's end, as Handler.Go does
+	if free() {
+		t.Error("the budget was free while the command's comparison was pending")
+	}
+	close(invites)
+	h.Drain(10*time.Second, func() { t.Error("Drain cancelled the comparison") })
+	if len(out.replies) < 2 {
+		t.Errorf("replies = %d; want the answer and its compared edit", len(out.replies))
+	}
+	if !free() {
+		t.Error("the budget was still held after the comparison was done")
+	}
+}

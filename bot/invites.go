@@ -25,8 +25,12 @@ import (
 // wait (finish then says so).
 func (h *Handler) compareLater(ctx context.Context, req Request, c *Comparison, finish func(ctx context.Context, rep *attendance.Report, why error) (Result, error)) {
 	h.work.Add(1)
+	// The compared report is made from the command's records: they stay
+	// under its share until it is done.
+	giveBack := handOn(ctx)
 	go func() {
 		defer h.work.Done()
+		defer giveBack()
 		wait, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		defer cancel()
 		defer context.AfterFunc(h.stopping, cancel)()
