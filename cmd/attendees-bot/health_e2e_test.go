@@ -20,11 +20,15 @@ func TestRunReadinessFollowsTheMeetingAPI(t *testing.T) {
 		delete(e, "MEETING_APP_KEY")
 		e["MEETING_ACCESS_TOKEN"] = token
 	}, func(c *meetingfake.Config) { c.StaticToken = token })
+	// An answer proves the bot has taken Slack's hello (the fake counts the
+	// connection before that): readiness names only the meeting API below.
+	_, rs := s.command(t, slackfake.SlashCommand{Text: "help"}, 1)
+	mustContain(t, text(rs...), "/attendees")
 	if code, body := readyz(t, s); code != http.StatusOK || !strings.Contains(body, `"meeting":"ok"`) {
 		t.Fatalf("/readyz at start = %d %s", code, body)
 	}
 	s.meet.SetDown(true)
-	_, rs := s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleSyncUUID}, 1)
+	_, rs = s.command(t, slackfake.SlashCommand{Text: meetingfake.SampleSyncUUID}, 1)
 	mustContain(t, text(rs...), "unavailable right now")
 	code, body := readyz(t, s)
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"meeting":"ping: the last `) || !strings.Contains(body, `requests got no answer or a server error: service unavailable`) || !strings.Contains(body, `"slack":"ok"`) {
