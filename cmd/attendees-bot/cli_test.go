@@ -519,6 +519,7 @@ func TestLookupExitCodes(t *testing.T) {
 		stdout func(t *testing.T, out string) // nil: nothing
 	}{
 		{[]string{meetingfake.SampleSyncID, "last", "0"}, 2, "last takes a number of runs from 2 to 20, like last 4; last alone is the last 8.", nil},
+		{[]string{meetingfake.SampleSyncID, "last", "-3"}, 2, "last takes a number of runs from 2 to 20, like last 4; last alone is the last 8.", nil},
 		{[]string{meetingfake.SampleSyncID, "--last", "1"}, 2, "--last takes a number of runs from 2 to 20, like --last 4", nil},
 		{[]string{meetingfake.SampleSyncID, "--search", ""}, 2, "--search needs some text after it, like --search alice or --search 'Li Wei'", nil},
 		{[]string{meetingfake.SampleSyncID, "--search", "  "}, 2, "--search needs some text after it", nil},

@@ -215,6 +215,14 @@ func writeJSON(w io.Writer, v any) error {
 // word. It returns the words in order.
 func parseInterspersed(fs *flags, args []string, stdout io.Writer) (words []string, done bool, err error) {
 	for {
+		// A negative number among the words ("last -3") is one of them,
+		// for the words' own sentence, not an unknown option.
+		if len(words) > 0 && len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+			if _, err := strconv.Atoi(args[0]); err == nil {
+				words, args = append(words, args[0]), args[1:]
+				continue
+			}
+		}
 		if done, err := fs.parse(args, stdout); done {
 			return nil, true, err
 		}
