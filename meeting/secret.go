@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"strings"
 )
 
 const redacted = "[redacted]"
@@ -64,4 +65,37 @@ func HideURLPath(err error) error {
 		ue.URL = RedactURL(ue.URL)
 	}
 	return err
+}
+
+// scrub removes every credential the client knows from s: a server or proxy
+// that echoes a header into its error message must not leak it into our logs.
+func (c *Client) scrub(s string) string {
+	for _, secret := range c.secrets() {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, redacted)
+		}
+	}
+	return s
+}
+
+func (c *Client) scrubErr(err error) error {
+	if msg := err.Error(); c.scrub(msg) != msg {
+		return &scrubbedError{msg: c.scrub(msg), err: err}
+	}
+	return err
+}
+
+// scrubbedError hides the text of an error that mentioned a credential while
+// keeping it available to errors.Is/As.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+func (c *Client) secrets() []string {
+	s := c.auth.secrets()
+	return append(s, c.tokens.secrets()...)
 }
