@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -58,8 +59,9 @@ func TooBroad(words string) bool {
 	return err != nil || weight(key) < minWeight
 }
 
-// fold is how subject words and subjects are compared: in lower case.
-func fold(s string) string { return strings.ToLower(s) }
+// fold is how subject words and subjects are compared: as subject search
+// and every other comparison of names fold them (case, width, accents).
+func fold(s string) string { return attendance.Fold(s) }
 
 // weight counts letters and digits; a character of a script written
 // without spaces carries a word's meaning and counts double.

@@ -126,3 +126,18 @@ func FuzzNormalizeKeepsMatches(f *testing.F) {
 		}
 	})
 }
+
+// Subscriptions fold as subject search does: accents, width and case.
+func TestMatchesFoldsAsSearchDoes(t *testing.T) {
+	conf := meeting.Conference{Subject: "Café SYNC ＲＥＶＩＥＷ"}
+	for _, words := range []string{"cafe sync", "CAFÉ review", "ｓｙｎｃ"} {
+		if !Matches(Subject, words, conf) {
+			t.Errorf("Matches(%q, %q) = false; want true", words, conf.Subject)
+		}
+	}
+	a, errA := Normalize(Subject, "Café sync")
+	b, errB := Normalize(Subject, "SYNC cafe")
+	if errA != nil || errB != nil || a != b {
+		t.Errorf("Normalize = %q, %q (%v, %v); want one key", a, b, errA, errB)
+	}
+}
