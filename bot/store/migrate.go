@@ -86,7 +86,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	applied, err := appliedVersions(ctx, tx)
 	if err != nil {
-		return err
+		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, m := range ms {
 		if applied[m.version] {
@@ -111,22 +111,29 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-func appliedVersions(ctx context.Context, tx *sql.Tx) (map[int]bool, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT version FROM schema_migrations")
+// querier is what appliedVersions reads through: the migration's
+// transaction, or a read-only store's database.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// appliedVersions reads the versions recorded in schema_migrations.
+func appliedVersions(ctx context.Context, q querier) (map[int]bool, error) {
+	rows, err := q.QueryContext(ctx, "SELECT version FROM schema_migrations")
 	if err != nil {
-		return nil, fmt.Errorf("migrate: read schema_migrations: %w", err)
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}
 	defer rows.Close()
 	applied := make(map[int]bool)
 	for rows.Next() {
 		var v int
 		if err := rows.Scan(&v); err != nil {
-			return nil, fmt.Errorf("migrate: read schema_migrations: %w", err)
+			return nil, fmt.Errorf("read schema_migrations: %w", err)
 		}
 		applied[v] = true
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("migrate: read schema_migrations: %w", err)
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}
 	return applied, nil
 }
@@ -142,21 +149,10 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	applied := map[int]bool{}
-	rows, err := s.query(ctx, "SELECT version FROM schema_migrations")
+	s.ops.Add(1)
+	applied, err := appliedVersions(ctx, s.db)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errNoSchema, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return fmt.Errorf("check schema: %w", err)
-		}
-		applied[v] = true
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("check schema: %w", err)
 	}
 	for _, m := range ms {
 		if !applied[m.version] {
