@@ -35,8 +35,11 @@ func (e *OpenError) Unwrap() error { return e.err }
 // Detail is the underlying error's text, on one line, for a log.
 func (e *OpenError) Detail() string {
 	d := strings.Join(strings.Fields(e.err.Error()), " ")
+	// As written and as a URL writes it. A short password garbles the
+	// line (every such letter is cut), which is better than showing it.
 	if e.secret != "" {
 		d = strings.ReplaceAll(d, e.secret, "[redacted]")
+		d = strings.ReplaceAll(d, url.QueryEscape(e.secret), "[redacted]")
 	}
 	return d
 }

@@ -45,11 +45,11 @@ func runLookup(ctx context.Context, args []string, getenv func(string) (string, 
 		last = n
 		return nil
 	})
-	words, done, err := parseInterspersed(fs, args, stdout)
+	targets, done, err := parseInterspersed(fs, args, stdout)
 	if done {
 		return err
 	}
-	target := strings.Join(words, " ")
+	target := strings.Join(targets, " ")
 	if strings.TrimSpace(target) == "" {
 		return &usageError{msg: "lookup needs a conference UUID, a meeting ID or subject words, like attendees-bot lookup 960 123 4501"}
 	}
