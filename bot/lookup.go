@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -10,8 +9,6 @@ import (
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/semaphore"
 
-	"github.com/attendees-bot/attendees-bot/bot/catalog"
-	"github.com/attendees-bot/attendees-bot/formatting"
 	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
@@ -86,121 +83,6 @@ func NewLooker(src attendeeSource, cfg LookerConfig) *Looker {
 	return l
 }
 
-// recentWindow is how far back "recent" and subject searches look.
-const recentWindow = 30 * 24 * time.Hour
-
-// maxChoices bounds the buttons offered for several matches.
-const maxChoices = 10
-
-// subjectHistoryMax bounds the history a subject search reads (4 pages).
-const subjectHistoryMax = 2000
-
-// Recent lists the latest concluded meetings, newest first.
-func (l *Looker) Recent(ctx context.Context) ([]meeting.Conference, error) {
-	now := l.now()
-	return l.src.History(ctx, meeting.HistoryQuery{Start: now.Add(-recentWindow), End: now, Max: maxChoices})
-}
-
-// Search finds the meetings of the last 30 days whose subject has every
-// one of words, in any order, folded (attendance.Matches), newest first:
-// at most maxChoices+1. The history API's searchKey cannot be trusted to
-// do that, so Search reads the window's history, up to subjectHistoryMax
-// meetings, and matches it here. A search that finds nothing is a
-// *notFound error.
-func (l *Looker) Search(ctx context.Context, words string) ([]meeting.Conference, error) {
-	now := l.now()
-	confs, err := l.src.History(ctx, meeting.HistoryQuery{Start: now.Add(-recentWindow), End: now, Max: subjectHistoryMax})
-	if err != nil {
-		return nil, err
-	}
-	var out []meeting.Conference
-	for _, c := range confs {
-		if attendance.Matches(words, c.Subject) {
-			if out = append(out, c); len(out) > maxChoices {
-				break
-			}
-		}
-	}
-	if len(out) == 0 {
-		if len(confs) == subjectHistoryMax { // the window holds more: say how many were read
-			return nil, &notFound{key: "error.no_match_newest", args: catalog.Args{"Words": words, "N": subjectHistoryMax}, err: errNoMatch}
-		}
-		return nil, &notFound{key: "error.no_match_words", args: catalog.Args{"Words": words}, err: errNoMatch}
-	}
-	return out, nil
-}
-
-// Resolve finds the conference a command names. For a meeting ID it is the
-// newest instance, with the others returned too. For subject words with
-// several matches it returns no conference and the matches.
-func (l *Looker) Resolve(ctx context.Context, cmd Command) (conf meeting.Conference, others []meeting.Conference, err error) {
-	switch cmd.Kind {
-	case KindConfUUID:
-		return meeting.Conference{ConfUUID: cmd.Target}, nil, nil
-	case KindMeetingID:
-		confs, err := l.byMeetingID(ctx, cmd.Target)
-		if err != nil {
-			return conf, nil, fmt.Errorf("resolve meeting ID %s: %w", cmd.Target, err)
-		}
-		return confs[0], confs[1:], nil
-	case KindSubject:
-		confs, err := l.Search(ctx, cmd.Target)
-		if err != nil {
-			return conf, nil, fmt.Errorf("search subject %q: %w", cmd.Target, err)
-		}
-		if len(confs) == 1 {
-			return confs[0], nil, nil
-		}
-		return conf, confs, nil
-	}
-	return conf, nil, fmt.Errorf("resolve %v: %w", cmd.Kind, errors.ErrUnsupported)
-}
-
-// byMeetingID is the runs of meeting ID id in the history window, newest
-// first, at least one: none is a *notFound that names the ID and the
-// window, for one run and for "last N" alike.
-func (l *Looker) byMeetingID(ctx context.Context, id string) ([]meeting.Conference, error) {
-	confs, err := l.src.ConferencesByMeetingID(ctx, id)
-	if err == nil && len(confs) == 0 {
-		err = meeting.ErrNotFound
-	}
-	if errors.Is(err, meeting.ErrNotFound) {
-		months := int(meeting.DefaultHistoryWindow / (30 * 24 * time.Hour))
-		err = &notFound{key: "error.no_meeting_id", args: catalog.Args{"ID": formatting.GroupDigits(id), "Months": months}, err: err}
-	}
-	return confs, err
-}
-
-// errNoMatch is a subject search that found nothing.
-var errNoMatch = errors.New("no meeting matches")
-
-// notFound is a lookup that found no meeting: the catalog message that
-// says so (error.*; on a terminal the cli.* one where there is one), with
-// what was looked for and how far back.
-type notFound struct {
-	key  string
-	args catalog.Args // strings are what the user typed: escaped for Slack
-	err  error        // errNoMatch or meeting.ErrNotFound
-}
-
-func (e *notFound) Error() string { return fmt.Sprintf("%s %v", e.key, e.args) }
-func (e *notFound) Unwrap() error { return e.err }
-
-// with returns e's arguments, the strings through esc, and extra.
-func (e *notFound) with(extra catalog.Args, esc func(string) string) catalog.Args {
-	out := catalog.Args{}
-	for k, v := range e.args {
-		if s, ok := v.(string); ok {
-			v = esc(s)
-		}
-		out[k] = v
-	}
-	for k, v := range extra {
-		out[k] = v
-	}
-	return out
-}
-
 // Invites says what an answer knows of the meeting's invite list.
 type Invites int
 
@@ -222,30 +104,6 @@ type Answer struct {
 	// InviteErr is why the invite list could not be read (InvitesFailed).
 	InviteErr error
 }
-
-// Comparison is the report compared with an invite list that arrives after
-// the answer. Safe for concurrent use.
-type Comparison struct {
-	done   chan struct{}
-	report *attendance.Report
-	err    error
-	cancel context.CancelFunc
-}
-
-// Wait returns the compared report, or why there is none (the invite list
-// failed, or did not come within the invite wait). It gives up when ctx
-// ends, without ending the comparison.
-func (c *Comparison) Wait(ctx context.Context) (*attendance.Report, error) {
-	select {
-	case <-c.done:
-		return c.report, c.err
-	case <-ctx.Done():
-		return nil, context.Cause(ctx)
-	}
-}
-
-// Cancel stops waiting for the invite list.
-func (c *Comparison) Cancel() { c.cancel() }
 
 // Lookup fetches the records of conf and analyses them, with the invite
 // list when it is complete by then: the records never wait for it. The
@@ -401,22 +259,6 @@ func (l *Looker) analyzeMeeting(m attendance.Meeting, search string) *attendance
 	return rep
 }
 
-// inviteGrace is how long an answer waits for the invite list after its n
-// records came, which took took. Up to 10 pages, the invite list's pages
-// are asked for with or right after the records' and land within about a
-// round trip of them: it gets half the records' time, 50 to 250 ms, less
-// than anyone notices. A larger meeting gets none: its invite pages wait
-// behind its record pages, so when the records are in, most of the list
-// is still to be asked for and no short wait catches it. Waiting only
-// delayed the answer: 50 ms of a town hall's (BenchmarkTownHallFirstAnswer,
-// 1.12 → 1.09 × its bound, which allows 1.10).
-func inviteGrace(took time.Duration, n int) time.Duration {
-	if n <= 10*500 {
-		return min(max(took/2, 50*time.Millisecond), 250*time.Millisecond)
-	}
-	return 0
-}
-
 // onlyUUID reports whether conf is known by its UUID alone.
 func onlyUUID(conf meeting.Conference) bool {
 	return conf.Subject == "" && conf.ConferenceID == "" && conf.Start.IsZero()
@@ -432,40 +274,6 @@ func (l *Looker) info(ctx context.Context, conf meeting.Conference) meeting.Conf
 	}
 	info.ConfUUID = conf.ConfUUID
 	return info
-}
-
-// detailFetch is an invite list being read, detached from the lookup's
-// context and bounded by the invite wait. detail and err are set when done
-// is closed.
-type detailFetch struct {
-	done   chan struct{}
-	detail *meeting.ConferenceDetail
-	err    error
-	cancel context.CancelFunc
-}
-
-// stop ends the fetch and waits for it: nothing of a lookup outlives its
-// failure. A nil fetch (none started) does nothing.
-func (f *detailFetch) stop() {
-	if f != nil {
-		f.cancel()
-		<-f.done
-	}
-}
-
-func (l *Looker) fetchDetail(ctx context.Context, confUUID string) *detailFetch {
-	f := &detailFetch{done: make(chan struct{})}
-	var dctx context.Context
-	dctx, f.cancel = context.WithTimeout(context.WithoutCancel(ctx), l.inviteWait)
-	go func() {
-		defer close(f.done)
-		f.detail, f.err = l.src.ConferenceDetail(dctx, confUUID)
-	}()
-	return f
-}
-
-func (l *Looker) inviteFailed(ctx context.Context, confUUID string, err error) {
-	l.log.LogAttrs(context.WithoutCancel(ctx), slog.LevelInfo, "invite list unavailable: no comparison", slog.String("conf_uuid", confUUID), slog.Any("err", err))
 }
 
 // Report is Lookup for callers that use a report once (the lookup command,
