@@ -15,7 +15,7 @@ import (
 // operatorFiles write for operators, in English, not for Slack users:
 // configuration problems, metric help, the demo's terminal frame and why a
 // malformed request was dropped (for its log line).
-var operatorFiles = map[string]bool{"config.go": true, "metrics.go": true, "server.go": true, "console.go": true, "ids.go": true}
+var operatorFiles = map[string]bool{"config.go": true, "configcheck.go": true, "metrics.go": true, "server.go": true, "console.go": true, "ids.go": true}
 
 // notForUsers are calls whose text goes to logs or errors, never to a
 // Slack user: users read the catalog's sentence for an error, and
