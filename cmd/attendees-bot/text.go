@@ -23,14 +23,7 @@ import (
 func writeText(w io.Writer, rep *attendance.Report, noInvites bool, others []meeting.Conference, loc *time.Location) error {
 	ew := &errWriter{w: w}
 	m := rep.Meeting
-	title := formatting.Printable(m.Subject)
-	if strings.TrimSpace(title) == "" {
-		title = "(no subject)"
-	}
-	if rep.Search != "" {
-		title += " — filtered: " + formatting.Printable(rep.Search)
-	}
-	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(terminal.Width(title), 3), 80)))
+	heading(ew, m.Subject, "", rep.Search)
 
 	var summary table
 	row := func(label, value string) { summary.add(label, value) }
@@ -107,18 +100,31 @@ func writeText(w io.Writer, rep *attendance.Report, noInvites bool, others []mee
 			fmt.Fprintf(ew, "  %s  %s\n", c.ConfUUID, c.Start.In(loc).Format("2006-01-02 15:04 MST"))
 		}
 	}
-	fmt.Fprintf(ew, "\nEvery record (each join, device and time): %s\n", recordsCommand(m.ConfUUID, rep.Search))
+	fmt.Fprintf(ew, "\nEvery record (each join, device and time): %s\n", csvCommand(m.ConfUUID, rep.Search, 0))
 	return ew.err
 }
 
-// recordsCommand is the command that prints every record of conference
-// uuid as CSV, of the people search matches when set.
-func recordsCommand(uuid, search string) string {
+// csvCommand is the command that prints target as CSV: its last runs
+// when last is 2 or more, of the people search matches when set.
+func csvCommand(target, search string, last int) string {
 	args := []string{"lookup", "--format", "csv"}
+	if last > 1 {
+		args = append(args, "--last", strconv.Itoa(last))
+	}
 	if search != "" {
 		args = append(args, "--search", search)
 	}
-	return commandLine(append(args, uuid)...)
+	return commandLine(append(args, target)...)
+}
+
+// heading writes a title (subject, suffix, "filtered: search") and its
+// underline.
+func heading(w io.Writer, subject, suffix, search string) {
+	title := firstNonEmpty(formatting.Printable(subject), "(no subject)") + suffix
+	if search != "" {
+		title += " — filtered: " + formatting.Printable(search)
+	}
+	fmt.Fprintf(w, "%s\n%s\n", title, strings.Repeat("=", min(max(terminal.Width(title), 3), 80)))
 }
 
 // commandLine is attendees-bot with args as a POSIX shell reads them:
@@ -228,11 +234,7 @@ func (e *errWriter) Write(p []byte) (int, error) {
 func writeSeriesText(w io.Writer, s *attendance.Series, asked int, loc *time.Location) error {
 	ew := &errWriter{w: w}
 	newest := s.Runs[0].Meeting
-	title := firstNonEmpty(formatting.Printable(newest.Subject), "(no subject)") + " — " + words.N("series.last_runs", len(s.Runs))
-	if s.Search != "" {
-		title += " — filtered: " + formatting.Printable(s.Search)
-	}
-	fmt.Fprintf(ew, "%s\n%s\n", title, strings.Repeat("=", min(max(terminal.Width(title), 3), 80)))
+	heading(ew, newest.Subject, " — "+words.N("series.last_runs", len(s.Runs)), s.Search)
 	var summary table
 	summary.add("Meeting ID", formatting.GroupDigits(formatting.Printable(newest.MeetingID)))
 	for i, r := range s.Runs {
@@ -275,13 +277,9 @@ func writeSeriesText(w io.Writer, s *attendance.Series, asked int, loc *time.Loc
 	}
 	switch one := &s.Runs[0]; {
 	case len(s.Runs) > 1:
-		args := []string{"lookup", "--format", "csv", "--last", strconv.Itoa(len(s.Runs))}
-		if s.Search != "" {
-			args = append(args, "--search", s.Search)
-		}
-		fmt.Fprintf(ew, "\nEach person's minutes in each run: %s\n", commandLine(append(args, newest.MeetingID)...))
+		fmt.Fprintf(ew, "\nEach person's minutes in each run: %s\n", csvCommand(newest.MeetingID, s.Search, len(s.Runs)))
 	case one.Report != nil: // one run is one meeting: --last takes 2 or more
-		fmt.Fprintf(ew, "\nEvery record (each join, device and time): %s\n", recordsCommand(one.Meeting.ConfUUID, s.Search))
+		fmt.Fprintf(ew, "\nEvery record (each join, device and time): %s\n", csvCommand(one.Meeting.ConfUUID, s.Search, 0))
 	}
 	return ew.err
 }
