@@ -113,26 +113,29 @@ func permanent(err error) error {
 type autopostReporter struct {
 	l *Looker
 	// The shares of the posts whose report is out, by conference UUID:
-	// the post's series note joins its post's share rather than wait for
-	// it to end.
+	// the post's series note reads within its post's share rather than
+	// wait for it to end.
 	mu    sync.Mutex
-	holds map[string]context.Context
+	holds map[string]*recordHold
 }
 
 // NewAutopostReporter returns the Reporter automatic posts use: l's
 // lookups, the report as soon as the records are in.
 func NewAutopostReporter(l *Looker) autopost.Reporter {
-	return &autopostReporter{l: l, holds: map[string]context.Context{}}
+	return &autopostReporter{l: l, holds: map[string]*recordHold{}}
 }
 
 // Series is the newest runs of conf's meeting ID ("last" alone), or nil
-// when the history does not list conf as the newest yet.
+// when the history does not list conf as the newest yet. It reads within
+// the post's share of the records budget while that is held (keeping it
+// until the series is done), or else takes a share of its own.
 func (r *autopostReporter) Series(ctx context.Context, conf meeting.Conference) (*attendance.Series, error) {
 	r.mu.Lock()
-	post, ok := r.holds[strings.ToLower(conf.ConfUUID)]
+	post := r.holds[strings.ToLower(conf.ConfUUID)]
 	r.mu.Unlock()
-	if ok {
-		ctx = context.WithValue(ctx, recordHoldKey{}, post.Value(recordHoldKey{}))
+	if leave, ok := joinHold(post); ok {
+		defer leave()
+		ctx = context.WithValue(ctx, recordHoldKey{}, post)
 	} else {
 		var giveBack func()
 		ctx, giveBack = r.l.holdScope(ctx)
@@ -145,21 +148,34 @@ func (r *autopostReporter) Series(ctx context.Context, conf meeting.Conference) 
 	return found.Series, nil
 }
 
+// joinHold is h.join, false for no share.
+func joinHold(h *recordHold) (func(), bool) {
+	if h == nil {
+		return nil, false
+	}
+	return h.join()
+}
+
 // Report is conf's report. Its share of the records budget is given back
 // when the report is made or, with a comparison to come, when that is
 // done: waited for, or given up after the invite wait.
 func (r *autopostReporter) Report(ctx context.Context, conf meeting.Conference) (autopost.Answer, error) {
 	ctx, giveBack := r.l.holdScope(ctx)
 	key := strings.ToLower(conf.ConfUUID)
-	r.mu.Lock()
-	r.holds[key] = ctx
-	r.mu.Unlock()
-	end := func() {
+	h, _ := ctx.Value(recordHoldKey{}).(*recordHold)
+	if h != nil {
 		r.mu.Lock()
-		if r.holds[key] == ctx {
-			delete(r.holds, key)
-		}
+		r.holds[key] = h
 		r.mu.Unlock()
+	}
+	end := func() {
+		if h != nil {
+			r.mu.Lock()
+			if r.holds[key] == h {
+				delete(r.holds, key)
+			}
+			r.mu.Unlock()
+		}
 		giveBack()
 	}
 	a, err := r.l.Lookup(ctx, conf, "")

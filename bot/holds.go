@@ -67,20 +67,26 @@ func (l *Looker) holdScope(ctx context.Context) (context.Context, func()) {
 }
 
 // hold takes n records of the command's share, waiting until ctx ends for
-// other commands to give theirs back when they are taken; n above the budget takes all of it.
-// Only a command's first hold waits: one that already holds does not wait
-// again (its share stands for the command). Outside a command it does
-// nothing.
-func hold(ctx context.Context, n int) error {
+// other commands to give theirs back when they are taken; n above the
+// budget takes all of it. It returns the share the command holds, which
+// bounds what it may read: only a command's first hold waits, and one that
+// already holds does not wait again (its share, whatever it asked, stands
+// for the command). Outside a command it takes nothing and returns n (no
+// budget: 0 or less is none). A command whose share was given back cannot
+// take another: nothing would give it back.
+func hold(ctx context.Context, n int) (int64, error) {
 	h, _ := ctx.Value(recordHoldKey{}).(*recordHold)
 	if h == nil || n <= 0 {
-		return nil
+		return int64(max(n, 0)), nil
 	}
 	w := min(int64(n), h.max)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.held > 0 || h.done {
-		return nil
+	if h.held > 0 {
+		return h.held, nil
+	}
+	if h.done {
+		return 0, errHoldEnded
 	}
 	// Free records are taken even when ctx is done, as a free worker is.
 	if !h.sem.TryAcquire(w) {
@@ -89,14 +95,17 @@ func hold(ctx context.Context, n int) error {
 		}
 		if err := h.sem.Acquire(ctx, w); err != nil {
 			if errors.Is(err, context.DeadlineExceeded) {
-				return fmt.Errorf("%w: %w", errBusy, err)
+				return 0, fmt.Errorf("%w: %w", errBusy, err)
 			}
-			return err
+			return 0, err
 		}
 	}
 	h.held = w
-	return nil
+	return w, nil
 }
+
+// errHoldEnded is a hold asked for after the command gave its share back.
+var errHoldEnded = errors.New("the command's share of the records budget was already given back")
 
 // release gives the share back at the command's end, unless work that
 // goes on after it (handOn) still holds it: then the last of that work
@@ -119,7 +128,21 @@ func handOn(ctx context.Context) func() {
 	if h == nil {
 		return func() {}
 	}
+	giveBack, _ := h.follow(false)
+	return giveBack
+}
+
+// join is handOn for other work that reads within h's share (an automatic
+// post's series note): it reports false, and keeps nothing, when h holds
+// no share (not taken yet, or given back), so that work takes its own.
+func (h *recordHold) join() (func(), bool) { return h.follow(true) }
+
+func (h *recordHold) follow(onlyHeld bool) (func(), bool) {
 	h.mu.Lock()
+	if onlyHeld && h.held == 0 {
+		h.mu.Unlock()
+		return func() {}, false
+	}
 	h.followers++
 	h.mu.Unlock()
 	var once sync.Once
@@ -132,5 +155,5 @@ func handOn(ctx context.Context) func() {
 				h.held = 0
 			}
 		})
-	}
+	}, true
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/attendees-bot/attendees-bot/bot/autopost"
 	"github.com/attendees-bot/attendees-bot/bot/catalog"
+	"github.com/attendees-bot/attendees-bot/formatting/attendance"
 	"github.com/attendees-bot/attendees-bot/meeting"
 )
 
@@ -22,23 +24,23 @@ func TestRecordHoldIsOnePerCommand(t *testing.T) {
 	done, cancel := context.WithCancel(t.Context())
 	cancel()
 	a, giveBackA := l.holdScope(t.Context())
-	if err := hold(a, 250); err != nil {
+	if _, err := hold(a, 250); err != nil {
 		t.Fatalf("first hold of a command = %v", err)
 	}
-	if err := hold(a, 50); err != nil {
+	if _, err := hold(a, 50); err != nil {
 		t.Errorf("second hold of the same command = %v; want none: its share stands", err)
 	}
 	b, giveBackB := l.holdScope(done)
 	defer giveBackB()
-	if err := hold(b, 1); err == nil {
+	if _, err := hold(b, 1); err == nil {
 		t.Fatal("a second command took records while the first held them all")
 	}
 	giveBackA()
 	giveBackA() // twice is harmless
-	if err := hold(b, 100); err != nil {
+	if _, err := hold(b, 100); err != nil {
 		t.Errorf("hold after the first command ended = %v; want the free budget taken, even past the deadline", err)
 	}
-	if err := hold(t.Context(), 1e9); err != nil {
+	if _, err := hold(t.Context(), 1e9); err != nil {
 		t.Errorf("hold outside a command = %v; want nothing to do", err)
 	}
 }
@@ -149,7 +151,7 @@ func TestBudgetWaitPastTheDeadlineSaysBusy(t *testing.T) {
 	h, out := newTestHandler(t, src, func(c *Config) { c.MeetingMaxRecords = 10 })
 	other, giveBack := h.looker.holdScope(t.Context())
 	defer giveBack()
-	if err := hold(other, 10); err != nil {
+	if _, err := hold(other, 10); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
@@ -200,11 +202,12 @@ func TestAutopostHoldsItsShare(t *testing.T) {
 	free := func() bool { // the whole budget can be had at once
 		ctx, giveBack := l.holdScope(past)
 		defer giveBack()
-		return hold(ctx, 10) == nil
+		_, err := hold(ctx, 10)
+		return err == nil
 	}
 
 	other, giveBackOther := l.holdScope(t.Context())
-	if err := hold(other, 10); err != nil {
+	if _, err := hold(other, 10); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Report(past, runs[0]); !errors.Is(err, errBusy) {
@@ -263,7 +266,8 @@ func TestShareGoesWithTheComparison(t *testing.T) {
 	free := func() bool {
 		ctx, giveBack := h.looker.holdScope(past)
 		defer giveBack()
-		return hold(ctx, 10) == nil
+		_, err := hold(ctx, 10)
+		return err == nil
 	}
 	ctx, giveBack := h.looker.holdScope(t.Context())
 	if res := h.Handle(ctx, slash(uuidA)); res.Outcome != outcomeOK {
@@ -280,5 +284,97 @@ func TestShareGoesWithTheComparison(t *testing.T) {
 	}
 	if !free() {
 		t.Error("the budget was still held after the comparison was done")
+	}
+}
+
+// An automatic post's series note reads within the post's share, not the
+// whole budget: a 10-record post leaves its series' 50-record older run
+// out. Once the post's share is given back, the note takes its own.
+func TestAutopostSeriesWithinItsPostsShare(t *testing.T) {
+	runs := runsOf("9601234506", 2)
+	invites := make(chan struct{})
+	var lists atomic.Int32
+	src := &fakeSource{
+		attendees: func(_ context.Context, uuid, _ string) ([]meeting.Attendee, error) {
+			if uuid == runs[0].ConfUUID {
+				return people(10), nil
+			}
+			return people(50), nil
+		},
+		byID: func(context.Context, string) ([]meeting.Conference, error) { return runs, nil },
+		confDetail: func(ctx context.Context, uuid string) (*meeting.ConferenceDetail, error) {
+			if lists.Add(1) > 1 {
+				return nil, meeting.ErrForbidden // the series note's: at once
+			}
+			select { // the post's, late: its comparison is pending
+			case <-invites:
+				return &meeting.ConferenceDetail{Conference: runs[0]}, nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		},
+	}
+	l := NewLooker(src, LookerConfig{AnalysisRecords: 100})
+	r := NewAutopostReporter(l)
+	series := r.(autopost.SeriesReporter).Series
+	read := func(s *attendance.Series) []bool {
+		var out []bool
+		for _, run := range s.Runs {
+			out = append(out, run.Report != nil)
+		}
+		return out
+	}
+
+	ans, err := r.Report(t.Context(), runs[0])
+	if err != nil || ans.Pending == nil {
+		t.Fatalf("Report = %v, pending %v; want a pending comparison", err, ans.Pending != nil)
+	}
+	s, err := series(t.Context(), runs[0])
+	if err != nil || s == nil {
+		t.Fatalf("the post's series note = %v, %v", s, err)
+	}
+	if got, want := read(s), []bool{true, false}; !slices.Equal(got, want) {
+		t.Errorf("runs read within the post's 10-record share = %v; want %v", got, want)
+	}
+	close(invites)
+	if _, err := ans.Pending(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	// The post's share given back: the note takes its own, waiting for it.
+	other, giveBackOther := l.holdScope(t.Context())
+	if _, err := hold(other, 100); err != nil {
+		t.Fatal(err)
+	}
+	past, cancel := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
+	defer cancel()
+	if _, err := series(past, runs[0]); !errors.Is(err, errBusy) {
+		t.Errorf("series note after its post, another holding the budget = %v; want %v", err, errBusy)
+	}
+	giveBackOther()
+	if s, err := series(t.Context(), runs[0]); err != nil || s == nil {
+		t.Errorf("series note after its post = %v, %v", s, err)
+	} else if got, want := read(s), []bool{true, true}; !slices.Equal(got, want) {
+		t.Errorf("runs read with the note's own share = %v; want %v", got, want)
+	}
+}
+
+// A command's share, once given back, cannot be taken again: nothing
+// would give it back.
+func TestHoldAfterTheCommandEnded(t *testing.T) {
+	l := NewLooker(&fakeSource{}, LookerConfig{AnalysisRecords: 10})
+	ctx, giveBack := l.holdScope(t.Context())
+	if got, err := hold(ctx, 4); got != 4 || err != nil {
+		t.Fatalf("hold(4) = %d, %v; want 4", got, err)
+	}
+	if got, err := hold(ctx, 10); got != 4 || err != nil {
+		t.Errorf("second hold(10) = %d, %v; want the share held, 4", got, err)
+	}
+	giveBack()
+	if _, err := hold(ctx, 4); !errors.Is(err, errHoldEnded) {
+		t.Errorf("hold after the end = %v; want %v", err, errHoldEnded)
+	}
+	if got, err := hold(t.Context(), 7); got != 7 || err != nil {
+		t.Errorf("hold outside a command = %d, %v; want 7 (no budget)", got, err)
 	}
 }

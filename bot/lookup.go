@@ -123,7 +123,7 @@ type Answer struct {
 // (meeting.Client.HoldInvites).
 func (l *Looker) Lookup(ctx context.Context, conf meeting.Conference, search string) (*Answer, error) {
 	return l.lookup(ctx, conf, search, l.waitAll, func(records int) error {
-		if err := hold(ctx, records); err != nil {
+		if _, err := hold(ctx, records); err != nil {
 			return fmt.Errorf("wait for other lookups' records: %w", err)
 		}
 		return nil

@@ -125,11 +125,14 @@ func (l *Looker) Series(ctx context.Context, cmd Command) (SeriesLookup, error) 
 	}
 	// The command's share of the records budget, before any run is
 	// fetched: the whole budget, which the runs' admission shares out
-	// (a series reads at most MEETING_MAX_RECORDS records).
-	if err := hold(ctx, int(l.maxAnalysed)); err != nil {
+	// (a series reads at most MEETING_MAX_RECORDS records), or the share
+	// the command already holds (an automatic post's series note reads
+	// within its post's), whatever it is.
+	share, err := hold(ctx, int(l.maxAnalysed))
+	if err != nil {
 		return SeriesLookup{}, fmt.Errorf("runs of %s: wait for other lookups' records: %w", id, err)
 	}
-	runs, err := l.runs(ctx, confs[:min(len(confs), cmd.Last)], cmd.Search)
+	runs, err := l.runs(ctx, confs[:min(len(confs), cmd.Last)], cmd.Search, share)
 	if err != nil {
 		return SeriesLookup{}, fmt.Errorf("runs of %s: %w", id, err)
 	}
@@ -158,13 +161,14 @@ const inviteWait = 2 * time.Second
 
 // runs reads the reports of confs at once. The client's scheduler orders
 // the requests (records before invite lists) and its limiter paces them,
-// so starting them together costs nothing the limit does not allow.
-func (l *Looker) runs(ctx context.Context, confs []meeting.Conference, search string) ([]attendance.Run, error) {
+// so starting them together costs nothing the limit does not allow. The
+// runs read at most share records together (0: no bound, no budget).
+func (l *Looker) runs(ctx context.Context, confs []meeting.Conference, search string, share int64) ([]attendance.Run, error) {
 	runs := make([]attendance.Run, len(confs))
 	answers := make([]*Answer, len(confs))
 	errs := make([]error, len(confs))
 	var wg sync.WaitGroup
-	adm := newAdmission(len(confs), l.maxAnalysed)
+	adm := newAdmission(len(confs), share)
 	for i, c := range confs {
 		runs[i].Meeting = toMeeting(c, nil, nil)
 		// Invite lists are waited for below, at most inviteWait, whatever
