@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // How Ping judges the meeting API: by how its latest requests went, so a
@@ -36,7 +38,7 @@ type reach struct {
 	at       time.Time // the latest attempt's end; zero before the first
 	failures int       // attempts in a row without an answer
 	err      error     // the latest failure
-	probing  sync.Mutex
+	probing  singleflight.Group
 }
 
 // record notes one attempt. One the caller gave up on (its context
@@ -90,23 +92,30 @@ func (c *Client) Ping(ctx context.Context) error {
 	return nil
 }
 
-// probe makes Ping's one request, unless another Ping is making it. Its
-// outcome is recorded as every attempt's is.
+// probe makes Ping's one request; concurrent Pings wait for the one under
+// way and share its outcome, so none judges on the state from before it.
+// The request is not the caller's: it runs to pingTimeout even when the
+// Ping that started it gives up, and each Ping waits only until its own
+// ctx ends. Its outcome is recorded as every attempt's is.
 func (c *Client) probe(ctx context.Context, tok Secret) error {
-	if !c.reach.probing.TryLock() {
-		return nil
+	ch := c.reach.probing.DoChan(opPing, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pingTimeout)
+		defer cancel()
+		now := c.now()
+		q := url.Values{
+			"startDate": {strconv.FormatInt(now.Add(-time.Hour).UnixMilli(), 10)},
+			"endDate":   {strconv.FormatInt(now.UnixMilli(), 10)},
+			"offset":    {"0"},
+			"limit":     {"1"},
+			"sortType":  {sortNewest},
+		}
+		_, _, err := c.attempt(ctx, request{op: opPing, method: http.MethodGet, path: pathHistory, query: q, key: opPing}, tok, 1)
+		return nil, err
+	})
+	select {
+	case res := <-ch:
+		return res.Err
+	case <-ctx.Done():
+		return context.Cause(ctx)
 	}
-	defer c.reach.probing.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
-	defer cancel()
-	now := c.now()
-	q := url.Values{
-		"startDate": {strconv.FormatInt(now.Add(-time.Hour).UnixMilli(), 10)},
-		"endDate":   {strconv.FormatInt(now.UnixMilli(), 10)},
-		"offset":    {"0"},
-		"limit":     {"1"},
-		"sortType":  {sortNewest},
-	}
-	_, _, err := c.attempt(ctx, request{op: opPing, method: http.MethodGet, path: pathHistory, query: q, key: opPing}, tok, 1)
-	return err
 }

@@ -2,6 +2,8 @@ package meeting_test
 
 import (
 	"errors"
+	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,5 +67,59 @@ func TestPingRefusedToken(t *testing.T) {
 	c := newClientAuth(t, fake, meeting.WithStaticToken("revoked-token-0123"))
 	if err := c.Ping(t.Context()); !errors.Is(err, meeting.ErrUnauthorized) {
 		t.Errorf("Ping with a refused token = %v; want ErrUnauthorized", err)
+	}
+}
+
+// Pings at once share the one probe and wait for it: one that arrives
+// while it is under way judges on its outcome, not on the state from
+// before it (two failures: it would pass).
+func TestConcurrentPingsWaitForTheProbe(t *testing.T) {
+	clock := newTestClock()
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	var blocking atomic.Bool
+	fake := startFake(t, meetingfake.Config{
+		Conferences: meetingfake.Sample(time.Now()),
+		OnRequest: func(op string, _ *http.Request) {
+			if op == meetingfake.OpHistory && blocking.Load() {
+				entered <- struct{}{}
+				<-release
+			}
+		},
+	})
+	// The second Ping reads the clock once it has judged the state stale,
+	// right before it probes: then the first's probe may answer.
+	var second atomic.Pointer[chan struct{}]
+	now := func() time.Time {
+		if ch := second.Swap(nil); ch != nil {
+			close(*ch)
+		}
+		return clock.Now()
+	}
+	c := newClientAuth(t, fake, meeting.WithStaticToken(testStatic), meeting.WithClock(now))
+	fake.SetDown(true)
+	for range 2 { // two attempts without an answer: Ping still passes
+		clock.Advance(time.Minute)
+		if err := c.Ping(t.Context()); err != nil {
+			t.Fatalf("Ping after one or two 503s = %v; want none", err)
+		}
+	}
+
+	clock.Advance(time.Minute)
+	blocking.Store(true)
+	errs := make(chan error, 2)
+	go func() { errs <- c.Ping(t.Context()) }()
+	<-entered // the first Ping's probe is at the API
+	judged := make(chan struct{})
+	second.Store(&judged)
+	go func() { errs <- c.Ping(t.Context()) }()
+	<-judged
+	close(release)
+	for range 2 {
+		if err := <-errs; !errors.Is(err, meeting.ErrUnavailable) {
+			t.Errorf("Ping during the third 503 = %v; want ErrUnavailable", err)
+		}
+	}
+	if got := fake.Count(meetingfake.OpHistory); got != 3 {
+		t.Errorf("history requests = %d; want 3, the concurrent Pings' shared", got)
 	}
 }
