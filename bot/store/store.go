@@ -335,10 +335,24 @@ func (s *Store) Ops() int64 { return s.ops.Load() }
 
 // Close closes the database (and, for SQLite, gives up the lock).
 func (s *Store) Close() error {
+	if s.dialect == sqliteDialect && !s.readOnly {
+		// database/sql closes a connection still in use (a query the
+		// shutdown cancelled) after Close returns; SQLite then removes its
+		// -wal and -shm files behind the caller's back. Taking the one
+		// connection first waits for it, so Close ends with the file.
+		ctx, cancel := context.WithTimeout(context.Background(), closeWait)
+		if c, err := s.db.Conn(ctx); err == nil {
+			c.Close()
+		}
+		cancel()
+	}
 	err := s.db.Close()
 	s.unlock()
 	return err
 }
+
+// closeWait bounds how long Close waits for a query still running.
+const closeWait = 5 * time.Second
 
 func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	s.ops.Add(1)

@@ -802,10 +802,17 @@ func TestRunStopsOnRevokedAppToken(t *testing.T) {
 	env["SLACK_BOT_TOKEN"] = sl.Config().BotToken
 	env["SLACK_API_URL"] = sl.APIURL()
 	env["HTTP_ADDR"] = "127.0.0.1:0"
-	env["STORE_URL"] = filepath.Join(t.TempDir(), "a.db")
+	dir := t.TempDir()
+	env["STORE_URL"] = filepath.Join(dir, "a.db")
 	env["AUTOPOST_POLL_INTERVAL"] = "0"
 	var logs syncBuffer
 	err = run(ctxT(t), []string{"run"}, getenv(env), nil, io.Discard, &logs)
+	// The store is closed when run returns: SQLite has removed its -wal
+	// and -shm files (they went on being removed after it, under the
+	// test's cleanup, when a cancelled query still held the connection).
+	if left, _ := filepath.Glob(filepath.Join(dir, "a.db-*")); len(left) > 0 {
+		t.Errorf("files left after run returned: %v", left)
+	}
 	if err == nil || !strings.Contains(err.Error(), "check SLACK_APP_TOKEN") || !strings.Contains(err.Error(), "invalid_auth") {
 		t.Errorf("run = %v; want it to stop and name SLACK_APP_TOKEN", err)
 	}
